@@ -1,0 +1,105 @@
+/**
+ * Shapes of Telegram Desktop's "Export chat history" JSON (machine-readable), as written by
+ * Telegram Desktop's exporter (export_output_json.cpp). Everything optional is optional in
+ * real exports too; unknown fields are kept in the index signature and ignored.
+ */
+
+/** A run of text with a type, inside `text` arrays and `text_entities`. */
+export interface TextEntity {
+  readonly type: string;
+  readonly text: string;
+  readonly href?: string;
+  readonly user_id?: number;
+  readonly language?: string;
+  readonly document_id?: string;
+  readonly collapsed?: boolean;
+}
+
+export type TextValue = string | readonly (string | TextEntity)[];
+
+export interface ReactionRecent {
+  readonly from?: string;
+  readonly from_id?: string;
+  readonly date?: string;
+}
+
+export interface Reaction {
+  readonly type: 'emoji' | 'custom_emoji' | 'paid' | string;
+  readonly count: number;
+  readonly emoji?: string;
+  readonly document_id?: string;
+  readonly recent?: readonly ReactionRecent[];
+}
+
+export interface PollAnswer {
+  readonly text: string;
+  readonly voters: number;
+  readonly chosen: boolean;
+}
+
+export interface ExportMessage {
+  readonly id: number;
+  readonly type: 'message' | 'service' | 'unsupported' | string;
+  /** Local time without zone, e.g. 2024-01-05T14:03:22 */
+  readonly date: string;
+  readonly date_unixtime: string;
+  readonly edited?: string;
+  readonly edited_unixtime?: string;
+  readonly from?: string | null;
+  readonly from_id?: string;
+  readonly author?: string;
+  readonly forwarded_from?: string | null;
+  readonly saved_from?: string;
+  readonly reply_to_message_id?: number;
+  readonly reply_to_peer_id?: string;
+  readonly via_bot?: string;
+  // service messages
+  readonly actor?: string | null;
+  readonly actor_id?: string;
+  readonly action?: string;
+  readonly title?: string;
+  readonly new_title?: string;
+  readonly members?: readonly (string | null)[];
+  readonly message_id?: number;
+  readonly duration_seconds?: number;
+  readonly discard_reason?: string;
+  // text
+  readonly text: TextValue;
+  readonly text_entities?: readonly TextEntity[];
+  // media
+  readonly photo?: string;
+  readonly photo_file_size?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly file?: string;
+  readonly file_name?: string;
+  readonly file_size?: number;
+  readonly thumbnail?: string;
+  readonly thumbnail_file_size?: number;
+  readonly media_type?: string;
+  readonly mime_type?: string;
+  readonly sticker_emoji?: string;
+  readonly performer?: string;
+  readonly self_destruct_period_seconds?: number;
+  readonly contact_information?: { readonly first_name?: string; readonly last_name?: string; readonly phone_number?: string };
+  readonly contact_vcard?: string;
+  readonly location_information?: { readonly latitude: number; readonly longitude: number };
+  readonly live_location_period_seconds?: number;
+  readonly place_name?: string;
+  readonly address?: string;
+  readonly poll?: {
+    readonly question: string;
+    readonly closed: boolean;
+    readonly total_voters: number;
+    readonly answers: readonly PollAnswer[];
+  };
+  readonly reactions?: readonly Reaction[];
+  readonly [extra: string]: unknown;
+}
+
+/** The header of one chat: everything in a chat object except `messages`. */
+export interface ExportChatHeader {
+  readonly id: number;
+  readonly name?: string | null;
+  readonly type: string;
+}

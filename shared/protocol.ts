@@ -1,0 +1,118 @@
+/**
+ * The protocol contract between the extension (client) and the worker (server).
+ *
+ * Every custom request and notification the two sides exchange is declared here, with its
+ * method name (namespaced `archive/...`), parameter and result types and what it means.
+ * Both sides import only this file (and `types.ts`) for the protocol.
+ *
+ * Long jobs (sync, import) are requests: the client passes a cancellation token when it
+ * sends them, the worker's handler watches it, and progress for the job comes back as
+ * `archive/progress` notifications tagged with the `progressId` the client chose.
+ */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type {
+  Health,
+  ImportSummary,
+  Metrics,
+  SourceInfo,
+  SourceKind,
+  SyncSummary,
+  WorkerSettings,
+} from './types';
+
+export * from './types';
+
+/** Sent by the client in `initializationOptions` when it starts the worker. */
+export interface InitializationOptions {
+  /** Absolute path of the workspace folder the vault lives in. */
+  readonly workspaceRoot: string;
+  readonly settings: WorkerSettings;
+  /** False in an untrusted workspace: the worker then refuses to sync or import. */
+  readonly trusted: boolean;
+}
+
+export namespace SourcesRequests {
+  /** All sources recorded in the vault's `.vault-archiver/` folder, with their state. */
+  export const list = new RequestType0<SourceInfo[], void>('archive/listSources');
+
+  export interface AddParams {
+    readonly kind: SourceKind;
+    /** What the user typed: `@handle`, a channel id or URL; a t.me link, @username or chat id. */
+    readonly ref: string;
+  }
+  /** Records a new source (nothing is fetched yet). Fails with a message that says what to fix. */
+  export const add = new RequestType<AddParams, SourceInfo, void>('archive/addSource');
+
+  export interface RemoveParams {
+    readonly id: string;
+    /** Also delete the source's notes and attachments from the vault. */
+    readonly deleteNotes: boolean;
+  }
+  /** Forgets a source; its notes stay unless `deleteNotes`. */
+  export const remove = new RequestType<RemoveParams, void, void>('archive/removeSource');
+}
+
+export namespace JobRequests {
+  export interface SyncParams {
+    /** Sources to sync; all of them when absent. */
+    readonly sourceIds?: readonly string[];
+    /** Tag for the `archive/progress` notifications of this job. */
+    readonly progressId: string;
+  }
+  /** Fetches what is new for the given sources into the vault. Cancellable. */
+  export const sync = new RequestType<SyncParams, SyncSummary, void>('archive/sync');
+
+  export interface ImportParams {
+    /** Absolute path of a Telegram Desktop export folder (the one holding result.json). */
+    readonly exportPath: string;
+    readonly progressId: string;
+  }
+  /** Imports a Telegram Desktop JSON export into the vault. Cancellable; a rerun resumes. */
+  export const importExport = new RequestType<ImportParams, ImportSummary, void>('archive/importExport');
+
+  /** Cancels every running job (the "Cancel Sync" command, for jobs started elsewhere). */
+  export const cancelAll = new RequestType0<number, void>('archive/cancelAll');
+}
+
+export namespace MetricsRequests {
+  /** Current metrics, as last pushed. */
+  export const get = new RequestType0<Metrics, void>('archive/getMetrics');
+}
+
+export namespace SettingsNotifications {
+  /** The user changed a setting or workspace trust; the worker applies it to the next job. */
+  export const changed = new NotificationType<{ settings: WorkerSettings; trusted: boolean }>(
+    'archive/settingsChanged',
+  );
+}
+
+export namespace SecretRequests {
+  export type SecretName = 'youtubeApiKey' | 'telegramSession' | 'telegramApiCredentials' | 'googleCredentials';
+  /**
+   * Worker → client: reads one secret from VS Code SecretStorage when a job needs it. Secrets
+   * are never written to the vault or to logs by the worker.
+   */
+  export const get = new RequestType<{ name: SecretName }, string | null, void>('archive/getSecret');
+}
+
+export namespace StatusNotifications {
+  export interface ProgressParams {
+    readonly progressId: string;
+    /** 0..100 for the whole job. */
+    readonly percent: number;
+    readonly message?: string;
+    /** The source the step belongs to, so the tree can show its own percent. */
+    readonly sourceId?: string;
+  }
+  /** Worker → client: progress of a job started with `progressId`. */
+  export const progress = new NotificationType<ProgressParams>('archive/progress');
+
+  /** Worker → client: live metrics, at most a few times a second while work runs. */
+  export const metrics = new NotificationType<Metrics>('archive/metrics');
+
+  /** Worker → client: the sources or their state changed; the tree redraws from this. */
+  export const sourcesChanged = new NotificationType<SourceInfo[]>('archive/sourcesChanged');
+
+  /** Worker → client: overall health for the status bar. */
+  export const health = new NotificationType<Health>('archive/health');
+}

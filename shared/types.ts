@@ -1,0 +1,150 @@
+/**
+ * Plain data shapes shared by the extension (client) and the worker (server).
+ * No behaviour lives here: both sides and the CLI import these to agree on JSON.
+ */
+
+export type SourceKind = 'telegram' | 'youtube';
+
+/** Where a source's content comes from. */
+export type SourceOrigin = 'telegram-export' | 'telegram-live' | 'youtube';
+
+export type SourceState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'syncing'; readonly percent: number; readonly message?: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** A forum topic of a Telegram supergroup: its own note. */
+export interface TopicInfo {
+  readonly id: number;
+  readonly title: string;
+  readonly itemCount: number;
+  /** Vault-relative path of the topic's note (forward slashes). */
+  readonly notePath: string;
+}
+
+export interface SourceInfo {
+  /** Stable id: `telegram:<chat id>` or `youtube:<channel id>`. */
+  readonly id: string;
+  readonly kind: SourceKind;
+  readonly origin: SourceOrigin;
+  readonly title: string;
+  /** What the user typed to add it (@handle, t.me link, channel id); absent for imports. */
+  readonly ref?: string;
+  /** Vault-relative folder holding the source's notes (forward slashes). */
+  readonly notesPath: string;
+  /** Messages or videos archived so far. */
+  readonly itemCount: number;
+  /** ISO 8601 time of the last finished sync or import. */
+  readonly lastSyncAt?: string;
+  readonly state: SourceState;
+  readonly topics?: readonly TopicInfo[];
+}
+
+/** Live figures the worker pushes; the status bar and "Show Metrics" render them. */
+export interface Metrics {
+  /** Items (messages, videos) processed per second over the last few seconds; 0 when idle. */
+  readonly itemsPerSecond: number;
+  readonly itemsProcessed: number;
+  readonly cacheHits: number;
+  readonly cacheMisses: number;
+  /** Messages or videos recognised as already archived and not written again. */
+  readonly duplicatesPrevented: number;
+  readonly mediaCopied: number;
+  readonly mediaDeduplicated: number;
+  readonly bytesCopied: number;
+  /** Bytes not written because identical content was already in the vault. */
+  readonly bytesSaved: number;
+  readonly noteWrites: number;
+  /** YouTube Data API units spent today (Pacific day, as Google counts). */
+  readonly youtubeQuotaUsedToday: number;
+  readonly youtubeQuotaLimit: number;
+  readonly activeJobs: number;
+}
+
+export const emptyMetrics: Metrics = {
+  itemsPerSecond: 0,
+  itemsProcessed: 0,
+  cacheHits: 0,
+  cacheMisses: 0,
+  duplicatesPrevented: 0,
+  mediaCopied: 0,
+  mediaDeduplicated: 0,
+  bytesCopied: 0,
+  bytesSaved: 0,
+  noteWrites: 0,
+  youtubeQuotaUsedToday: 0,
+  youtubeQuotaLimit: 10000,
+  activeJobs: 0,
+};
+
+/** Overall worker health, pushed to drive the status bar (rust-analyzer style). */
+export interface Health {
+  readonly state: 'ok' | 'busy' | 'warning' | 'error';
+  readonly message?: string;
+}
+
+/** User settings the worker needs; the client sends them at start and on change. */
+export interface WorkerSettings {
+  /** Vault folder relative to the workspace folder. */
+  readonly vaultFolder: string;
+  /** Parallel media copies / downloads. */
+  readonly mediaConcurrency: number;
+  /** Parallel sources synced at once. */
+  readonly sourceConcurrency: number;
+  /** Entries in the in-memory metadata cache. */
+  readonly cacheSize: number;
+  readonly youtubeDailyQuota: number;
+  /** Split a chat's note by month once the chat has more messages than this (0 = never). */
+  readonly splitByMonthOver: number;
+  /** Allow hardlinks instead of copies for attachments imported from an export. */
+  readonly useHardlinks: boolean;
+  /** Attachments folder name inside each chat's folder. */
+  readonly attachmentsFolder: string;
+}
+
+export const defaultSettings: WorkerSettings = {
+  vaultFolder: 'Archive',
+  mediaConcurrency: 8,
+  sourceConcurrency: 2,
+  cacheSize: 10000,
+  youtubeDailyQuota: 10000,
+  splitByMonthOver: 0,
+  useHardlinks: false,
+  attachmentsFolder: 'attachments',
+};
+
+/** A problem in the input that was skipped; the rest of the job went on. */
+export interface JobWarning {
+  /** Chat or channel title the problem belongs to. */
+  readonly source?: string;
+  /** Message id (Telegram) or video id (YouTube), when the problem is one item. */
+  readonly item?: string | number;
+  readonly message: string;
+}
+
+export interface ImportSummary {
+  readonly exportPath: string;
+  readonly vaultPath: string;
+  readonly chats: number;
+  readonly topics: number;
+  readonly messagesSeen: number;
+  readonly messagesWritten: number;
+  readonly messagesUpdated: number;
+  readonly duplicatesSkipped: number;
+  readonly mediaCopied: number;
+  readonly mediaDeduplicated: number;
+  readonly mediaMissing: number;
+  readonly bytesCopied: number;
+  readonly bytesSaved: number;
+  readonly notesWritten: number;
+  readonly writeCalls: number;
+  readonly elapsedMs: number;
+  readonly cancelled: boolean;
+  readonly warnings: readonly JobWarning[];
+}
+
+export interface SyncSummary {
+  readonly sources: readonly { readonly id: string; readonly itemsAdded: number; readonly error?: string }[];
+  readonly cancelled: boolean;
+  readonly elapsedMs: number;
+}
