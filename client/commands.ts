@@ -1,0 +1,224 @@
+/** Every palette and tree command. Each is a thin handler over the worker protocol. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { JobRequests, MetricsRequests, SourcesRequests, type ImportSummary, type SourceInfo } from '../shared/protocol';
+import { runJob } from './jobs';
+import type { Secrets } from './secrets';
+import { formatBytes, metricsTable } from './metricsText';
+import { SourceNode, TopicNode, type SourcesTreeProvider } from './tree';
+import type { Worker } from './worker';
+
+export interface CommandContext {
+  readonly worker: () => Promise<Worker>;
+  readonly secrets: Secrets;
+  readonly log: vscode.LogOutputChannel;
+  readonly tree: SourcesTreeProvider;
+  readonly vaultUri: () => vscode.Uri | undefined;
+  readonly refresh: () => Promise<void>;
+  readonly onImported: (summary: ImportSummary) => void;
+}
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.log.error(`${id}: ${message}`);
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+    });
+
+  return [
+    reg('vaultArchiver.importTelegramExport', (arg?: string | vscode.Uri) => importExport(ctx, arg)),
+    reg('vaultArchiver.addYouTubeChannel', (ref?: string) => addSource(ctx, 'youtube', ref)),
+    reg('vaultArchiver.addTelegramChat', (ref?: string) => addSource(ctx, 'telegram', ref)),
+    reg('vaultArchiver.setYouTubeApiKey', () => setYouTubeApiKey(ctx)),
+    reg('vaultArchiver.signInTelegram', () =>
+      vscode.window.showInformationMessage(
+        'Signing in to Telegram for live sync is not available yet. Until then, import a Telegram Desktop export (Vault Archiver: Import Telegram Desktop Export).',
+      ),
+    ),
+    reg('vaultArchiver.syncAll', () => sync(ctx, 'all')),
+    reg('vaultArchiver.syncSource', (arg?: SourceNode | string) => sync(ctx, arg ?? 'pick')),
+    reg('vaultArchiver.cancelSync', async () => {
+      const n = await (await ctx.worker()).client.sendRequest(JobRequests.cancelAll);
+      void vscode.window.showInformationMessage(n ? `Cancelling ${n} running job${n > 1 ? 's' : ''}…` : 'Nothing is running.');
+    }),
+    reg('vaultArchiver.removeSource', (arg?: SourceNode | string) => removeSource(ctx, arg)),
+    reg('vaultArchiver.openNotesFolder', (arg?: SourceNode | TopicNode | string) => openNotes(ctx, arg)),
+    reg('vaultArchiver.openVaultFolder', () => revealVault(ctx)),
+    reg('vaultArchiver.showMetrics', () => showMetrics(ctx)),
+    reg('vaultArchiver.showLog', () => ctx.log.show()),
+    reg('vaultArchiver.refresh', () => ctx.refresh()),
+  ];
+}
+
+function requireTrust(): void {
+  if (!vscode.workspace.isTrusted) {
+    throw new Error('Vault Archiver writes into this workspace only when it is trusted. Trust the workspace (Manage Workspace Trust) and try again.');
+  }
+}
+
+async function importExport(ctx: CommandContext, arg?: string | vscode.Uri): Promise<ImportSummary | undefined> {
+  requireTrust();
+  let folder: string | undefined = typeof arg === 'string' ? arg : arg?.fsPath;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Import This Export',
+      title: 'Choose the Telegram Desktop export folder (the one with result.json)',
+    });
+    folder = picked?.[0]?.fsPath;
+    if (!folder) return undefined;
+  }
+  const worker = await ctx.worker();
+  const summary = await runJob(worker, `Importing ${path.basename(folder)}`, (progressId, token) =>
+    worker.client.sendRequest(JobRequests.importExport, { exportPath: folder, progressId }, token),
+  );
+  ctx.onImported(summary);
+  for (const w of summary.warnings) ctx.log.warn(`${w.source ?? ''}${w.item !== undefined ? ` message ${w.item}` : ''}: ${w.message}`);
+  const head = summary.cancelled ? 'Import cancelled; run it again to resume.' : 'Import finished.';
+  const text =
+    `${head} ${summary.chats} chat${summary.chats === 1 ? '' : 's'}, ${summary.messagesWritten.toLocaleString('en-US')} new messages` +
+    (summary.messagesUpdated ? `, ${summary.messagesUpdated} updated` : '') +
+    (summary.duplicatesSkipped ? `, ${summary.duplicatesSkipped.toLocaleString('en-US')} already archived` : '') +
+    `, ${summary.mediaCopied} files copied` +
+    (summary.mediaDeduplicated ? ` (${summary.mediaDeduplicated} duplicates, ${formatBytes(summary.bytesSaved)} saved)` : '') +
+    (summary.warnings.length ? `. ${summary.warnings.length} warning${summary.warnings.length > 1 ? 's' : ''} in the log.` : '.');
+  const actions = ['Open Vault Folder', ...(summary.warnings.length ? ['Show Log'] : [])];
+  void vscode.window.showInformationMessage(text, ...actions).then((a) => {
+    if (a === 'Open Vault Folder') void revealVault(ctx);
+    if (a === 'Show Log') ctx.log.show();
+  });
+  return summary;
+}
+
+async function addSource(ctx: CommandContext, kind: 'youtube' | 'telegram', ref?: string): Promise<SourceInfo | undefined> {
+  requireTrust();
+  const worker = await ctx.worker();
+  let value = ref;
+  let lastError: string | undefined;
+  for (;;) {
+    if (value === undefined) {
+      value = await vscode.window.showInputBox({
+        title: kind === 'youtube' ? 'Add YouTube Channel' : 'Add Telegram Chat',
+        prompt: lastError ?? (kind === 'youtube' ? 'A @handle, a channel URL, or a channel id (UC…)' : 'A @username, a t.me link, or a numeric chat id'),
+        placeHolder: kind === 'youtube' ? '@handle or https://www.youtube.com/@handle' : '@channel or https://t.me/channel',
+        ignoreFocusOut: true,
+      });
+      if (value === undefined) return undefined;
+    }
+    try {
+      const source = await worker.client.sendRequest(SourcesRequests.add, { kind, ref: value });
+      void vscode.window.showInformationMessage(`Added ${source.title}. Run "Vault Archiver: Sync Source" to archive it.`);
+      return source;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+      if (ref !== undefined) throw err; // called with an argument (tests, other extensions): no prompt loop
+      value = undefined;
+    }
+  }
+}
+
+async function setYouTubeApiKey(ctx: CommandContext): Promise<void> {
+  const key = await vscode.window.showInputBox({
+    title: 'Set YouTube API Key',
+    prompt: 'A YouTube Data API v3 key from Google Cloud Console (APIs & Services → Credentials). Stored in VS Code Secret Storage only.',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim().length < 20 ? 'That is too short for an API key.' : /\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
+  });
+  if (key === undefined) return;
+  await ctx.secrets.set('youtubeApiKey', key.trim());
+  void vscode.window.showInformationMessage('YouTube API key saved in Secret Storage.');
+}
+
+function sourceIdOf(arg: SourceNode | TopicNode | string | undefined): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof SourceNode || arg instanceof TopicNode) return arg.source.id;
+  return undefined;
+}
+
+async function pickSource(ctx: CommandContext, placeHolder: string): Promise<string | undefined> {
+  const items = ctx.tree.current.map((s) => ({ label: s.title, description: s.kind, id: s.id }));
+  if (!items.length) throw new Error('No sources yet. Import a Telegram Desktop export or add a channel first.');
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.id;
+}
+
+/** `target`: 'all', 'pick' (ask which), a tree node or a source id. */
+async function sync(ctx: CommandContext, target: 'all' | 'pick' | SourceNode | string): Promise<void> {
+  requireTrust();
+  const worker = await ctx.worker();
+  let ids: string[] | undefined;
+  if (target !== 'all') {
+    const id = target === 'pick' ? await pickSource(ctx, 'Source to sync') : sourceIdOf(target);
+    if (!id) return;
+    ids = [id];
+  }
+  const summary = await runJob(worker, ids ? 'Syncing source' : 'Syncing all sources', (progressId, token) =>
+    worker.client.sendRequest(JobRequests.sync, { sourceIds: ids, progressId }, token),
+  );
+  const failed = summary.sources.filter((s) => s.error);
+  const added = summary.sources.reduce((n, s) => n + s.itemsAdded, 0);
+  if (failed.length) {
+    void vscode.window.showWarningMessage(
+      `${summary.cancelled ? 'Sync cancelled. ' : ''}${added} new items; ${failed.length} source${failed.length > 1 ? 's' : ''} failed: ${failed.map((f) => f.error).join('; ')}`,
+    );
+  } else {
+    void vscode.window.showInformationMessage(`${summary.cancelled ? 'Sync cancelled' : 'Sync finished'}: ${added} new items.`);
+  }
+}
+
+async function removeSource(ctx: CommandContext, arg?: SourceNode | string): Promise<void> {
+  const id = sourceIdOf(arg) ?? (await pickSource(ctx, 'Source to remove'));
+  if (!id) return;
+  const source = ctx.tree.current.find((s) => s.id === id);
+  const choice = await vscode.window.showWarningMessage(
+    `Remove "${source?.title ?? id}" from Vault Archiver?`,
+    { modal: true, detail: 'Keeping the notes only stops archiving it. Deleting also removes its notes and attachments from the vault.' },
+    'Keep Notes',
+    'Delete Notes',
+  );
+  if (!choice) return;
+  await (await ctx.worker()).client.sendRequest(SourcesRequests.remove, { id, deleteNotes: choice === 'Delete Notes' });
+}
+
+async function openNotes(ctx: CommandContext, arg?: SourceNode | TopicNode | string): Promise<void> {
+  const vault = ctx.vaultUri();
+  if (!vault) throw new Error('Open a folder first: the vault lives inside the workspace.');
+  if (arg instanceof TopicNode) {
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.joinPath(vault, ...arg.topic.notePath.split('/')));
+    return;
+  }
+  const id = sourceIdOf(arg) ?? (await pickSource(ctx, 'Source whose notes to open'));
+  const source = ctx.tree.current.find((s) => s.id === id);
+  if (!source) return;
+  const folder = vscode.Uri.joinPath(vault, ...source.notesPath.split('/'));
+  // A chat with one note: open it; otherwise show the folder in the Explorer.
+  const notes = (await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [])).filter(
+    ([name, type]) => type === vscode.FileType.File && name.endsWith('.md'),
+  );
+  if (notes.length === 1) await vscode.commands.executeCommand('vscode.open', vscode.Uri.joinPath(folder, notes[0]![0]));
+  else await vscode.commands.executeCommand('revealInExplorer', folder);
+}
+
+async function revealVault(ctx: CommandContext): Promise<void> {
+  const vault = ctx.vaultUri();
+  if (!vault) throw new Error('Open a folder first: the vault lives inside the workspace.');
+  await vscode.workspace.fs.createDirectory(vault);
+  await vscode.commands.executeCommand('revealInExplorer', vault);
+}
+
+async function showMetrics(ctx: CommandContext): Promise<void> {
+  const m = await (await ctx.worker()).client.sendRequest(MetricsRequests.get);
+  const doc = await vscode.workspace.openTextDocument({
+    language: 'markdown',
+    content: `# Vault Archiver metrics\n\n${metricsTable(m)}\n\n_As of ${new Date().toLocaleString()}_\n`,
+  });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}

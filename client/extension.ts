@@ -1,0 +1,128 @@
+/**
+ * Extension entry: wires the log, settings, secrets, the worker, the Sources tree, the status
+ * bar and the commands. Each concern lives in its own module; this file only connects them.
+ */
+import * as vscode from 'vscode';
+import { SourcesRequests, type ImportSummary, type SourceInfo } from '../shared/protocol';
+import { registerCommands } from './commands';
+import { onSettingsChanged, readSettings } from './config';
+import { Secrets } from './secrets';
+import { MetricsStatusBar } from './status';
+import { SourcesTreeProvider } from './tree';
+import { Worker } from './worker';
+
+/** What `activate` returns: used by the integration tests and by other extensions. */
+export interface VaultArchiverApi {
+  readonly ready: Promise<void>;
+  listSources(): Promise<SourceInfo[]>;
+  lastImport(): ImportSummary | undefined;
+  treeRows(): Promise<{ label: string; description?: string; tooltip?: string; children: number }[]>;
+}
+
+let worker: Worker | undefined;
+
+export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
+  const log = vscode.window.createOutputChannel('Vault Archiver', { log: true });
+  const secrets = new Secrets(context.secrets);
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const vaultUri = (): vscode.Uri | undefined => (folder ? vscode.Uri.joinPath(folder.uri, readSettings().vaultFolder) : undefined);
+
+  const tree = new SourcesTreeProvider(vaultUri());
+  const view = vscode.window.createTreeView('vaultArchiver.sources', { treeDataProvider: tree, showCollapseAll: true });
+  const status = new MetricsStatusBar();
+  let lastImport: ImportSummary | undefined;
+  void vscode.commands.executeCommand('setContext', 'vaultArchiver.hasWorkspace', !!folder);
+
+  // The worker needs a workspace folder to hold the vault: without one it is not started and
+  // the view's welcome content asks for a folder instead.
+  let starting: Promise<Worker> | undefined;
+  const getWorker = (): Promise<Worker> => {
+    if (!folder) return Promise.reject(new Error('Open a folder first: Vault Archiver keeps its vault inside the workspace folder.'));
+    starting ??= (async () => {
+      const w = new Worker(context, log, secrets, {
+        workspaceRoot: folder.uri.fsPath,
+        settings: readSettings(),
+        trusted: vscode.workspace.isTrusted,
+      });
+      context.subscriptions.push(
+        w,
+        w.onSourcesChanged((s) => tree.setSources(s)),
+        w.onMetrics((m) => status.setMetrics(m)),
+        w.onHealth((h) => status.setHealth(h)),
+      );
+      await w.start();
+      worker = w;
+      tree.setSources(await w.client.sendRequest(SourcesRequests.list));
+      return w;
+    })();
+    return starting;
+  };
+
+  const refresh = async (): Promise<void> => {
+    const w = await getWorker();
+    tree.setSources(await w.client.sendRequest(SourcesRequests.list));
+  };
+
+  const pushSettings = (): void => {
+    tree.setVaultUri(vaultUri());
+    if (worker) void worker.sendSettings(readSettings(), vscode.workspace.isTrusted);
+  };
+
+  context.subscriptions.push(
+    log,
+    view,
+    tree,
+    status,
+    onSettingsChanged(pushSettings),
+    vscode.workspace.onDidGrantWorkspaceTrust(pushSettings),
+    ...registerCommands({
+      worker: getWorker,
+      secrets,
+      log,
+      tree,
+      vaultUri,
+      refresh,
+      onImported: (s) => (lastImport = s),
+    }),
+  );
+
+  const ready = folder
+    ? getWorker().then(
+        () => undefined,
+        (err: unknown) => {
+          log.error(`The worker did not start: ${err instanceof Error ? err.message : String(err)}`);
+          status.setHealth({ state: 'error', message: 'The Vault Archiver worker did not start. See the log.' });
+        },
+      )
+    : Promise.resolve();
+
+  return {
+    ready,
+    listSources: async () => (await getWorker()).client.sendRequest(SourcesRequests.list),
+    lastImport: () => lastImport,
+    treeRows: async () => {
+      const rows: { label: string; description?: string; tooltip?: string; children: number }[] = [];
+      const walk = async (nodes: ReturnType<SourcesTreeProvider['getChildren']>): Promise<void> => {
+        for (const n of nodes) {
+          const item = n.getTreeItem();
+          const children = n.getChildren();
+          rows.push({
+            label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+            description: typeof item.description === 'string' ? item.description : undefined,
+            tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
+            children: children.length,
+          });
+          await walk(children);
+        }
+      };
+      await walk(tree.getChildren());
+      return rows;
+    },
+  };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  const w = worker;
+  worker = undefined;
+  return w?.stop();
+}

@@ -1,0 +1,52 @@
+/** Text forms of the worker's metrics; pure so they are unit-tested without VS Code. */
+import type { Metrics } from '../shared/types';
+
+export function cacheHitRate(m: Metrics): number | undefined {
+  const total = m.cacheHits + m.cacheMisses;
+  return total ? m.cacheHits / total : undefined;
+}
+
+/** Short form for the status bar: rate while busy, then cache, duplicates and quota. */
+export function statusText(m: Metrics): string {
+  const parts: string[] = [];
+  if (m.activeJobs > 0) parts.push(`${formatRate(m.itemsPerSecond)}/s`);
+  const rate = cacheHitRate(m);
+  parts.push(rate === undefined ? 'cache –' : `${Math.round(rate * 100)}% cache`);
+  parts.push(`${m.duplicatesPrevented.toLocaleString('en-US')} dup`);
+  parts.push(`${m.youtubeQuotaUsedToday.toLocaleString('en-US')} quota`);
+  return parts.join(' · ');
+}
+
+/** Full table, for the tooltip and the Show Metrics view. */
+export function metricsTable(m: Metrics): string {
+  const rate = cacheHitRate(m);
+  const rows: [string, string][] = [
+    ['Items per second', formatRate(m.itemsPerSecond)],
+    ['Items processed', m.itemsProcessed.toLocaleString('en-US')],
+    ['Cache hit rate', rate === undefined ? '–' : `${(rate * 100).toFixed(1)}% (${m.cacheHits} of ${m.cacheHits + m.cacheMisses})`],
+    ['Duplicates prevented', m.duplicatesPrevented.toLocaleString('en-US')],
+    ['Media copied', m.mediaCopied.toLocaleString('en-US')],
+    ['Media deduplicated', m.mediaDeduplicated.toLocaleString('en-US')],
+    ['Bytes copied', formatBytes(m.bytesCopied)],
+    ['Bytes saved by dedup', formatBytes(m.bytesSaved)],
+    ['Note writes', m.noteWrites.toLocaleString('en-US')],
+    ['YouTube quota today', `${m.youtubeQuotaUsedToday.toLocaleString('en-US')} / ${m.youtubeQuotaLimit.toLocaleString('en-US')}`],
+    ['Running jobs', String(m.activeJobs)],
+  ];
+  return ['| Metric | Value |', '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+function formatRate(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}

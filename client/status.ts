@@ -1,0 +1,56 @@
+/**
+ * The status-bar item: live metrics pushed by the worker (items/s while syncing, cache hit rate,
+ * duplicates prevented, YouTube quota used today) and the worker's health, which sets the icon
+ * and background like rust-analyzer's status item. Clicking it shows the full metrics.
+ */
+import * as vscode from 'vscode';
+import type { Health, Metrics } from '../shared/types';
+import { metricsTable, statusText } from './metricsText';
+
+export const STATUS_ITEM_ID = 'vaultArchiver.metrics';
+
+export class MetricsStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private metrics: Metrics | undefined;
+  private health: Health = { state: 'ok' };
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'Vault Archiver Metrics';
+    this.item.command = 'vaultArchiver.showMetrics';
+    this.render();
+    this.item.show();
+  }
+
+  setMetrics(m: Metrics): void {
+    this.metrics = m;
+    this.render();
+  }
+
+  setHealth(h: Health): void {
+    this.health = h;
+    this.render();
+  }
+
+  private render(): void {
+    const m = this.metrics;
+    const icon =
+      this.health.state === 'busy' ? '$(sync~spin)' : this.health.state === 'error' ? '$(error)' : this.health.state === 'warning' ? '$(warning)' : '$(archive)';
+    this.item.text = m ? `${icon} ${statusText(m)}` : `${icon} Vault Archiver`;
+    this.item.backgroundColor =
+      this.health.state === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : this.health.state === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    if (this.health.message) md.appendMarkdown(`${this.health.message.replace(/[<>]/g, '')}\n\n`);
+    md.appendMarkdown(m ? metricsTable(m) : 'Waiting for the worker…');
+    md.appendMarkdown('\n\n_Click for details_');
+    this.item.tooltip = md;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

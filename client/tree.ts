@@ -1,0 +1,181 @@
+/**
+ * The Sources tree: groups "Telegram" and "YouTube", one row per source with its title, item
+ * count, last sync and state, and forum topics under their chat. Nodes are small classes that
+ * build their own TreeItem; the provider only holds the latest list the worker pushed.
+ */
+import * as vscode from 'vscode';
+import type { SourceInfo, SourceKind, TopicInfo } from '../shared/types';
+
+export abstract class SourceTreeNode {
+  abstract getTreeItem(): vscode.TreeItem;
+  getChildren(): SourceTreeNode[] {
+    return [];
+  }
+}
+
+const GROUP_TITLES: Record<SourceKind, string> = { telegram: 'Telegram', youtube: 'YouTube' };
+const GROUP_ICONS: Record<SourceKind, string> = { telegram: 'comment-discussion', youtube: 'device-camera-video' };
+
+export class GroupNode extends SourceTreeNode {
+  constructor(
+    readonly kind: SourceKind,
+    readonly sources: readonly SourceInfo[],
+    private readonly vaultUri: vscode.Uri | undefined,
+  ) {
+    super();
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(GROUP_TITLES[this.kind], vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `group:${this.kind}`;
+    item.iconPath = new vscode.ThemeIcon(GROUP_ICONS[this.kind]);
+    item.description = `${this.sources.length}`;
+    item.contextValue = 'group';
+    return item;
+  }
+  override getChildren(): SourceTreeNode[] {
+    return this.sources.map((s) => new SourceNode(s, this.vaultUri));
+  }
+}
+
+export class SourceNode extends SourceTreeNode {
+  constructor(
+    readonly source: SourceInfo,
+    private readonly vaultUri: vscode.Uri | undefined,
+  ) {
+    super();
+  }
+  getTreeItem(): vscode.TreeItem {
+    const s = this.source;
+    const hasTopics = (s.topics?.length ?? 0) > 0;
+    const item = new vscode.TreeItem(
+      s.title,
+      hasTopics ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = `source:${s.id}`;
+    item.description = describeSource(s);
+    item.tooltip = sourceTooltip(s);
+    item.contextValue = `source.${s.kind}.${s.state.kind}`;
+    item.iconPath =
+      s.state.kind === 'syncing'
+        ? new vscode.ThemeIcon('sync~spin')
+        : s.state.kind === 'error'
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+          : new vscode.ThemeIcon(s.kind === 'telegram' ? (s.origin === 'telegram-export' ? 'archive' : 'comment') : 'play-circle');
+    if (!hasTopics && this.vaultUri) {
+      item.command = { command: 'vaultArchiver.openNotesFolder', title: 'Open Notes Folder', arguments: [this] };
+    }
+    return item;
+  }
+  override getChildren(): SourceTreeNode[] {
+    return (this.source.topics ?? []).map((t) => new TopicNode(this.source, t, this.vaultUri));
+  }
+}
+
+export class TopicNode extends SourceTreeNode {
+  constructor(
+    readonly source: SourceInfo,
+    readonly topic: TopicInfo,
+    private readonly vaultUri: vscode.Uri | undefined,
+  ) {
+    super();
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.topic.title, vscode.TreeItemCollapsibleState.None);
+    item.id = `topic:${this.source.id}:${this.topic.id}`;
+    item.description = `${formatCount(this.topic.itemCount)} messages`;
+    item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+    item.contextValue = 'topic';
+    if (this.vaultUri) {
+      const note = vscode.Uri.joinPath(this.vaultUri, ...this.topic.notePath.split('/'));
+      item.resourceUri = note;
+      item.tooltip = this.topic.notePath;
+      item.command = { command: 'vscode.open', title: 'Open Note', arguments: [note] };
+    }
+    return item;
+  }
+}
+
+export function describeSource(s: SourceInfo): string {
+  const unit = s.kind === 'telegram' ? 'messages' : 'videos';
+  switch (s.state.kind) {
+    case 'syncing':
+      return `syncing ${Math.round(s.state.percent)}%`;
+    case 'error':
+      return 'error';
+    case 'idle':
+      return `${formatCount(s.itemCount)} ${unit}` + (s.lastSyncAt ? ` · ${relativeTime(s.lastSyncAt)}` : ' · never synced');
+  }
+}
+
+function sourceTooltip(s: SourceInfo): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(s.title)}**\n\n`);
+  md.appendMarkdown(`- Source: ${s.origin === 'telegram-export' ? 'Telegram Desktop export' : s.kind === 'telegram' ? 'Telegram' : 'YouTube'}\n`);
+  if (s.ref) md.appendMarkdown(`- Added as: \`${s.ref.replace(/`/g, '')}\`\n`);
+  md.appendMarkdown(`- Notes: \`${s.notesPath.replace(/`/g, '')}\`\n`);
+  md.appendMarkdown(`- Items: ${formatCount(s.itemCount)}\n`);
+  md.appendMarkdown(`- Last sync: ${s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleString() : 'never'}\n`);
+  if (s.state.kind === 'error') md.appendMarkdown(`\n$(error) ${escapeMd(s.state.message)}\n`);
+  if (s.state.kind === 'syncing') md.appendMarkdown(`\n$(sync) ${Math.round(s.state.percent)}% ${escapeMd(s.state.message ?? '')}\n`);
+  return md;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(seconds)) return 'unknown';
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
+}
+
+export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SourceTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private sources: SourceInfo[] = [];
+
+  constructor(private vaultUri: vscode.Uri | undefined) {}
+
+  setSources(sources: SourceInfo[]): void {
+    this.sources = sources;
+    this.changed.fire(undefined);
+  }
+
+  setVaultUri(uri: vscode.Uri | undefined): void {
+    this.vaultUri = uri;
+    this.changed.fire(undefined);
+  }
+
+  get current(): readonly SourceInfo[] {
+    return this.sources;
+  }
+
+  getTreeItem(node: SourceTreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: SourceTreeNode): SourceTreeNode[] {
+    if (node) return node.getChildren();
+    // No rows at all lets the view show its welcome content (viewsWelcome).
+    const groups: SourceTreeNode[] = [];
+    for (const kind of ['telegram', 'youtube'] as const) {
+      const of = this.sources.filter((s) => s.kind === kind);
+      if (of.length) groups.push(new GroupNode(kind, of, this.vaultUri));
+    }
+    return groups;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Starts the engine worker (dist/server.js) as a separate Node process over IPC and turns its
+ * notifications into VS Code events. Everything else in the client talks to the worker through
+ * this class and the shared protocol; the client never imports engine code.
+ */
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  SecretRequests,
+  SettingsNotifications,
+  StatusNotifications,
+  emptyMetrics,
+  type Health,
+  type InitializationOptions,
+  type Metrics,
+  type SourceInfo,
+  type WorkerSettings,
+} from '../shared/protocol';
+import type { Secrets } from './secrets';
+
+export class Worker implements vscode.Disposable {
+  readonly client: LanguageClient;
+  private readonly sourcesEmitter = new vscode.EventEmitter<SourceInfo[]>();
+  private readonly metricsEmitter = new vscode.EventEmitter<Metrics>();
+  private readonly healthEmitter = new vscode.EventEmitter<Health>();
+  private readonly progressEmitter = new vscode.EventEmitter<StatusNotifications.ProgressParams>();
+  readonly onSourcesChanged = this.sourcesEmitter.event;
+  readonly onMetrics = this.metricsEmitter.event;
+  readonly onHealth = this.healthEmitter.event;
+  readonly onProgress = this.progressEmitter.event;
+  lastMetrics: Metrics = emptyMetrics;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly secrets: Secrets,
+    init: InitializationOptions,
+  ) {
+    const module = context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      // The worker serves no documents: it is an engine behind a JSON-RPC connection.
+      documentSelector: [],
+      outputChannel: log,
+      initializationOptions: init,
+    };
+    this.client = new LanguageClient('vaultArchiver', 'Vault Archiver', serverOptions, clientOptions);
+  }
+
+  async start(): Promise<void> {
+    this.client.onNotification(StatusNotifications.sourcesChanged, (s) => this.sourcesEmitter.fire(s));
+    this.client.onNotification(StatusNotifications.metrics, (m) => {
+      this.lastMetrics = m;
+      this.metricsEmitter.fire(m);
+    });
+    this.client.onNotification(StatusNotifications.health, (h) => this.healthEmitter.fire(h));
+    this.client.onNotification(StatusNotifications.progress, (p) => this.progressEmitter.fire(p));
+    this.client.onRequest(SecretRequests.get, ({ name }) => this.secrets.get(name));
+    await this.client.start();
+    this.log.info('Worker started.');
+  }
+
+  sendSettings(settings: WorkerSettings, trusted: boolean): Promise<void> {
+    return this.client.sendNotification(SettingsNotifications.changed, { settings, trusted });
+  }
+
+  stop(): Promise<void> {
+    return this.client.stop();
+  }
+
+  dispose(): void {
+    this.sourcesEmitter.dispose();
+    this.metricsEmitter.dispose();
+    this.healthEmitter.dispose();
+    this.progressEmitter.dispose();
+  }
+}

@@ -1,0 +1,34 @@
+// Bundles the three entry points with esbuild. The client keeps `vscode` external (the host
+// provides it); the worker and the CLI carry everything they need so the .vsix has no node_modules.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node', // vscode-languageclient/node only has a `node` export condition
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  // Optional native speed-ups pulled in by GramJS's websocket dependency: never shipped.
+  external: ['bufferutil', 'utf-8-validate'],
+};
+
+const entries = [
+  { entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] },
+  { entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { formatBytes, metricsTable, statusText } from '../../../client/metricsText';
+import { emptyMetrics } from '../../../shared/types';
+
+describe('metrics text', () => {
+  it('shows rate only while a job runs, then cache, duplicates and quota', () => {
+    assert.equal(statusText(emptyMetrics), 'cache – · 0 dup · 0 quota');
+    const busy = { ...emptyMetrics, activeJobs: 1, itemsPerSecond: 1234.4, cacheHits: 9, cacheMisses: 1, duplicatesPrevented: 1500, youtubeQuotaUsedToday: 12 };
+    assert.equal(statusText(busy), '1,234/s · 90% cache · 1,500 dup · 12 quota');
+  });
+  it('renders the full table with every metric', () => {
+    const table = metricsTable({ ...emptyMetrics, bytesSaved: 3 * 1024 * 1024, youtubeQuotaUsedToday: 5 });
+    assert.match(table, /\| Bytes saved by dedup \| 3\.0 MB \|/);
+    assert.match(table, /\| YouTube quota today \| 5 \/ 10,000 \|/);
+    assert.equal(table.split('\n').length, 2 + 11);
+  });
+  it('formats byte sizes', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1536), '1.5 KB');
+  });
+});
