@@ -1,0 +1,74 @@
+// Pointing the real GramJS client at the sandbox through its public options only.
+// GramJS dials port 80 for the home DC and 443 for every other sender whatever the session or help.getConfig
+// say, so the transport subclass maps each DC id to its sandbox port. MemorySession holds the home DC's key
+// only; the sandbox registers the same key on every DC, so the session hands it out for any DC.
+import { TelegramClient } from 'telegram';
+import { AuthKey } from 'telegram/crypto/AuthKey';
+import { ConnectionTCPFull } from 'telegram/network';
+import { StringSession } from 'telegram/sessions';
+import { sha1 } from './crypto';
+
+export interface SandboxAddress {
+  host: '127.0.0.1';
+  port: number;
+  dcId: number;
+  dcPorts: Record<number, number>;
+}
+
+/** A StringSession string: "1" + base64(dc_id:u8, address length:i16 BE, address, port:i16 BE, auth_key). */
+export function encodeStringSession(dcId: number, host: string, port: number, authKey: Buffer): string {
+  if (port > 32767) throw new Error(`StringSession stores the port as a signed 16-bit number; ${port} does not fit`);
+  const addr = Buffer.from(host);
+  const len = Buffer.alloc(2);
+  len.writeInt16BE(addr.length, 0);
+  const p = Buffer.alloc(2);
+  p.writeInt16BE(port, 0);
+  return '1' + Buffer.concat([Buffer.from([dcId]), len, addr, p, authKey]).toString('base64');
+}
+
+export function sandboxConnectionClass(sb: SandboxAddress): typeof ConnectionTCPFull {
+  return class SandboxConnection extends ConnectionTCPFull {
+    constructor(args: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
+      super({ ...args, ip: sb.host, port: sb.dcPorts[args.dcId] ?? sb.port });
+    }
+  };
+}
+
+/** A StringSession that returns the pre-shared key for every DC, so exported senders skip the DH exchange. */
+export class SandboxStringSession extends StringSession {
+  constructor(session: string, private readonly sharedKey: Buffer) {
+    super(session);
+  }
+
+  override getAuthKey(dcId?: number): AuthKey | undefined {
+    if (dcId && dcId !== this.dcId) return new AuthKey(this.sharedKey, sha1(this.sharedKey));
+    return super.getAuthKey(dcId);
+  }
+}
+
+/**
+ * Closes a client completely. `destroy()` leaves the exported download senders (it iterates a Map with
+ * Object.values) and their 30 s release timers alive, which keeps the process running and reconnecting.
+ */
+export async function closeGramjsClient(client: TelegramClient): Promise<void> {
+  const c = client as unknown as {
+    _exportedSenderPromises: Map<number, Promise<{ disconnect(): Promise<void> } | undefined>>;
+    _exportedSenderReleaseTimeouts: Map<number, NodeJS.Timeout>;
+  };
+  const senders = [...c._exportedSenderPromises.values()];
+  for (const t of c._exportedSenderReleaseTimeouts.values()) clearTimeout(t);
+  c._exportedSenderReleaseTimeouts.clear();
+  c._exportedSenderPromises.clear();
+  await Promise.all(
+    senders.map(async (p) => {
+      try {
+        // A sender still dialling a closed sandbox never settles: do not wait for it forever.
+        const sender = await Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000).unref())]);
+        await sender?.disconnect();
+      } catch {
+        // a sender that never connected has nothing to close
+      }
+    }),
+  );
+  await client.destroy();
+}

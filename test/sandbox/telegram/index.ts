@@ -1,0 +1,144 @@
+// A local fake Telegram data center speaking MTProto 2.0 over TCP on 127.0.0.1, for tests, benchmarks and the
+// headless demo. Clients reach it through a StringSession carrying a pre-shared auth key (no DH exchange) and,
+// for GramJS, the transport class from gramjsClientOptions. See README.md beside this file.
+import { randomBytes } from 'node:crypto';
+import { AUTH_KEY_BYTES } from './crypto';
+import { TelegramCounters, TelegramFaults } from './faults';
+import { SandboxStringSession, closeGramjsClient, encodeStringSession, sandboxConnectionClass } from './gramjs';
+import { type TelegramModel } from './model';
+import { type DemoHandles, createModel } from './seed';
+import { SandboxCore } from './server';
+
+export { TelegramFaults, TelegramCounters } from './faults';
+export { TelegramModel, markedPeerId, type PeerRef, type SandboxMessage, type SandboxFile, type SandboxUser, type SandboxChannel, type SandboxGroup, type SandboxTopic, type MediaSpec, type NewMessage } from './model';
+export { closeGramjsClient, encodeStringSession } from './gramjs';
+export type { DemoHandles } from './seed';
+
+/** DCs the sandbox runs; every one listens on its own port and knows the same pre-shared key. */
+export const SANDBOX_DC_IDS = [1, 2, 3, 4, 5] as const;
+export const HOME_DC_ID = 2;
+export const SANDBOX_API_ID = 611335;
+export const SANDBOX_API_HASH = 'd524b414d21f4d37f08684c1df41ac9c';
+
+export interface TelegramSandbox {
+  host: '127.0.0.1';
+  port: number;
+  dcId: number;
+  /** Port of every DC (help.getConfig's dc_options say the same). */
+  dcPorts: Record<number, number>;
+  apiId: number;
+  apiHash: string;
+  /** StringSession string: dc id, 127.0.0.1, port and the pre-shared 256-byte auth key (already signed in). */
+  session: string;
+  authKey: Buffer;
+  model: TelegramModel;
+  /** Handles into the demo data set (undefined for seed 'empty'). */
+  demo?: DemoHandles;
+  faults: TelegramFaults;
+  counters: {
+    requests(method?: string): number;
+    bytesSent(method?: string): number;
+    byMethod(): Record<string, { requests: number; bytes: number }>;
+    reset(): void;
+  };
+  demoChats(): { id: number; title: string; username?: string; messageCount: number }[];
+  /** A fresh pre-shared key that is not signed in yet, for login-flow tests (auth.sendCode / auth.signIn). */
+  createLoginSession(): string;
+  /** Closes every client TCP connection; GramJS reconnects by itself. */
+  dropConnections(): void;
+  /** Open client connections, across DCs. */
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+const MIN_PORT = 20000;
+const MAX_PORT = 32767; // StringSession writes the port as a signed 16-bit integer
+
+async function listenSomewhere(core: SandboxCore, dcId: number, wanted?: number): Promise<number> {
+  if (wanted !== undefined) return core.listen(dcId, wanted);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = MIN_PORT + Math.floor(Math.random() * (MAX_PORT - MIN_PORT));
+    try {
+      return await core.listen(dcId, port);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+  throw new Error('no free port at or below 32767 for the Telegram sandbox');
+}
+
+export async function startTelegramSandbox(opts: { port?: number; seed?: 'demo' | 'empty' } = {}): Promise<TelegramSandbox> {
+  const { model, demo } = createModel(opts.seed ?? 'demo');
+  const faults = new TelegramFaults();
+  const counters = new TelegramCounters();
+  const core = new SandboxCore({ model, faults, counters, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH });
+  const authKey = randomBytes(AUTH_KEY_BYTES);
+  core.registerKey(authKey, model.selfId);
+  try {
+    for (const dc of SANDBOX_DC_IDS) await listenSomewhere(core, dc, dc === HOME_DC_ID ? opts.port : undefined);
+  } catch (e) {
+    await core.close();
+    throw e;
+  }
+  const port = core.dcPorts[HOME_DC_ID];
+  return {
+    host: '127.0.0.1',
+    port,
+    dcId: HOME_DC_ID,
+    dcPorts: { ...core.dcPorts },
+    apiId: SANDBOX_API_ID,
+    apiHash: SANDBOX_API_HASH,
+    session: encodeStringSession(HOME_DC_ID, '127.0.0.1', port, authKey),
+    authKey,
+    model,
+    demo,
+    faults,
+    counters,
+    demoChats: () => model.chatList().map(({ id, title, username, messageCount }) => ({ id, title, username, messageCount })),
+    createLoginSession: () => {
+      const key = randomBytes(AUTH_KEY_BYTES);
+      core.registerKey(key);
+      return encodeStringSession(HOME_DC_ID, '127.0.0.1', port, key);
+    },
+    dropConnections: () => core.dropAllConnections(),
+    connectionCount: () => core.connectionCount(),
+    close: () => core.close(),
+  };
+}
+
+/**
+ * GramJS client options that reach this sandbox. `connection` is a ConnectionTCPFull subclass that only maps
+ * ports (GramJS dials 80/443 whatever the session says); `session` returns the pre-shared key for every DC.
+ * Usage: `const o = gramjsClientOptions(sb); new TelegramClient(o.session, o.apiId, o.apiHash, o.clientParams)`.
+ */
+export function gramjsClientOptions(sb: TelegramSandbox, session: string = sb.session) {
+  const keyFromSession = Buffer.from(session.slice(1), 'base64').subarray(-AUTH_KEY_BYTES);
+  const connection = sandboxConnectionClass(sb);
+  const stringSession = new SandboxStringSession(session, keyFromSession);
+  return {
+    connection,
+    session: stringSession,
+    apiId: sb.apiId,
+    apiHash: sb.apiHash,
+    /** The TelegramClient constructor's fourth argument. */
+    clientParams: { connection, connectionRetries: 5, retryDelay: 200, autoReconnect: true },
+    /** Closes the client including the exported senders `destroy()` forgets. */
+    close: closeGramjsClient,
+  };
+}
+
+/** The `telegram` part of the standalone `SANDBOX <json>` line. */
+export function telegramSandboxInfo(sb: TelegramSandbox) {
+  return {
+    host: sb.host,
+    port: sb.port,
+    dcId: sb.dcId,
+    dcPorts: sb.dcPorts,
+    session: sb.session,
+    apiId: sb.apiId,
+    apiHash: sb.apiHash,
+    loginCode: sb.model.loginCode,
+    phone: sb.model.self.phone,
+    chats: sb.demoChats(),
+  };
+}

@@ -1,0 +1,607 @@
+// The data centers: one TCP listener per DC on 127.0.0.1, each speaking MTProto 2.0 with pre-shared auth keys.
+// This file is the session layer of core.telegram.org/mtproto/description and /service_messages:
+// salts, sessions, msg_id and seq_no rules, containers, gzip_packed, acks, pings, rpc_result/rpc_error.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Api } from 'telegram';
+import { BinaryReader } from 'telegram/extensions';
+import { type Direction, EnvelopeError, authKeyId, decryptEnvelope, encryptEnvelope, innerPlaintext } from './crypto';
+import { FramingError, ServerTransport } from './framing';
+import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
+import type { TelegramModel } from './model';
+import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
+
+const SERVER: Direction = 'server-to-client';
+const CLIENT: Direction = 'client-to-server';
+
+export const CTOR = {
+  rpcResult: 0xf35c6d01,
+  msgContainer: 0x73f1f8dc,
+  gzipPacked: 0x3072cfa1,
+  msgsAck: 0x62d6b459,
+  vector: 0x1cb5c415,
+  badMsgNotification: 0xa7eff811,
+  badServerSalt: 0xedab447b,
+  newSessionCreated: 0x9ec20908,
+  pong: 0x347773c5,
+  futureSalts: 0xae500895,
+  futureSalt: 0x0949d9dc,
+  getFutureSalts: 0xb921bd04,
+  destroySession: 0xe7512126,
+  destroySessionOk: 0xe22045fc,
+  destroySessionNone: 0x62d350c9,
+  msgsStateReq: 0xda69fb52,
+  msgsStateInfo: 0x04deb57d,
+  msgResendReq: 0x7d861a08,
+  msgsAllInfo: 0x8cc0d131,
+  msgDetailedInfo: 0x276d3ec6,
+  msgNewDetailedInfo: 0x809db6df,
+  httpWait: 0x9299359f,
+} as const;
+
+/** Service constructors that are not content-related (seq_no even); everything else is (seq_no odd). */
+const NOT_CONTENT_RELATED = new Set<number>([CTOR.msgContainer, CTOR.msgsAck, CTOR.msgsStateInfo, CTOR.msgsAllInfo, CTOR.msgDetailedInfo, CTOR.msgNewDetailedInfo, CTOR.httpWait, CTOR.msgResendReq]);
+
+/** Server msg_id: ~unixtime * 2^32, strictly increasing, ≡ 1 mod 4 for responses and ≡ 3 otherwise. */
+export class ServerMsgIds {
+  private last = 0n;
+  constructor(private readonly clock: () => number = () => Date.now()) {}
+  next(kind: 'response' | 'other'): bigint {
+    const ms = this.clock();
+    const secs = BigInt(Math.floor(ms / 1000));
+    const frac = BigInt(Math.floor(((ms % 1000) / 1000) * 2 ** 32));
+    let id = (secs << 32n) | (frac & ~3n);
+    if (id <= this.last) id = (this.last & ~3n) + 4n;
+    id |= kind === 'response' ? 1n : 3n;
+    this.last = id;
+    return id;
+  }
+}
+
+interface Outgoing {
+  msgId: bigint;
+  seqNo: number;
+  body: Buffer;
+  /** Written alone with this transport behaviour (slow bytes or a drop halfway). */
+  special?: { bytesPerSecond?: number; dropMidway?: boolean };
+}
+
+interface SessionState {
+  key: AuthKeyRecord;
+  sessionId: bigint;
+  uniqueId: bigint;
+  dcId: number;
+  announced: boolean;
+  contentSent: number;
+  seen: Set<bigint>;
+  seenOrder: bigint[];
+  conn?: Connection;
+  outbox: Outgoing[];
+  flushScheduled: boolean;
+  layer?: number;
+}
+
+interface SaltState {
+  current: bigint;
+  previous?: bigint;
+}
+
+export interface CoreOptions {
+  model: TelegramModel;
+  faults: TelegramFaults;
+  counters: TelegramCounters;
+  apiId: number;
+  apiHash: string;
+}
+
+const randomLong = () => randomBytes(8).readBigInt64LE(0);
+
+export class SandboxCore {
+  readonly keys = new Map<bigint, AuthKeyRecord>();
+  readonly dcPorts: Record<number, number> = {};
+  private readonly servers = new Map<number, net.Server>();
+  private readonly connections = new Set<Connection>();
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly salts = new Map<string, SaltState>();
+  private readonly msgIds = new ServerMsgIds();
+  private readonly exportedAuth = new Map<string, number>();
+  private saltRotationsSeen = 0;
+  /** Layers clients declared through invokeWithLayer (answers are always encoded for layer 198). */
+  readonly layersSeen = new Set<number>();
+
+  constructor(readonly opts: CoreOptions) {}
+
+  registerKey(key: Buffer, userId?: number): AuthKeyRecord {
+    const rec: AuthKeyRecord = { key, id: authKeyId(key), userId };
+    this.keys.set(rec.id, rec);
+    return rec;
+  }
+
+  async listen(dcId: number, port: number): Promise<number> {
+    const server = net.createServer((socket) => this.accept(dcId, socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const actual = (server.address() as net.AddressInfo).port;
+    this.servers.set(dcId, server);
+    this.dcPorts[dcId] = actual;
+    return actual;
+  }
+
+  private accept(dcId: number, socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const conn = new Connection(this, dcId, socket);
+    this.connections.add(conn);
+    socket.on('close', () => {
+      this.connections.delete(conn);
+      conn.dispose();
+    });
+  }
+
+  /** Closes every client connection (they reconnect as a real client would). */
+  dropAllConnections(): void {
+    for (const c of this.connections) c.destroy();
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.destroy();
+    await Promise.all(
+      [...this.servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+    );
+    this.servers.clear();
+  }
+
+  private saltFor(dcId: number, key: AuthKeyRecord): SaltState {
+    const k = `${dcId}:${key.id}`;
+    let s = this.salts.get(k);
+    if (!s) {
+      s = { current: randomLong() };
+      this.salts.set(k, s);
+    }
+    return s;
+  }
+
+  private applySaltRotation(): void {
+    if (this.opts.faults.rotateSaltRequested === this.saltRotationsSeen) return;
+    this.saltRotationsSeen = this.opts.faults.rotateSaltRequested;
+    // A rotation with no grace period: the old salt is rejected at once, as after Telegram's salt expires.
+    for (const s of this.salts.values()) s.current = randomLong();
+  }
+
+  // ---- incoming ------------------------------------------------------------------------------------------
+
+  handlePacket(conn: Connection, payload: Buffer): void {
+    if (payload.length < 8) return conn.destroy();
+    const keyId = payload.readBigUInt64LE(0);
+    if (keyId === 0n) {
+      // Unencrypted messages only carry the DH key exchange, which this sandbox does not implement:
+      // answer as Telegram does for an unknown key, so the client reports it instead of hanging.
+      conn.transportError(-404);
+      return;
+    }
+    const key = this.keys.get(keyId);
+    if (!key) {
+      conn.transportError(-404);
+      return;
+    }
+    let msg;
+    try {
+      msg = decryptEnvelope(key.key, payload, CLIENT);
+    } catch (e) {
+      // A message that fails the msg_key or length checks is not from the key holder: drop the connection.
+      if (e instanceof EnvelopeError) return conn.destroy();
+      throw e;
+    }
+    const sk = `${conn.dcId}:${key.id}:${msg.sessionId}`;
+    let session = this.sessions.get(sk);
+    if (!session) {
+      session = { key, sessionId: msg.sessionId, uniqueId: randomLong(), dcId: conn.dcId, announced: false, contentSent: 0, seen: new Set(), seenOrder: [], outbox: [], flushScheduled: false };
+      this.sessions.set(sk, session);
+    }
+    session.conn = conn;
+    this.applySaltRotation();
+    this.handleMessage(session, msg.msgId, msg.seqNo, msg.body, msg.salt, true);
+  }
+
+  private handleMessage(session: SessionState, msgId: bigint, seqNo: number, body: Buffer, salt: bigint | undefined, outer: boolean): void {
+    if (msgId % 4n !== 0n) return this.badMsg(session, msgId, seqNo, 18);
+    const sentAt = Number(msgId >> 32n);
+    const now = Math.floor(Date.now() / 1000);
+    if (sentAt < now - 300) return this.badMsg(session, msgId, seqNo, 16);
+    if (sentAt > now + 30) return this.badMsg(session, msgId, seqNo, 17);
+    if (session.seen.has(msgId)) return; // a re-sent message that was already processed
+    if (outer) {
+      const salts = this.saltFor(session.dcId, session.key);
+      if (salt !== salts.current && salt !== salts.previous) {
+        this.send(session, this.msgIds.next('response'), true, badServerSalt(msgId, seqNo, salts.current));
+        return;
+      }
+    }
+    if (body.length < 4) return this.badMsg(session, msgId, seqNo, 64);
+    const ctor = body.readUInt32LE(0);
+    const contentRelated = this.isContentRelated(body);
+    if (contentRelated && seqNo % 2 === 0) return this.badMsg(session, msgId, seqNo, 35);
+    if (!contentRelated && seqNo % 2 === 1) return this.badMsg(session, msgId, seqNo, 34);
+    if (!session.announced) {
+      session.announced = true;
+      const b = Buffer.alloc(28);
+      b.writeUInt32LE(CTOR.newSessionCreated, 0);
+      b.writeBigInt64LE(msgId, 4);
+      b.writeBigInt64LE(session.uniqueId, 12);
+      b.writeBigInt64LE(this.saltFor(session.dcId, session.key).current, 20);
+      this.send(session, this.msgIds.next('other'), true, b);
+    }
+    this.markSeen(session, msgId);
+    if (ctor === CTOR.msgContainer) {
+      if (!outer) return this.badMsg(session, msgId, seqNo, 64);
+      const inner = parseContainer(body);
+      if (!inner || inner.some((m) => m.msgId >= msgId)) return this.badMsg(session, msgId, seqNo, 64);
+      for (const m of inner) this.handleMessage(session, m.msgId, m.seqNo, m.body, undefined, false);
+      return;
+    }
+    this.dispatch(session, msgId, body);
+  }
+
+  private isContentRelated(body: Buffer): boolean {
+    const ctor = body.readUInt32LE(0);
+    return !NOT_CONTENT_RELATED.has(ctor);
+  }
+
+  private markSeen(session: SessionState, msgId: bigint): void {
+    session.seen.add(msgId);
+    session.seenOrder.push(msgId);
+    if (session.seenOrder.length > 4096) session.seen.delete(session.seenOrder.shift()!);
+  }
+
+  private badMsg(session: SessionState, msgId: bigint, seqNo: number, code: number): void {
+    const b = Buffer.alloc(20);
+    b.writeUInt32LE(CTOR.badMsgNotification, 0);
+    b.writeBigInt64LE(msgId, 4);
+    b.writeInt32LE(seqNo, 12);
+    b.writeInt32LE(code, 16);
+    this.send(session, this.msgIds.next('response'), true, b);
+  }
+
+  private dispatch(session: SessionState, msgId: bigint, body: Buffer): void {
+    const ctor = body.readUInt32LE(0);
+    if (ctor === CTOR.gzipPacked) {
+      let inner: Buffer;
+      try {
+        inner = gunzipSync(readTlBytes(body, 4).value);
+      } catch {
+        return this.rpcError(session, msgId, 400, 'INPUT_FETCH_FAIL', '?');
+      }
+      return this.dispatch(session, msgId, inner);
+    }
+    if (ctor === CTOR.msgsAck || ctor === CTOR.msgResendReq || ctor === CTOR.msgsStateInfo || ctor === CTOR.httpWait) return;
+    if (ctor === CTOR.getFutureSalts) {
+      const num = Math.max(1, Math.min(64, body.readInt32LE(4)));
+      return this.send(session, this.msgIds.next('response'), true, futureSalts(msgId, this.saltFor(session.dcId, session.key).current, num));
+    }
+    if (ctor === CTOR.destroySession) {
+      const target = body.readBigInt64LE(4);
+      const k = `${session.dcId}:${session.key.id}:${target}`;
+      const existed = target !== session.sessionId && this.sessions.delete(k);
+      const b = Buffer.alloc(12);
+      b.writeUInt32LE(existed ? CTOR.destroySessionOk : CTOR.destroySessionNone, 0);
+      b.writeBigInt64LE(target, 4);
+      return this.sendRpcResult(session, msgId, b, undefined);
+    }
+    if (ctor === CTOR.msgsStateReq) {
+      const ids = readLongVector(body, 4);
+      const info = Buffer.from(ids.map((id) => (session.seen.has(id) ? 4 : 1)));
+      const b = Buffer.concat([u32(CTOR.msgsStateInfo), i64(msgId), tlBytes(info)]);
+      return this.send(session, this.msgIds.next('response'), true, b);
+    }
+    let obj: any;
+    try {
+      obj = new BinaryReader(body).tgReadObject();
+    } catch {
+      return this.rpcError(session, msgId, 400, `INPUT_METHOD_INVALID_${ctor}`, '?');
+    }
+    if (obj instanceof Api.Ping || obj instanceof Api.PingDelayDisconnect) {
+      const pong = Buffer.concat([u32(CTOR.pong), i64(msgId), i64(BigInt(String(obj.pingId)))]);
+      this.send(session, this.msgIds.next('response'), true, pong);
+      if (obj instanceof Api.PingDelayDisconnect) session.conn?.armDisconnect(obj.disconnectDelay);
+      return;
+    }
+    if (obj?.classType !== 'request') return; // other service constructors need no answer
+    void this.handleRpc(session, msgId, obj);
+  }
+
+  private async handleRpc(session: SessionState, reqMsgId: bigint, req: any): Promise<void> {
+    let query = req;
+    for (;;) {
+      if (query instanceof Api.InvokeWithLayer) {
+        session.layer = query.layer;
+        this.layersSeen.add(query.layer);
+        query = query.query;
+      } else if (query instanceof Api.InitConnection || query instanceof Api.InvokeWithoutUpdates || query instanceof Api.InvokeAfterMsg || query instanceof Api.InvokeAfterMsgs || query instanceof Api.InvokeWithTakeout) {
+        query = query.query;
+      } else break;
+    }
+    const method = methodNameOf(query);
+    const { faults, counters, model } = this.opts;
+    counters.countRequest(method);
+    const applied: AppliedFaults = faults.take(method, session.dcId);
+    const conn = session.conn;
+    if (applied.drop === 'before-response') {
+      conn?.destroy();
+      return;
+    }
+    if (applied.latencyMs > 0) {
+      this.send(session, this.msgIds.next('other'), false, msgsAck([reqMsgId]));
+      await new Promise((r) => setTimeout(r, applied.latencyMs).unref());
+    }
+    let result: RpcResult | undefined;
+    let error: { code: number; message: string } | undefined = applied.error;
+    if (error?.message.startsWith('FILE_MIGRATE_')) moveRequestedFile(model, query, Number(error.message.slice('FILE_MIGRATE_'.length)));
+    if (!error) {
+      try {
+        result = invokeMethod(method, query, {
+          model,
+          dcId: session.dcId,
+          dcPorts: this.dcPorts,
+          apiId: this.opts.apiId,
+          apiHash: this.opts.apiHash,
+          authKey: session.key,
+          exportedAuth: this.exportedAuth,
+        });
+      } catch (e) {
+        if (e instanceof RpcFailure) error = { code: e.code, message: e.errorMessage };
+        else {
+          console.error(`[telegram sandbox] ${method} failed:`, e);
+          error = { code: 500, message: 'INTERNAL' };
+        }
+      }
+    }
+    if (error) return this.rpcError(session, reqMsgId, error.code, error.message, method, applied);
+    const bytes = Buffer.isBuffer(result) ? result : result!.getBytes();
+    counters.countResultBytes(method, bytes.length);
+    this.sendRpcResult(session, reqMsgId, bytes, method, applied);
+  }
+
+  private rpcError(session: SessionState, reqMsgId: bigint, code: number, message: string, method: string, applied?: AppliedFaults): void {
+    const bytes = new Api.RpcError({ errorCode: code, errorMessage: message }).getBytes();
+    this.opts.counters.countResultBytes(method, bytes.length);
+    this.sendRpcResult(session, reqMsgId, bytes, undefined, applied);
+  }
+
+  private sendRpcResult(session: SessionState, reqMsgId: bigint, result: Buffer, method: string | undefined, applied?: AppliedFaults): void {
+    let payload = result;
+    // Telegram gzips large compressible results; file parts are sent as they are.
+    if (method && method !== 'upload.getFile' && result.length > 1024) {
+      const packed = Buffer.concat([u32(CTOR.gzipPacked), tlBytes(gzipSync(result))]);
+      if (packed.length < result.length) payload = packed;
+    }
+    const body = Buffer.concat([u32(CTOR.rpcResult), i64(reqMsgId), payload]);
+    const special = applied && (applied.bytesPerSecond || applied.drop === 'mid-response') ? { bytesPerSecond: applied.bytesPerSecond, dropMidway: applied.drop === 'mid-response' } : undefined;
+    this.send(session, this.msgIds.next('response'), true, body, special);
+  }
+
+  // ---- outgoing ------------------------------------------------------------------------------------------
+
+  private send(session: SessionState, msgId: bigint, contentRelated: boolean, body: Buffer, special?: Outgoing['special']): void {
+    const seqNo = contentRelated ? session.contentSent++ * 2 + 1 : session.contentSent * 2;
+    session.outbox.push({ msgId, seqNo, body, special });
+    if (!session.flushScheduled) {
+      session.flushScheduled = true;
+      setImmediate(() => this.flush(session));
+    }
+  }
+
+  private flush(session: SessionState): void {
+    session.flushScheduled = false;
+    const conn = session.conn;
+    const items = session.outbox;
+    session.outbox = [];
+    if (!conn || conn.closed || !items.length) return;
+    const salt = this.saltFor(session.dcId, session.key).current;
+    const plain = items.filter((i) => !i.special);
+    const specials = items.filter((i) => i.special);
+    if (plain.length === 1) conn.writePayload(this.encrypt(session, salt, plain[0]));
+    else if (plain.length > 1) {
+      const container = Buffer.concat([
+        u32(CTOR.msgContainer),
+        i32(plain.length),
+        ...plain.map((m) => Buffer.concat([i64(m.msgId), i32(m.seqNo), i32(m.body.length), m.body])),
+      ]);
+      const containerMsg: Outgoing = { msgId: this.msgIds.next('other'), seqNo: session.contentSent * 2, body: container };
+      conn.writePayload(this.encrypt(session, salt, containerMsg));
+    }
+    for (const s of specials) conn.writePayload(this.encrypt(session, salt, s), s.special);
+  }
+
+  private encrypt(session: SessionState, salt: bigint, m: Outgoing): Buffer {
+    return encryptEnvelope(session.key.key, innerPlaintext(salt, session.sessionId, m.msgId, m.seqNo, m.body), SERVER);
+  }
+}
+
+/** When a FILE_MIGRATE fault fires, the file really moves, so the client's retry on DC X succeeds. */
+function moveRequestedFile(model: TelegramModel, query: any, dcId: number): void {
+  const loc = query?.location;
+  if (!loc || loc.id === undefined) return;
+  const f = model.files.get(BigInt(String(loc.id)));
+  if (f) f.dcId = dcId;
+}
+
+class Connection {
+  private readonly transport = new ServerTransport();
+  closed = false;
+  private disconnectTimer?: NodeJS.Timeout;
+  private writeChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly core: SandboxCore, readonly dcId: number, private readonly socket: net.Socket) {
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', () => this.destroy());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let payloads: Buffer[];
+    try {
+      payloads = this.transport.push(chunk);
+    } catch (e) {
+      if (e instanceof FramingError) return this.destroy();
+      throw e;
+    }
+    for (const p of payloads) {
+      if (this.closed) return;
+      this.core.handlePacket(this, p);
+    }
+  }
+
+  /** ping_delay_disconnect: close the connection if no further ping arrives within the delay (seconds). */
+  armDisconnect(seconds: number): void {
+    clearTimeout(this.disconnectTimer);
+    this.disconnectTimer = setTimeout(() => this.destroy(), Math.max(1, seconds) * 1000);
+    this.disconnectTimer.unref();
+  }
+
+  /** A transport error: a 4-byte payload with the negative code, then the connection is closed. */
+  transportError(code: number): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(code, 0);
+    this.writePayload(b);
+    this.writeChain = this.writeChain.then(() => {
+      this.socket.end();
+    });
+  }
+
+  writePayload(payload: Buffer, special?: { bytesPerSecond?: number; dropMidway?: boolean }): void {
+    if (this.closed) return;
+    const frame = this.transport.encode(payload);
+    this.writeChain = this.writeChain.then(() => this.writeFrame(frame, special));
+  }
+
+  private async writeFrame(frame: Buffer, special?: { bytesPerSecond?: number; dropMidway?: boolean }): Promise<void> {
+    if (this.closed) return;
+    const { counters } = this.core.opts;
+    if (special?.dropMidway) {
+      const half = frame.subarray(0, Math.max(1, Math.floor(frame.length / 2)));
+      counters.countWire(half.length);
+      await new Promise<void>((r) => this.socket.write(half, () => r()));
+      this.destroy();
+      return;
+    }
+    if (special?.bytesPerSecond) {
+      const tick = 50;
+      const step = Math.max(1, Math.floor((special.bytesPerSecond * tick) / 1000));
+      for (let off = 0; off < frame.length && !this.closed; off += step) {
+        const part = frame.subarray(off, off + step);
+        counters.countWire(part.length);
+        this.socket.write(part);
+        if (off + step < frame.length) await new Promise((r) => setTimeout(r, tick).unref());
+      }
+      return;
+    }
+    counters.countWire(frame.length);
+    this.socket.write(frame);
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+    this.socket.destroy();
+  }
+
+  dispose(): void {
+    this.closed = true;
+    clearTimeout(this.disconnectTimer);
+  }
+}
+
+// ---- raw TL helpers for service messages ----------------------------------------------------------------
+
+export function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0, 0);
+  return b;
+}
+
+export function i32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n, 0);
+  return b;
+}
+
+export function i64(n: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64LE(BigInt.asIntN(64, n), 0);
+  return b;
+}
+
+/** TL `bytes`: 1-byte length (or 0xfe + 3-byte length), data, zero padding to 4. */
+export function tlBytes(data: Buffer): Buffer {
+  const head = data.length < 254 ? Buffer.from([data.length]) : Buffer.from([254, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff]);
+  const total = head.length + data.length;
+  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)]);
+}
+
+export function readTlBytes(buf: Buffer, offset: number): { value: Buffer; end: number } {
+  let len = buf[offset];
+  let head = 1;
+  if (len === 254) {
+    len = buf[offset + 1] | (buf[offset + 2] << 8) | (buf[offset + 3] << 16);
+    head = 4;
+  }
+  const value = buf.subarray(offset + head, offset + head + len);
+  if (value.length !== len) throw new Error('truncated bytes');
+  const total = head + len;
+  return { value, end: offset + total + ((4 - (total % 4)) % 4) };
+}
+
+export function parseContainer(body: Buffer): { msgId: bigint; seqNo: number; body: Buffer }[] | undefined {
+  try {
+    const count = body.readInt32LE(4);
+    let off = 8;
+    const out = [];
+    for (let i = 0; i < count; i++) {
+      const msgId = body.readBigInt64LE(off);
+      const seqNo = body.readInt32LE(off + 8);
+      const len = body.readInt32LE(off + 12);
+      if (len < 4 || len % 4 !== 0 || off + 16 + len > body.length) return undefined;
+      out.push({ msgId, seqNo, body: body.subarray(off + 16, off + 16 + len) });
+      off += 16 + len;
+    }
+    return off === body.length ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readLongVector(body: Buffer, off: number): bigint[] {
+  if (body.readUInt32LE(off) !== CTOR.vector) return [];
+  const n = body.readInt32LE(off + 4);
+  const out: bigint[] = [];
+  for (let i = 0; i < n; i++) out.push(body.readBigInt64LE(off + 8 + i * 8));
+  return out;
+}
+
+function badServerSalt(badMsgId: bigint, badSeqNo: number, newSalt: bigint): Buffer {
+  return Buffer.concat([u32(CTOR.badServerSalt), i64(badMsgId), i32(badSeqNo), i32(48), i64(newSalt)]);
+}
+
+function msgsAck(ids: bigint[]): Buffer {
+  return Buffer.concat([u32(CTOR.msgsAck), u32(CTOR.vector), i32(ids.length), ...ids.map(i64)]);
+}
+
+function futureSalts(reqMsgId: bigint, current: bigint, num: number): Buffer {
+  const now = Math.floor(Date.now() / 1000);
+  const salts: Buffer[] = [];
+  for (let i = 0; i < num; i++) {
+    // Bare future_salt (no constructor id inside a bare vector): valid_since, valid_until, salt.
+    salts.push(Buffer.concat([i32(now + i * 3600), i32(now + (i + 1) * 3600), i64(i === 0 ? current : randomLong())]));
+  }
+  return Buffer.concat([u32(CTOR.futureSalts), i64(reqMsgId), i32(now), i32(num), ...salts]);
+}
