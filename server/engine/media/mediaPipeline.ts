@@ -1,0 +1,330 @@
+/**
+ * Copies attachments from an export into the vault, storing each distinct content once.
+ *
+ * Per file, three steps:
+ *  1. identify (parallel, bounded pool): stat the source; its cheap key (path, size, mtime, inode)
+ *     finds the hash of an unchanged file from an earlier import; otherwise a streamed SHA-256.
+ *  2. claim (strictly in submission order): content already stored → reuse its vault path
+ *     (re-copied if the file went missing); new content → the first free path from the caller's
+ *     preferred one (" (2)", " (3)" on collision). Doing this in submission order, not completion
+ *     order, makes every path a function of the export alone, so a crashed or cancelled run
+ *     followed by a rerun names files exactly as one clean run does.
+ *  3. store (parallel, bounded pool): hardlink when allowed, else fs.copyFile with
+ *     COPYFILE_FICLONE (a copy-on-write clone on btrfs/XFS/APFS, a kernel copy elsewhere), always
+ *     to a temp name renamed into place, so no partial file ever carries a final name.
+ * submit() resolves once the file is at its final name (or with why it is not), so a note never
+ * embeds a file that does not exist yet.
+ */
+import { constants } from 'node:fs';
+import * as path from 'node:path';
+import type { MetricsSink } from '../metrics';
+import { tempNameFor } from '../vault/atomic';
+import { type IoCounters, type VaultFs, errnoCode, isNotFound } from '../vault/vaultFs';
+import type { ContentStore } from './contentStore';
+import { type FileDigest, hashFile } from './hash';
+import { TaskPool } from './pool';
+
+export interface MediaRequest {
+  /** Absolute path of the file in the export; a Buffer when its name is not valid UTF-8. */
+  readonly source: string | Buffer;
+  /** Vault-relative path (forward slashes, already sanitised) for content new to the vault. */
+  readonly preferredPath: string;
+  readonly chatId: number;
+  /** Whether this occurrence counts in copied/deduplicated figures (false: message already archived). */
+  readonly countAsNew: boolean;
+}
+
+export type MediaOutcome = 'copied' | 'linked' | 'deduplicated' | 'present' | 'missing' | 'failed';
+
+export interface MediaResult {
+  /** Vault-relative path to embed, null when the file could not be stored. */
+  readonly vaultPath: string | null;
+  readonly outcome: MediaOutcome;
+  readonly size: number;
+  readonly sha256?: string;
+  readonly error?: string;
+}
+
+export interface MediaPipelineOptions {
+  readonly fs: VaultFs;
+  readonly vaultRoot: string;
+  readonly store: ContentStore;
+  readonly concurrency: number;
+  readonly useHardlinks: boolean;
+  readonly counters: IoCounters;
+  readonly metrics?: MetricsSink;
+}
+
+export interface MediaTotals {
+  copied: number;
+  linked: number;
+  deduplicated: number;
+  missing: number;
+  failed: number;
+  bytesCopied: number;
+  bytesSaved: number;
+}
+
+interface Identified {
+  readonly digest?: FileDigest;
+  readonly missing?: boolean;
+  readonly error?: string;
+}
+
+export class MediaPipeline {
+  readonly totals: MediaTotals = { copied: 0, linked: 0, deduplicated: 0, missing: 0, failed: 0, bytesCopied: 0, bytesSaved: 0 };
+  private readonly pool: TaskPool;
+  private claimTail: Promise<unknown> = Promise.resolve();
+  /** Content whose stored file was checked (or written) during this run. */
+  private readonly verified = new Set<string>();
+  /** Content being written now: later claims of the same content wait for it. */
+  private readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly outstanding = new Set<Promise<unknown>>();
+  private readonly madeDirs = new Set<string>();
+  private hardlinksWork: boolean;
+
+  constructor(private readonly opts: MediaPipelineOptions) {
+    this.pool = new TaskPool(Math.max(1, Math.floor(opts.concurrency)));
+    this.hardlinksWork = opts.useHardlinks;
+  }
+
+  submit(req: MediaRequest): Promise<MediaResult> {
+    const identified = this.pool.run(() => this.identify(req.source));
+    const claimed = Promise.all([this.claimTail, identified]).then(([, id]) => this.claim(req, id));
+    // The next claim waits for this one to decide, not for its copy to finish.
+    this.claimTail = claimed.then(
+      () => undefined,
+      () => undefined,
+    );
+    const done = claimed.then((plan) => plan(), (err: unknown) => this.failure(req, err));
+    this.outstanding.add(done);
+    void done.finally(() => this.outstanding.delete(done));
+    return done;
+  }
+
+  /** Waits until every submitted file is stored or has failed. */
+  async drain(): Promise<void> {
+    while (this.outstanding.size) await Promise.allSettled([...this.outstanding]);
+  }
+
+  private async identify(source: string | Buffer): Promise<Identified> {
+    const { fs, store, metrics } = this.opts;
+    let stat: import('node:fs').Stats;
+    try {
+      stat = await fs.stat(source);
+    } catch (err) {
+      if (isNotFound(err)) return { missing: true };
+      return { error: describe(err) };
+    }
+    if (!stat.isFile()) return { error: 'not a regular file' };
+    const key = sourceKey(source, stat);
+    const known = store.hashForSource(key);
+    if (known) {
+      metrics?.add('cacheHits');
+      return { digest: { sha256: known, size: stat.size } };
+    }
+    metrics?.add('cacheMisses');
+    try {
+      const digest = await hashFile(fs, source);
+      store.rememberSource(key, digest.sha256);
+      return { digest };
+    } catch (err) {
+      return isNotFound(err) ? { missing: true } : { error: describe(err) };
+    }
+  }
+
+  /** Decides where the content lives; returns the work that puts it there. Runs one at a time. */
+  private async claim(req: MediaRequest, id: Identified): Promise<() => Promise<MediaResult>> {
+    const { store } = this.opts;
+    if (id.missing) return async () => this.count(req, { vaultPath: null, outcome: 'missing', size: 0 });
+    if (!id.digest) return async () => this.count(req, { vaultPath: null, outcome: 'failed', size: 0, error: id.error });
+    const { sha256, size } = id.digest;
+
+    const entry = store.get(sha256);
+    if (entry) {
+      store.addRef(entry, req.chatId);
+      const pending = this.inflight.get(sha256);
+      if (pending) return () => this.afterPending(req, pending, entry.path, sha256, size);
+      if (!this.verified.has(sha256)) {
+        if (await this.holds(entry.path, size)) this.verified.add(sha256);
+        else return this.storeAt(req, entry.path, sha256, size, 'restore');
+      }
+      return async () => this.count(req, { vaultPath: entry.path, outcome: 'deduplicated', size, sha256 });
+    }
+
+    const free = await this.freePath(req.preferredPath, sha256);
+    if (free.adopted) {
+      store.add(sha256, size, free.path, req.chatId);
+      this.verified.add(sha256);
+      return async () => this.count(req, { vaultPath: free.path, outcome: 'present', size, sha256 });
+    }
+    store.add(sha256, size, free.path, req.chatId);
+    return this.storeAt(req, free.path, sha256, size, 'new');
+  }
+
+  private storeAt(req: MediaRequest, vaultPath: string, sha256: string, size: number, _why: 'new' | 'restore'): () => Promise<MediaResult> {
+    const written = this.pool.run(() => this.writeFile(req.source, vaultPath));
+    const ok = written.then(
+      () => true,
+      () => false,
+    );
+    this.inflight.set(sha256, ok);
+    return async () => {
+      try {
+        const how = await written;
+        this.verified.add(sha256);
+        return this.count(req, { vaultPath, outcome: how, size, sha256 });
+      } catch (err) {
+        this.opts.store.remove(sha256);
+        return this.count(req, { vaultPath: null, outcome: 'failed', size, sha256, error: describe(err) });
+      } finally {
+        if (this.inflight.get(sha256) === ok) this.inflight.delete(sha256);
+      }
+    };
+  }
+
+  /** Another occurrence of content being written right now: wait, then reuse it (or write it ourselves). */
+  private async afterPending(req: MediaRequest, pending: Promise<boolean>, vaultPath: string, sha256: string, size: number): Promise<MediaResult> {
+    if (await pending) return this.count(req, { vaultPath, outcome: 'deduplicated', size, sha256 });
+    try {
+      const how = await this.pool.run(() => this.writeFile(req.source, vaultPath));
+      this.opts.store.add(sha256, size, vaultPath, req.chatId);
+      this.verified.add(sha256);
+      return this.count(req, { vaultPath, outcome: how, size, sha256 });
+    } catch (err) {
+      return this.count(req, { vaultPath: null, outcome: 'failed', size, sha256, error: describe(err) });
+    }
+  }
+
+  /** First path from `preferred` that no other content holds; adopts a file already holding this content. */
+  private async freePath(preferred: string, sha256: string): Promise<{ path: string; adopted: boolean }> {
+    const { store, fs } = this.opts;
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? preferred : withSuffix(preferred, n);
+      if (store.shaAt(candidate) !== undefined) continue;
+      const abs = this.abs(candidate);
+      let exists = true;
+      try {
+        await fs.stat(abs);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        exists = false;
+      }
+      if (!exists) return { path: candidate, adopted: false };
+      // A file the index does not know: left by a crashed run (complete: it has its final name)
+      // or put there by someone else. Same content → use it; otherwise pick another name.
+      try {
+        const d = await hashFile(fs, abs);
+        if (d.sha256 === sha256) return { path: candidate, adopted: true };
+      } catch {
+        // unreadable (a directory, permissions): not ours to use
+      }
+    }
+  }
+
+  private async holds(vaultPath: string, size: number): Promise<boolean> {
+    try {
+      const st = await this.opts.fs.stat(this.abs(vaultPath));
+      return st.isFile() && st.size === size;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  private async writeFile(source: string | Buffer, vaultPath: string): Promise<'copied' | 'linked'> {
+    const { fs, counters } = this.opts;
+    const target = this.abs(vaultPath);
+    const dir = path.dirname(target);
+    if (!this.madeDirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    const tmp = tempNameFor(target);
+    let how: 'copied' | 'linked' = 'copied';
+    try {
+      if (this.hardlinksWork) {
+        try {
+          await fs.link(source, tmp);
+          counters.linkCalls++;
+          how = 'linked';
+        } catch (err) {
+          // Another disk, a file system without hardlinks, or a link limit: copy instead, and
+          // stop trying for this run when the failure is about the disk, not the file.
+          const code = errnoCode(err);
+          if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') this.hardlinksWork = false;
+          if (isNotFound(err)) throw err;
+        }
+      }
+      if (how === 'copied') {
+        await fs.copyFile(source, tmp, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
+        counters.copyCalls++;
+      }
+      await fs.rename(tmp, target);
+      counters.renames++;
+    } catch (err) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    return how;
+  }
+
+  private count(req: MediaRequest, r: MediaResult): MediaResult {
+    const t = this.totals;
+    const m = this.opts.metrics;
+    switch (r.outcome) {
+      case 'missing':
+        t.missing++;
+        break;
+      case 'failed':
+        t.failed++;
+        break;
+      case 'copied':
+      case 'linked':
+      case 'present':
+        if (r.outcome === 'linked') t.linked++;
+        else t.copied++;
+        t.bytesCopied += r.size;
+        m?.add('mediaCopied');
+        m?.add('bytesCopied', r.size);
+        break;
+      case 'deduplicated':
+        if (!req.countAsNew) break;
+        t.deduplicated++;
+        t.bytesSaved += r.size;
+        m?.add('mediaDeduplicated');
+        m?.add('bytesSaved', r.size);
+        break;
+    }
+    return r;
+  }
+
+  private failure(_req: MediaRequest, err: unknown): MediaResult {
+    this.totals.failed++;
+    return { vaultPath: null, outcome: 'failed', size: 0, error: describe(err) };
+  }
+
+  private abs(vaultPath: string): string {
+    return path.join(this.opts.vaultRoot, ...vaultPath.split('/'));
+  }
+}
+
+/** "a/b/photo.jpg" → "a/b/photo (2).jpg". */
+export function withSuffix(vaultPath: string, n: number): string {
+  const slash = vaultPath.lastIndexOf('/');
+  const dir = vaultPath.slice(0, slash + 1);
+  const name = vaultPath.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${dir}${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${dir}${name} (${n})`;
+}
+
+function sourceKey(source: string | Buffer, st: import('node:fs').Stats): string {
+  const name = typeof source === 'string' ? source : `hex:${source.toString('hex')}`;
+  return `${name}|${st.size}|${Math.floor(st.mtimeMs)}|${st.ino}`;
+}
+
+function describe(err: unknown): string {
+  const code = errnoCode(err);
+  const msg = err instanceof Error ? err.message : String(err);
+  return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
+}

@@ -1,0 +1,69 @@
+/**
+ * The file-system calls the vault writers, the media pipeline and the importer use, as one
+ * injectable object. The default is node:fs; tests wrap it to count calls or to fail after N
+ * writes (a crash without killing a process).
+ *
+ * IoCounters is shared by everything one job writes through, so the job can report how many
+ * write system calls it made (the figure the buffered note writer exists to keep low).
+ */
+import { createReadStream } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+
+export type VaultFs = Pick<
+  typeof fsp,
+  | 'open'
+  | 'readFile'
+  | 'writeFile'
+  | 'rename'
+  | 'unlink'
+  | 'mkdir'
+  | 'stat'
+  | 'lstat'
+  | 'readdir'
+  | 'copyFile'
+  | 'link'
+  | 'realpath'
+  | 'rm'
+  | 'truncate'
+  | 'utimes'
+> & { createReadStream: typeof createReadStream };
+
+export const nodeVaultFs: VaultFs = {
+  open: fsp.open,
+  readFile: fsp.readFile,
+  writeFile: fsp.writeFile,
+  rename: fsp.rename,
+  unlink: fsp.unlink,
+  mkdir: fsp.mkdir,
+  stat: fsp.stat,
+  lstat: fsp.lstat,
+  readdir: fsp.readdir,
+  copyFile: fsp.copyFile,
+  link: fsp.link,
+  realpath: fsp.realpath,
+  rm: fsp.rm,
+  truncate: fsp.truncate,
+  utimes: fsp.utimes,
+  createReadStream,
+};
+
+/** Counts of what one job asked the file system to do. */
+export class IoCounters {
+  /** write(2)-level calls made for notes and state files (one per flush, one per atomic file). */
+  writeCalls = 0;
+  bytesWritten = 0;
+  fsyncs = 0;
+  /** Attachment copies (copyFile, possibly a clone) and hardlinks made. */
+  copyCalls = 0;
+  linkCalls = 0;
+  renames = 0;
+}
+
+export function errnoCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+export function isNotFound(err: unknown): boolean {
+  const code = errnoCode(err);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
