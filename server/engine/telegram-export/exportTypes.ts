@@ -31,8 +31,18 @@ export interface Reaction {
   readonly recent?: readonly ReactionRecent[];
 }
 
+export interface InlineButton {
+  readonly type: string;
+  readonly text?: string;
+  readonly data?: string;
+  readonly dataBase64?: string;
+  readonly forward_text?: string;
+  readonly button_id?: number;
+}
+
 export interface PollAnswer {
-  readonly text: string;
+  /** Plain string, or text parts since polls gained formatting (the exporter writes it like `text`). */
+  readonly text: TextValue;
   readonly voters: number;
   readonly chosen: boolean;
 }
@@ -83,17 +93,62 @@ export interface ExportMessage {
   readonly self_destruct_period_seconds?: number;
   readonly contact_information?: { readonly first_name?: string; readonly last_name?: string; readonly phone_number?: string };
   readonly contact_vcard?: string;
-  readonly location_information?: { readonly latitude: number; readonly longitude: number };
+  /** null when the point was invalid. */
+  readonly location_information?: { readonly latitude: number; readonly longitude: number } | null;
   readonly live_location_period_seconds?: number;
   readonly place_name?: string;
   readonly address?: string;
   readonly poll?: {
-    readonly question: string;
+    readonly question: TextValue;
     readonly closed: boolean;
     readonly total_voters: number;
     readonly answers: readonly PollAnswer[];
   };
   readonly reactions?: readonly Reaction[];
+  readonly media_spoiler?: boolean;
+  readonly contact_vcard_file_size?: number;
+  readonly game_title?: string;
+  readonly game_description?: string;
+  readonly game_link?: string;
+  readonly invoice_information?: {
+    readonly title?: string;
+    readonly description?: string;
+    readonly amount?: number;
+    readonly currency?: string;
+    readonly receipt_message_id?: number;
+  };
+  readonly todo_list?: {
+    readonly title: TextValue;
+    readonly others_can_append?: boolean;
+    readonly others_can_complete?: boolean;
+    /** The exporter calls the items "answers". */
+    readonly answers: readonly { readonly text: TextValue; readonly id: number }[];
+  };
+  readonly giveaway_information?: { readonly quantity?: number; readonly months?: number; readonly until_date?: string; readonly stars?: number; readonly additional_prize?: string };
+  readonly giveaway_results?: { readonly winners_count?: number; readonly unclaimed_count?: number; readonly months?: number; readonly stars?: number; readonly additional_prize?: string };
+  readonly paid_stars_amount?: number;
+  readonly inline_bot_buttons?: readonly (readonly InlineButton[])[];
+  // more service fields (export_output_json.cpp writes one set per action)
+  /** Custom service text, written without an `action`. */
+  readonly information_text?: string;
+  readonly inviter?: string | null;
+  readonly period?: number;
+  readonly emoticon?: string;
+  readonly new_icon_emoji_id?: number;
+  readonly game_message_id?: number;
+  readonly score?: number;
+  readonly amount?: number;
+  readonly currency?: string;
+  readonly invoice_message_id?: number;
+  readonly boosts?: number;
+  readonly duration?: number;
+  readonly distance?: number;
+  readonly to?: string | null;
+  readonly stars?: number;
+  readonly cost?: string;
+  readonly months?: number;
+  readonly reason_domain?: string;
+  readonly reason_app_name?: string;
   readonly [extra: string]: unknown;
 }
 
