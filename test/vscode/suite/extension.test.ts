@@ -1,0 +1,147 @@
+/**
+ * Runs inside a real VS Code extension host (code-server or desktop VS Code) against the
+ * extension at extensionDevelopmentPath, in a fresh, empty workspace folder. The tests run
+ * in order: the import test fills the vault the later tests look at.
+ */
+import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImportSummary } from '../../../shared/types';
+import {
+  COMMAND_IDS,
+  activeApi,
+  expectedChats,
+  extension,
+  markdownFiles,
+  sampleExportPath,
+  waitFor,
+  workspaceRoot,
+  type ExpectedChat,
+  type VaultArchiverApi,
+} from './support';
+
+describe('Vault Archiver in a real VS Code', () => {
+  let api: VaultArchiverApi;
+  let exportCopy: string;
+  let expected: ExpectedChat[];
+  let firstImport: ImportSummary;
+
+  before(() => {
+    // The importer gets a copy, so nothing it does can touch the repository's sample.
+    exportCopy = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-archiver-export-'));
+    fs.cpSync(sampleExportPath(), exportCopy, { recursive: true });
+    expected = expectedChats(exportCopy);
+    assert.ok(expected.length > 0, `the sample export at ${sampleExportPath()} holds no named chat with messages`);
+  });
+
+  after(() => {
+    fs.rmSync(exportCopy, { recursive: true, force: true });
+  });
+
+  it('activates and returns its test API', async () => {
+    api = await activeApi();
+    assert.equal(extension().isActive, true);
+    for (const name of ['listSources', 'lastImport', 'treeRows'] as const) {
+      assert.equal(typeof api[name], 'function', `API has no ${name}()`);
+    }
+    assert.ok(api.client && typeof (api.client as Promise<unknown>).then === 'function', 'API.client is not a promise');
+  });
+
+  it('registers every command and contributes each with a "Vault Archiver" palette title', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = COMMAND_IDS.filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], 'commands not registered');
+
+    const contributed = (extension().packageJSON.contributes?.commands ?? []) as {
+      command: string;
+      title: string;
+      category?: string;
+    }[];
+    for (const id of COMMAND_IDS) {
+      const entry = contributed.find((c) => c.command === id);
+      assert.ok(entry, `${id} is not in contributes.commands`);
+      const shown = entry.category ? `${entry.category}: ${entry.title}` : entry.title;
+      assert.match(shown, /^Vault Archiver: /, `${id} is shown as "${shown}"`);
+    }
+  });
+
+  it('starts the worker and answers listSources over the protocol (empty vault)', async () => {
+    await api.client;
+    const sources = await api.listSources();
+    assert.ok(Array.isArray(sources), 'listSources did not return an array');
+    assert.deepEqual(sources, [], 'a fresh workspace should have no sources');
+    assert.deepEqual(await api.treeRows(), [], 'the tree should be empty (welcome content) without sources');
+  });
+
+  it('imports the bundled sample export into the workspace vault', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('vaultArchiver.importTelegramExport', exportCopy);
+    firstImport = await waitFor(() => api.lastImport(), 'the import to finish', 90_000);
+    assert.equal(firstImport.cancelled, false);
+    assert.equal(path.resolve(firstImport.exportPath), path.resolve(exportCopy));
+    assert.ok(firstImport.chats >= expected.length, `summary says ${firstImport.chats} chats, export has ${expected.length}`);
+    assert.ok(firstImport.messagesWritten > 0, 'no messages written');
+
+    const vault = path.join(workspaceRoot(), 'Archive');
+    assert.equal(path.resolve(firstImport.vaultPath), vault, 'the vault is not the default Archive folder of the workspace');
+    const notes = markdownFiles(vault);
+    assert.ok(notes.length >= expected.length, `only ${notes.length} notes in ${vault}`);
+    assert.ok(fs.existsSync(path.join(workspaceRoot(), '.vault-archiver')), 'no .vault-archiver/ state folder');
+
+    const sources = await api.listSources();
+    const titles = sources.filter((s) => s.kind === 'telegram').map((s) => s.title);
+    for (const chat of expected) {
+      assert.ok(titles.includes(chat.title), `no source titled "${chat.title}" (have: ${titles.join(', ')})`);
+      const source = sources.find((s) => s.title === chat.title)!;
+      assert.equal(source.state.kind, 'idle', `${chat.title} is ${source.state.kind} after the import`);
+      assert.ok(source.itemCount > 0, `${chat.title} has no items`);
+      assert.ok(source.lastSyncAt, `${chat.title} has no lastSyncAt`);
+      const chatNotes = markdownFiles(path.join(vault, source.notesPath));
+      assert.ok(chatNotes.length > 0, `no notes under ${source.notesPath} for ${chat.title}`);
+      if (chat.plainText) {
+        const text = chatNotes.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+        assert.ok(text.includes(chat.plainText), `"${chat.plainText}" is not in the notes of ${chat.title}`);
+      }
+    }
+  });
+
+  it('shows the imported chats in the Sources tree', async () => {
+    const rows = await waitFor(async () => {
+      const r = await api.treeRows();
+      return r.some((row) => row.label === expected[0].title) ? r : undefined;
+    }, 'the tree to show the imported chats', 15_000);
+    const labels = rows.map((r) => r.label);
+    assert.ok(labels.includes('Telegram'), `no "Telegram" group row (rows: ${labels.join(', ')})`);
+    for (const chat of expected) {
+      const row = rows.find((r) => r.label === chat.title);
+      assert.ok(row, `no tree row for "${chat.title}" (rows: ${labels.join(', ')})`);
+      assert.match(row.description ?? '', /\d+ messages?/, `row "${chat.title}" description: ${row.description}`);
+    }
+  });
+
+  it('re-importing the same export writes nothing new', async function () {
+    this.timeout(120_000);
+    const vault = path.join(workspaceRoot(), 'Archive');
+    const digest = (): string => {
+      const hash = crypto.createHash('sha256');
+      for (const file of markdownFiles(vault).sort()) hash.update(file).update(fs.readFileSync(file));
+      return hash.digest('hex');
+    };
+    const before = digest();
+    await vscode.commands.executeCommand('vaultArchiver.importTelegramExport', exportCopy);
+    const second = await waitFor(
+      () => {
+        const last = api.lastImport();
+        return last && last !== firstImport ? last : undefined;
+      },
+      'the second import to finish',
+      90_000,
+    );
+    assert.equal(second.messagesWritten, 0, 'a re-import wrote messages again');
+    assert.ok(second.duplicatesSkipped > 0, 'a re-import reported no duplicates skipped');
+    assert.equal(digest(), before, 'a re-import changed the notes');
+  });
+});
