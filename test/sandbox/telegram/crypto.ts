@@ -30,29 +30,32 @@ export function authKeyId(authKey: Buffer): bigint {
 }
 
 /**
- * AES in Infinite Garble Extension mode, built block by block on the ECB primitive.
- * c_i = E(p_i xor c_{i-1}) xor p_{i-1}; MTProto's 32-byte iv holds c_0 (first half) then p_0 (second half).
- * The key length picks AES-128/192/256, so the same code can be checked against published AES-128 vectors.
+ * AES in Infinite Garble Extension mode: c_i = E(p_i xor c_{i-1}) xor p_{i-1}, where MTProto's 32-byte iv holds
+ * c_0 (first half) then p_0 (second half). The key length picks AES-128/192/256, so the same code can be checked
+ * against published AES-128 vectors.
+ *
+ * Encryption runs as one native CBC pass instead of one ECB call per block (20 MB of file parts would otherwise
+ * cost seconds): with y_i = E(p_i xor c_{i-1}) and c_{i-1} = y_{i-1} xor p_{i-2}, the AES input is
+ * q_i xor y_{i-1} where q_i = p_i xor p_{i-2} — exactly CBC over q with iv y_0 = c_0 (taking p_{-1} = 0).
+ * Then c_i = y_i xor p_{i-1}. Tests check this against the block-by-block definition on ECB.
  */
 export function igeEncrypt(plaintext: Buffer, key: Buffer, iv: Buffer): Buffer {
   if (plaintext.length % 16 !== 0) throw new Error(`IGE input must be a multiple of 16 bytes, got ${plaintext.length}`);
   if (iv.length !== 32) throw new Error('IGE iv must be 32 bytes');
-  const ecb = createCipheriv(ecbName(key), key, null);
-  ecb.setAutoPadding(false);
-  const out = Buffer.alloc(plaintext.length);
-  let prevCipher: Buffer = Buffer.from(iv.subarray(0, 16));
-  let prevPlain: Buffer = Buffer.from(iv.subarray(16, 32));
-  const block = Buffer.alloc(16);
-  for (let off = 0; off < plaintext.length; off += 16) {
-    const p = plaintext.subarray(off, off + 16);
-    for (let i = 0; i < 16; i++) block[i] = p[i] ^ prevCipher[i];
-    const e = ecb.update(block);
-    const c = out.subarray(off, off + 16);
-    for (let i = 0; i < 16; i++) c[i] = e[i] ^ prevPlain[i];
-    prevCipher = c;
-    prevPlain = p;
-  }
-  return out;
+  const n = plaintext.length;
+  // prev(i) = p_{i-1} for block i (0-based): the iv's second half for the first block.
+  const prevPlain = Buffer.concat([iv.subarray(16, 32), plaintext.subarray(0, n - 16)]);
+  const q = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) q[i] = plaintext[i] ^ (i >= 32 ? plaintext[i - 32] : i >= 16 ? iv[i] : 0);
+  const cbc = createCipheriv(cbcName(key), key, iv.subarray(0, 16));
+  cbc.setAutoPadding(false);
+  const y = Buffer.concat([cbc.update(q), cbc.final()]);
+  for (let i = 0; i < n; i++) y[i] ^= prevPlain[i];
+  return y;
+}
+
+function cbcName(key: Buffer): string {
+  return ecbName(key).replace('-ecb', '-cbc');
 }
 
 export function igeDecrypt(ciphertext: Buffer, key: Buffer, iv: Buffer): Buffer {

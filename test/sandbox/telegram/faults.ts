@@ -135,11 +135,39 @@ export class TelegramFaults {
 
 export class TelegramCounters {
   private byName = new Map<string, { requests: number; bytes: number }>();
+  private byDc = new Map<string, number>();
+  private inFlight = new Map<string, number>();
+  private peaks = new Map<string, number>();
   private totalBytes = 0;
 
-  countRequest(method: string): void {
+  countRequest(method: string, dcId?: number): void {
     const e = this.entry(method);
     e.requests++;
+    if (dcId !== undefined) this.byDc.set(`${dcId}:${method}`, (this.byDc.get(`${dcId}:${method}`) ?? 0) + 1);
+  }
+
+  /** Marks a request as being served (received, not yet answered), for inFlightPeak. */
+  begin(method: string): void {
+    const n = (this.inFlight.get(method) ?? 0) + 1;
+    this.inFlight.set(method, n);
+    if (n > (this.peaks.get(method) ?? 0)) this.peaks.set(method, n);
+  }
+
+  end(method: string): void {
+    this.inFlight.set(method, Math.max(0, (this.inFlight.get(method) ?? 1) - 1));
+  }
+
+  /** Most requests of one method the server was serving at the same time. */
+  inFlightPeak(method: string): number {
+    return this.peaks.get(normalizeMethod(method)) ?? 0;
+  }
+
+  /** API requests received by one DC (optionally for one method). */
+  requestsOnDc(dcId: number, method?: string): number {
+    if (method) return this.byDc.get(`${dcId}:${normalizeMethod(method)}`) ?? 0;
+    let n = 0;
+    for (const [k, v] of this.byDc) if (k.startsWith(`${dcId}:`)) n += v;
+    return n;
   }
 
   countResultBytes(method: string, bytes: number): void {
@@ -179,6 +207,8 @@ export class TelegramCounters {
 
   reset(): void {
     this.byName.clear();
+    this.byDc.clear();
+    this.peaks.clear();
     this.totalBytes = 0;
   }
 }

@@ -40,6 +40,10 @@ export interface TelegramSandbox {
     bytesSent(method?: string): number;
     byMethod(): Record<string, { requests: number; bytes: number }>;
     reset(): void;
+    /** API requests one DC received (optionally of one method). */
+    requestsOnDc(dcId: number, method?: string): number;
+    /** Most requests of one method being served at the same time (needs latency to overlap). */
+    inFlightPeak(method: string): number;
   };
   demoChats(): { id: number; title: string; username?: string; messageCount: number }[];
   /** A fresh pre-shared key that is not signed in yet, for login-flow tests (auth.sendCode / auth.signIn). */

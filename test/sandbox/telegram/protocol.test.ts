@@ -141,7 +141,7 @@ describe('telegram sandbox: MTProto 2.0 message keys', () => {
     const got = decryptEnvelope(authKey, fromClient, 'client-to-server');
     assert.equal(got.salt, 99n);
     // server → GramJS: encrypted with x = 8, it must pass GramJS's msg_key check and parse.
-    const serverMsg = encryptEnvelope(authKey, innerPlaintext(1n, BigInt(String(state.id)), 0x65000000_00000001n, 1, body), 'server-to-client');
+    const serverMsg = encryptEnvelope(authKey, innerPlaintext(1n, BigInt(String((state as unknown as { id: unknown }).id)), 0x65000000_00000001n, 1, body), 'server-to-client');
     const msg = await state.decryptMessageData(serverMsg);
     assert.deepEqual(msg.obj, []);
   });

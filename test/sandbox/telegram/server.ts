@@ -330,8 +330,18 @@ export class SandboxCore {
       } else break;
     }
     const method = methodNameOf(query);
+    const { counters } = this.opts;
+    counters.countRequest(method, session.dcId);
+    counters.begin(method);
+    try {
+      await this.serveRpc(session, reqMsgId, method, query);
+    } finally {
+      counters.end(method);
+    }
+  }
+
+  private async serveRpc(session: SessionState, reqMsgId: bigint, method: string, query: any): Promise<void> {
     const { faults, counters, model } = this.opts;
-    counters.countRequest(method);
     const applied: AppliedFaults = faults.take(method, session.dcId);
     const conn = session.conn;
     if (applied.drop === 'before-response') {
