@@ -200,10 +200,20 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         await page.keyboard.press('Enter');
         const tab = page.locator('.tabs-container .tab', { hasText: path.basename(note) }).first();
         await tab.waitFor({ timeout: 15_000 });
+        // The editor draws only the lines in view, so look for the note's first line of
+        // words (after any front matter) as read from disk.
+        const firstWords = fs
+          .readFileSync(note, 'utf8')
+          .split('\n')
+          .slice(0, 40)
+          .map((line) => line.trim())
+          .find((line) => /\p{L}{3,}/u.test(line));
+        if (!firstWords) throw new Error(`note ${note} has no line of text near the top`);
         const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
-        const want = chat.plainText ?? chat.title;
-        await lines.filter({ hasText: want.slice(0, 40) }).waitFor({ timeout: 15_000 });
+        await lines.filter({ hasText: firstWords.slice(0, 40) }).waitFor({ timeout: 15_000 });
         await page.mouse.move(700, 450);
+        // Let the language features settle so the status bar shows no "Activating…".
+        await page.waitForTimeout(1_500);
         await page.screenshot({ path: shot(SCREENSHOTS.note) });
       },
     },
