@@ -326,4 +326,33 @@ describe('telegram sandbox: login flow with GramJS', function () {
     assert.equal(sb.counters.requests('auth.sendCode'), 1);
     assert.equal(sb.counters.requests('auth.signIn'), 2);
   });
+
+  it('completes two-step verification over SRP (account.getPassword / auth.checkPassword)', async () => {
+    sb.model.setPassword('correct horse', 'a horse');
+    const c = await connectClient(sb, sb.createLoginSession());
+    try {
+      const passwords = ['wrong horse', 'correct horse'];
+      const hints: string[] = [];
+      const seenErrors: string[] = [];
+      await c.start({
+        phoneNumber: async () => sb.model.self.phone!,
+        phoneCode: async () => sb.model.loginCode,
+        password: async (hint?: string) => {
+          hints.push(hint ?? '');
+          return passwords.shift()!;
+        },
+        onError: async (e: Error) => {
+          seenErrors.push((e as errors.RPCError).errorMessage ?? e.message);
+          return false;
+        },
+      });
+      assert.deepEqual(seenErrors, ['PASSWORD_HASH_INVALID']);
+      assert.deepEqual(hints, ['a horse', 'a horse']);
+      assert.equal(Number(((await c.getMe()) as Api.User).id), sb.model.selfId);
+      assert.equal(sb.counters.requests('auth.checkPassword'), 2);
+    } finally {
+      await closeGramjsClient(c);
+      sb.model.passwords.clear();
+    }
+  });
 });

@@ -3,6 +3,7 @@
 // Ids follow Telegram's rules: private chats and basic groups share one message-id sequence per account,
 // every channel has its own; message ids only grow, so paging by id stays stable while messages arrive.
 import { sha256, streamBytes } from './crypto';
+import { type SrpPassword, makePassword } from './srp';
 
 export type PeerKind = 'user' | 'chat' | 'channel';
 export interface PeerRef {
@@ -198,10 +199,17 @@ export class TelegramModel {
   loginCode = '12345';
   /** The DC new files are stored on unless told otherwise. */
   defaultDcId = 2;
+  /** Two-step verification passwords (SRP verifiers), by user id. */
+  readonly passwords = new Map<number, SrpPassword>();
 
   constructor(self?: Partial<SandboxUser>) {
     const me = this.addUser({ firstName: 'Sandbox', lastName: 'Tester', username: 'sandbox_me', phone: '15550001000', ...self });
     this.selfId = me.id;
+  }
+
+  /** Turns on two-step verification: auth.signIn then answers SESSION_PASSWORD_NEEDED. */
+  setPassword(password: string, hint?: string, userId = this.selfId): void {
+    this.passwords.set(userId, makePassword(password, hint));
   }
 
   get self(): SandboxUser {
@@ -269,7 +277,7 @@ export class TelegramModel {
 
   /** Adds a message at the end of a peer's history (it gets the next id); messages may arrive at any time. */
   addMessage(peer: PeerRef, m: NewMessage): SandboxMessage {
-    const history = this.historyOf(peer);
+    const history = this.writableHistory(peer);
     let id: number;
     if (peer.kind === 'channel') {
       const channel = this.channels.get(peer.id)!;
@@ -301,10 +309,18 @@ export class TelegramModel {
     return this.nextGroupedId++;
   }
 
+  /** A peer's messages, oldest first. A user without a chat yet reads as empty (and gets no dialog). */
   historyOf(peer: PeerRef): SandboxMessage[] {
+    const h = this.histories.get(peerKey(peer));
+    if (h) return h;
+    if (peer.kind !== 'user' || !this.users.has(peer.id)) throw new Error(`unknown peer ${peerKey(peer)}`);
+    return [];
+  }
+
+  private writableHistory(peer: PeerRef): SandboxMessage[] {
     let h = this.histories.get(peerKey(peer));
     if (!h) {
-      if (peer.kind !== 'user' || !this.users.has(peer.id)) throw new Error(`unknown peer ${peerKey(peer)}`);
+      this.historyOf(peer); // validates the peer
       h = [];
       this.histories.set(peerKey(peer), h);
     }

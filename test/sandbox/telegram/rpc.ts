@@ -5,6 +5,7 @@ import bigInt from 'big-integer';
 import { randomBytes } from 'node:crypto';
 import { Api } from 'telegram';
 import { sha256 } from './crypto';
+import { SRP_G, SRP_PRIME, type SrpChallenge, challenge, verify } from './srp';
 import {
   type EntitySpec,
   type MediaSpec,
@@ -31,6 +32,9 @@ export interface AuthKeyRecord {
   /** The signed-in user, or undefined while the key is not authorized (401 AUTH_KEY_UNREGISTERED). */
   userId?: number;
   pendingLogin?: { phone: string; phoneCodeHash: string };
+  /** Signed in with the code but the account has a password: auth.checkPassword finishes the login. */
+  pendingPasswordUserId?: number;
+  srp?: SrpChallenge;
 }
 
 export interface RpcContext {
@@ -817,6 +821,10 @@ const handlers: Record<string, Handler> = {
     const user = [...ctx.model.users.values()].find((u) => u.phone?.replace(/\D/g, '') === phone);
     if (!user) return new Api.auth.AuthorizationSignUpRequired({});
     ctx.authKey.pendingLogin = undefined;
+    if (ctx.model.passwords.has(user.id)) {
+      ctx.authKey.pendingPasswordUserId = user.id;
+      throw new RpcFailure(401, 'SESSION_PASSWORD_NEEDED');
+    }
     ctx.authKey.userId = user.id;
     return new Api.auth.Authorization({ user: tlUser(ctx.model, user.id) });
   },
@@ -835,8 +843,39 @@ const handlers: Record<string, Handler> = {
     ctx.authKey.userId = userId;
     return new Api.auth.Authorization({ user: tlUser(ctx.model, userId) });
   },
-  'account.getPassword': () =>
-    new Api.account.Password({ newAlgo: new Api.PasswordKdfAlgoUnknown(), newSecureAlgo: new Api.SecurePasswordKdfAlgoUnknown(), secureRandom: randomBytes(32) }),
+  'account.getPassword': (_req, ctx) => {
+    const userId = ctx.authKey.userId ?? ctx.authKey.pendingPasswordUserId;
+    const pw = userId === undefined ? undefined : ctx.model.passwords.get(userId);
+    const newAlgo = new Api.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow({ salt1: randomBytes(8), salt2: randomBytes(16), g: SRP_G, p: SRP_PRIME });
+    const newSecureAlgo = new Api.SecurePasswordKdfAlgoPBKDF2HMACSHA512iter100000({ salt: randomBytes(8) });
+    if (!pw) return new Api.account.Password({ newAlgo, newSecureAlgo, secureRandom: randomBytes(32) });
+    const c = challenge(pw);
+    ctx.authKey.srp = c;
+    return new Api.account.Password({
+      hasPassword: true,
+      currentAlgo: new Api.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow({ salt1: pw.salt1, salt2: pw.salt2, g: SRP_G, p: SRP_PRIME }),
+      srp_B: c.B,
+      srpId: L(c.srpId),
+      hint: pw.hint,
+      newAlgo,
+      newSecureAlgo,
+      secureRandom: randomBytes(32),
+    });
+  },
+  'auth.checkPassword': (req, ctx) => {
+    const userId = ctx.authKey.pendingPasswordUserId ?? ctx.authKey.userId;
+    const pw = userId === undefined ? undefined : ctx.model.passwords.get(userId);
+    if (!pw || userId === undefined) throw new RpcFailure(400, 'PASSWORD_HASH_INVALID');
+    const check = req.password;
+    if (!(check instanceof Api.InputCheckPasswordSRP)) throw new RpcFailure(400, 'PASSWORD_HASH_INVALID');
+    const c = ctx.authKey.srp;
+    if (!c || c.srpId !== big(check.srpId)) throw new RpcFailure(400, 'SRP_ID_INVALID');
+    ctx.authKey.srp = undefined; // one attempt per challenge, as Telegram
+    if (!verify(pw, c, Buffer.from(check.A), Buffer.from(check.M1))) throw new RpcFailure(400, 'PASSWORD_HASH_INVALID');
+    ctx.authKey.pendingPasswordUserId = undefined;
+    ctx.authKey.userId = userId;
+    return new Api.auth.Authorization({ user: tlUser(ctx.model, userId) });
+  },
 };
 
 function topicRows(model: TelegramModel, channelId: number) {
