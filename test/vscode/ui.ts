@@ -30,6 +30,8 @@ export interface UiOptions {
 const CONTAINER_TITLE = 'Vault Archiver';
 const IMPORT_COMMAND = 'Vault Archiver: Import Telegram Desktop Export';
 const STATUS_ITEM_ID = 'vault-archiver.vault-archiver.vaultArchiver.metrics';
+/** The toast that says the import is done (not the "Importing …" progress toast). */
+const FINISHED_TOAST = /\bimport(ed\b|\s+finished)/i;
 const WELCOME_BUTTONS = ['Import Telegram Desktop Export', 'Add Telegram Chat', 'Add YouTube Channel'];
 
 export const SCREENSHOTS = {
@@ -141,11 +143,11 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     {
       name: 'the import finishes with a notification',
       async run() {
-        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /imported/i }).first();
+        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: FINISHED_TOAST }).first();
         await toast.waitFor({ timeout: 120_000 });
         // Let the fade-in finish, or the picture shows a ghost of the toast.
         await page
-          .locator('.notification-toast.notification-fade-in-done', { hasText: /imported/i })
+          .locator('.notification-toast.notification-fade-in-done', { hasText: FINISHED_TOAST })
           .waitFor({ timeout: 3_000 })
           .catch(() => page.waitForTimeout(1_000));
         await page.screenshot({ path: shot(SCREENSHOTS.notification) });

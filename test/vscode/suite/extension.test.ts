@@ -47,7 +47,8 @@ describe('Vault Archiver in a real VS Code', () => {
     for (const name of ['listSources', 'lastImport', 'treeRows'] as const) {
       assert.equal(typeof api[name], 'function', `API has no ${name}()`);
     }
-    assert.ok(api.client && typeof (api.client as Promise<unknown>).then === 'function', 'API.client is not a promise');
+    const ready = api.ready ?? api.client;
+    assert.ok(ready && typeof ready.then === 'function', 'the API has no `ready` (or `client`) promise');
   });
 
   it('registers every command and contributes each with a "Vault Archiver" palette title', async () => {
@@ -69,7 +70,7 @@ describe('Vault Archiver in a real VS Code', () => {
   });
 
   it('starts the worker and answers listSources over the protocol (empty vault)', async () => {
-    await api.client;
+    await (api.ready ?? api.client);
     const sources = await api.listSources();
     assert.ok(Array.isArray(sources), 'listSources did not return an array');
     assert.deepEqual(sources, [], 'a fresh workspace should have no sources');

@@ -34,8 +34,9 @@ export interface TreeRow {
 
 /** What `activate()` returns, for tests. */
 export interface VaultArchiverApi {
-  /** Resolves once the language client (worker connection) is running. */
-  client: Promise<unknown>;
+  /** Resolves once the worker connection is running (`ready`; `client` in client-ids.md). */
+  ready?: Promise<unknown>;
+  client?: Promise<unknown>;
   listSources(): Promise<SourceInfo[]>;
   lastImport(): ImportSummary | undefined;
   treeRows(): Promise<TreeRow[]>;
