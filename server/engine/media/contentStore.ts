@@ -110,6 +110,10 @@ export class ContentStore {
     this.dirty = true;
   }
 
+  removeRef(entry: StoredContent, chatId: number): void {
+    if (entry.refs.delete(chatId)) this.dirty = true;
+  }
+
   remove(sha256: string): void {
     const e = this.bySha.get(sha256);
     if (!e) return;

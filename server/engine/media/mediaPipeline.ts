@@ -24,9 +24,15 @@ import type { ContentStore } from './contentStore';
 import { type FileDigest, hashFile } from './hash';
 import { TaskPool } from './pool';
 
+/** Where a source file is, found lazily inside the pool (checks can take a few system calls). */
+export type LocatedSource =
+  | { readonly ok: true; readonly source: string | Buffer }
+  | { readonly ok: false; readonly reason: 'missing' | 'outside' | 'invalid'; readonly message: string };
+
 export interface MediaRequest {
-  /** Absolute path of the file in the export; a Buffer when its name is not valid UTF-8. */
-  readonly source: string | Buffer;
+  /** Absolute path of the file in the export (a Buffer when its name is not valid UTF-8), or a
+   *  function that finds it. */
+  readonly source: string | Buffer | (() => Promise<LocatedSource>);
   /** Vault-relative path (forward slashes, already sanitised) for content new to the vault. */
   readonly preferredPath: string;
   readonly chatId: number;
@@ -34,7 +40,7 @@ export interface MediaRequest {
   readonly countAsNew: boolean;
 }
 
-export type MediaOutcome = 'copied' | 'linked' | 'deduplicated' | 'present' | 'missing' | 'failed';
+export type MediaOutcome = 'copied' | 'linked' | 'deduplicated' | 'present' | 'missing' | 'refused' | 'failed';
 
 export interface MediaResult {
   /** Vault-relative path to embed, null when the file could not be stored. */
@@ -66,8 +72,10 @@ export interface MediaTotals {
 }
 
 interface Identified {
+  readonly source?: string | Buffer;
   readonly digest?: FileDigest;
   readonly missing?: boolean;
+  readonly refused?: boolean;
   readonly error?: string;
 }
 
@@ -107,8 +115,21 @@ export class MediaPipeline {
     while (this.outstanding.size) await Promise.allSettled([...this.outstanding]);
   }
 
-  private async identify(source: string | Buffer): Promise<Identified> {
+  private async identify(request: MediaRequest['source']): Promise<Identified> {
     const { fs, store, metrics } = this.opts;
+    let source: string | Buffer;
+    if (typeof request === 'function') {
+      let located: LocatedSource;
+      try {
+        located = await request();
+      } catch (err) {
+        return { error: describe(err) };
+      }
+      if (!located.ok) {
+        return located.reason === 'outside' ? { refused: true, error: located.message } : { missing: true, error: located.message };
+      }
+      source = located.source;
+    } else source = request;
     let stat: import('node:fs').Stats;
     try {
       stat = await fs.stat(source);
@@ -121,13 +142,13 @@ export class MediaPipeline {
     const known = store.hashForSource(key);
     if (known) {
       metrics?.add('cacheHits');
-      return { digest: { sha256: known, size: stat.size } };
+      return { source, digest: { sha256: known, size: stat.size } };
     }
     metrics?.add('cacheMisses');
     try {
       const digest = await hashFile(fs, source);
       store.rememberSource(key, digest.sha256);
-      return { digest };
+      return { source, digest };
     } catch (err) {
       return isNotFound(err) ? { missing: true } : { error: describe(err) };
     }
@@ -136,18 +157,20 @@ export class MediaPipeline {
   /** Decides where the content lives; returns the work that puts it there. Runs one at a time. */
   private async claim(req: MediaRequest, id: Identified): Promise<() => Promise<MediaResult>> {
     const { store } = this.opts;
-    if (id.missing) return async () => this.count(req, { vaultPath: null, outcome: 'missing', size: 0 });
-    if (!id.digest) return async () => this.count(req, { vaultPath: null, outcome: 'failed', size: 0, error: id.error });
+    if (id.missing) return async () => this.count(req, { vaultPath: null, outcome: 'missing', size: 0, error: id.error });
+    if (id.refused) return async () => this.count(req, { vaultPath: null, outcome: 'refused', size: 0, error: id.error });
+    if (!id.digest || id.source === undefined) return async () => this.count(req, { vaultPath: null, outcome: 'failed', size: 0, error: id.error });
     const { sha256, size } = id.digest;
+    const source = id.source;
 
     const entry = store.get(sha256);
     if (entry) {
       store.addRef(entry, req.chatId);
       const pending = this.inflight.get(sha256);
-      if (pending) return () => this.afterPending(req, pending, entry.path, sha256, size);
+      if (pending) return () => this.afterPending(req, source, pending, entry.path, sha256, size);
       if (!this.verified.has(sha256)) {
         if (await this.holds(entry.path, size)) this.verified.add(sha256);
-        else return this.storeAt(req, entry.path, sha256, size, 'restore');
+        else return this.storeAt(req, source, entry.path, sha256, size);
       }
       return async () => this.count(req, { vaultPath: entry.path, outcome: 'deduplicated', size, sha256 });
     }
@@ -159,11 +182,11 @@ export class MediaPipeline {
       return async () => this.count(req, { vaultPath: free.path, outcome: 'present', size, sha256 });
     }
     store.add(sha256, size, free.path, req.chatId);
-    return this.storeAt(req, free.path, sha256, size, 'new');
+    return this.storeAt(req, source, free.path, sha256, size);
   }
 
-  private storeAt(req: MediaRequest, vaultPath: string, sha256: string, size: number, _why: 'new' | 'restore'): () => Promise<MediaResult> {
-    const written = this.pool.run(() => this.writeFile(req.source, vaultPath));
+  private storeAt(req: MediaRequest, source: string | Buffer, vaultPath: string, sha256: string, size: number): () => Promise<MediaResult> {
+    const written = this.pool.run(() => this.writeFile(source, vaultPath));
     const ok = written.then(
       () => true,
       () => false,
@@ -184,10 +207,17 @@ export class MediaPipeline {
   }
 
   /** Another occurrence of content being written right now: wait, then reuse it (or write it ourselves). */
-  private async afterPending(req: MediaRequest, pending: Promise<boolean>, vaultPath: string, sha256: string, size: number): Promise<MediaResult> {
+  private async afterPending(
+    req: MediaRequest,
+    source: string | Buffer,
+    pending: Promise<boolean>,
+    vaultPath: string,
+    sha256: string,
+    size: number,
+  ): Promise<MediaResult> {
     if (await pending) return this.count(req, { vaultPath, outcome: 'deduplicated', size, sha256 });
     try {
-      const how = await this.pool.run(() => this.writeFile(req.source, vaultPath));
+      const how = await this.pool.run(() => this.writeFile(source, vaultPath));
       this.opts.store.add(sha256, size, vaultPath, req.chatId);
       this.verified.add(sha256);
       return this.count(req, { vaultPath, outcome: how, size, sha256 });
@@ -274,6 +304,7 @@ export class MediaPipeline {
     const m = this.opts.metrics;
     switch (r.outcome) {
       case 'missing':
+      case 'refused':
         t.missing++;
         break;
       case 'failed':

@@ -24,6 +24,7 @@ export type VaultFs = Pick<
   | 'link'
   | 'realpath'
   | 'rm'
+  | 'rmdir'
   | 'truncate'
   | 'utimes'
 > & { createReadStream: typeof createReadStream };
@@ -42,6 +43,7 @@ export const nodeVaultFs: VaultFs = {
   link: fsp.link,
   realpath: fsp.realpath,
   rm: fsp.rm,
+  rmdir: fsp.rmdir,
   truncate: fsp.truncate,
   utimes: fsp.utimes,
   createReadStream,
