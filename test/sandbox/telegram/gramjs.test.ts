@@ -62,6 +62,7 @@ describe('telegram sandbox: real GramJS client', function () {
     assert.equal(me.username, 'sandbox_me');
     assert.ok(sb.counters.requests('users.getUsers') >= 1);
     assert.ok(sb.counters.requests('help.getConfig') >= 1, 'initConnection(help.getConfig) on connect');
+    assert.deepEqual(sb.layersSeen(), [198]);
   });
 
   it('lists dialogs newest first, and pages them with offsets without repeats', async () => {

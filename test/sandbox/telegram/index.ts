@@ -52,6 +52,8 @@ export interface TelegramSandbox {
   dropConnections(): void;
   /** Open client connections, across DCs. */
   connectionCount(): number;
+  /** Layers clients declared with invokeWithLayer (answers are always encoded for layer 198). */
+  layersSeen(): number[];
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startTelegramSandbox(opts: { port?: number; seed?: 'demo' 
     },
     dropConnections: () => core.dropAllConnections(),
     connectionCount: () => core.connectionCount(),
+    layersSeen: () => [...core.layersSeen],
     close: () => core.close(),
   };
 }
