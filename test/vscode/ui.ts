@@ -41,6 +41,7 @@ export const SCREENSHOTS = {
   statusBar: '04-status-bar.png',
   statusTooltip: '05-status-tooltip.png',
   note: '06-note.png',
+  preview: '07-note-preview.png',
 } as const;
 
 interface Step {
@@ -64,6 +65,8 @@ export async function runUi(options: UiOptions): Promise<Tally> {
   let browser: BrowserSession | undefined;
   let page!: Page;
   let expected: ExpectedChat[] = [];
+  /** A line of words near the top of the note opened in the editor. */
+  let noteWords = '';
   const sidebar = (): Locator => page.locator('.part.sidebar');
 
   const steps: Step[] = [
@@ -211,12 +214,43 @@ export async function runUi(options: UiOptions): Promise<Tally> {
           .map((line) => line.trim())
           .find((line) => /\p{L}{3,}/u.test(line));
         if (!firstWords) throw new Error(`note ${note} has no line of text near the top`);
+        noteWords = firstWords;
         const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
         await lines.filter({ hasText: firstWords.slice(0, 40) }).waitFor({ timeout: 15_000 });
         await page.mouse.move(700, 450);
         // Let the language features settle so the status bar shows no "Activating…".
         await page.waitForTimeout(1_500);
         await page.screenshot({ path: shot(SCREENSHOTS.note) });
+      },
+    },
+    {
+      name: 'the note renders in the Markdown preview',
+      async run() {
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input.input');
+        await input.fill('>Markdown: Open Preview to the Side');
+        await page
+          .locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Preview to the Side' })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        // The preview is a webview: nested iframes; look for a word of the note in any frame.
+        const word = noteWords.match(/\p{L}{4,}/u)?.[0] ?? noteWords;
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          let found = false;
+          for (const frame of page.frames()) {
+            if (!frame.url().includes('/webview/')) continue;
+            const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
+            if (text.includes(word)) found = true;
+          }
+          if (found) break;
+          if (Date.now() > deadline) throw new Error(`the preview never showed "${word}"`);
+          await page.waitForTimeout(250);
+        }
+        await page.mouse.move(700, 450);
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: shot(SCREENSHOTS.preview) });
       },
     },
   ];
