@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChatIndexFiles, MessageTable, blockHash } from '../../../server/engine/telegram-export/import/chatIndex';
+import { lastBlockEnd } from '../../../server/engine/telegram-export/import/noteScan';
+import { attachmentVaultPath } from '../../../server/engine/telegram-export/import/exportFiles';
+import { nodeVaultFs } from '../../../server/engine/vault/vaultFs';
+
+describe('MessageTable (per-chat dedup index)', () => {
+  it('finds ids appended in order and out of order, and keeps block membership', () => {
+    const t = new MessageTable();
+    for (let id = 1; id <= 3000; id++) t.add(id * 2, 0, id * 2, id, id); // grows past the initial capacity
+    t.add(5, 1, 5, 7, 7); // out of order
+    t.add(7, 1, 5, 0, 0); // same block as 5
+    assert.equal(t.size, 3002);
+    assert.equal(t.ids[t.find(2000)], 2000);
+    assert.equal(t.find(2001), -1);
+    assert.equal(t.note[t.find(5)], 1);
+    assert.deepEqual(t.blockRows(5).map((r) => t.ids[r]).sort((a, b) => a - b), [5, 7]);
+    t.remove(t.find(7));
+    assert.equal(t.find(7), -1);
+    assert.equal(t.size, 3001);
+    t.compact();
+    assert.equal(t.ids[t.find(5)], 5);
+    assert.ok(t.find(6) >= 0);
+  });
+
+  it('album members follow their first id in the sorted part', () => {
+    const t = new MessageTable();
+    t.add(10, 0, 10, 1, 1);
+    t.add(11, 0, 11, 2, 2);
+    t.add(12, 0, 11, 0, 0);
+    t.add(13, 0, 11, 0, 0);
+    t.add(14, 0, 14, 3, 3);
+    assert.deepEqual(t.blockRows(11).map((r) => t.ids[r]), [11, 12, 13]);
+    assert.deepEqual(t.blockRows(10).map((r) => t.ids[r]), [10]);
+    assert.deepEqual(t.blockRows(99), []);
+  });
+
+  it('per-note stats, and removing a note', () => {
+    const t = new MessageTable();
+    t.add(1, 0, 1, 0, 0);
+    t.add(2, 1, 2, 0, 0);
+    t.add(3, 0, 3, 0, 0);
+    assert.deepEqual(t.noteStats(2), [
+      { count: 2, maxId: 3 },
+      { count: 1, maxId: 2 },
+    ]);
+    t.removeNote(0);
+    assert.deepEqual(t.noteStats(2), [
+      { count: 0, maxId: 0 },
+      { count: 1, maxId: 2 },
+    ]);
+  });
+
+  it('saves and loads rows and header files; a corrupt rows file counts as lost', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'va-index-'));
+    try {
+      const files = new ChatIndexFiles(dir, 77);
+      const t = new MessageTable();
+      t.add(3, 0, 3, 11, 12);
+      t.add(1, 0, 1, 13, 14);
+      await files.writeRows(nodeVaultFs, t, [{ path: 'Telegram/X/X.md', size: 10, mtimeMs: 5, header: '---\n---\n' }]);
+      const back = await files.readRows(nodeVaultFs);
+      assert.ok(back);
+      assert.equal(back.table.size, 2);
+      assert.equal(back.table.h2[back.table.find(1)], 14);
+      assert.equal(back.notes[0].header, '---\n---\n');
+      const raw = await fsp.readFile(files.rowsFile);
+      await fsp.writeFile(files.rowsFile, raw.subarray(0, raw.length - 3));
+      assert.equal(await files.readRows(nodeVaultFs), undefined);
+      assert.equal(await files.readHeader(nodeVaultFs), undefined);
+      await fsp.writeFile(files.jsonFile, '{"version":1,"chatId":78}');
+      assert.equal(await files.readHeader(nodeVaultFs), undefined, 'another chat’s header is not ours');
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('blockHash ignores trailing newlines only', () => {
+    assert.deepEqual(blockHash('a\n^m1\n\n'), blockHash('a\n^m1'));
+    assert.notDeepEqual(blockHash('a\n^m1'), blockHash('b\n^m1'));
+  });
+});
+
+describe('note scanning helpers', () => {
+  it('lastBlockEnd finds the end of the last complete block only', () => {
+    const b = (s: string) => Buffer.from(s);
+    assert.equal(lastBlockEnd(b('text\n^m12\n\nmore\n^m13\n\n')), 22);
+    assert.equal(lastBlockEnd(b('text\n^m12\n\nmore\n^m1')), 11, 'torn id line is not a block end');
+    assert.equal(lastBlockEnd(b('para\n\nno id here\n\n')), -1);
+    assert.equal(lastBlockEnd(b('x ^m5\n\n')), 7, 'id at the end of a line after a space');
+    assert.equal(lastBlockEnd(b('x^m5\n\n')), -1);
+  });
+
+  it('attachment paths drop the chats/chat_NNN prefix and sanitise every segment', () => {
+    assert.equal(attachmentVaultPath('Telegram/Alice', 'attachments', 'chats/chat_001/photos/photo_1@01-02-2024.jpg'), 'Telegram/Alice/attachments/photos/photo_1@01-02-2024.jpg');
+    assert.equal(attachmentVaultPath('Telegram/Alice', 'attachments', 'files/a:b?.pdf'), 'Telegram/Alice/attachments/files/a_b_.pdf');
+    assert.equal(attachmentVaultPath('Telegram/A', 'att', 'files\\CON.txt'), 'Telegram/A/att/files/CON_.txt');
+  });
+});

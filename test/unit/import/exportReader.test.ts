@@ -1,0 +1,130 @@
+import * as assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type ExportEvent, ExportReader } from '../../../server/engine/telegram-export/import/exportReader';
+import { nodeVaultFs } from '../../../server/engine/vault/vaultFs';
+
+async function readAll(file: string, chunkSize?: number): Promise<{ events: ExportEvent[]; reader: ExportReader }> {
+  const reader = new ExportReader(file, (await fsp.stat(file)).size, { fs: nodeVaultFs, chunkSize });
+  const events: ExportEvent[] = [];
+  for await (const e of reader) events.push(e);
+  return { events, reader };
+}
+
+const msg = (id: number, extra: object = {}) => ({ id, type: 'message', date: '2024-01-01T10:00:00', date_unixtime: '1704103200', text: `m${id}`, ...extra });
+
+describe('ExportReader', () => {
+  let dir: string;
+  before(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'va-reader-'));
+  });
+  after(async () => {
+    await fsp.rm(dir, { recursive: true, force: true });
+  });
+
+  async function write(name: string, value: unknown): Promise<string> {
+    const file = path.join(dir, name);
+    await fsp.writeFile(file, typeof value === 'string' ? value : JSON.stringify(value, null, 1));
+    return file;
+  }
+
+  it('reads a single-chat export: header, messages in order, end', async () => {
+    const file = await write('single.json', { name: 'Alice', type: 'personal_chat', id: 42, messages: [msg(1), msg(2, { text: ['a', { type: 'bold', text: 'b' }] })] });
+    const { events, reader } = await readAll(file);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['shape', 'chat-start', 'message', 'message', 'chat-end'],
+    );
+    assert.deepEqual(events[1], { kind: 'chat-start', header: { id: 42, name: 'Alice', type: 'personal_chat' }, list: 'single', ordinal: 0 });
+    assert.deepEqual((events[3] as { value: unknown }).value, msg(2, { text: ['a', { type: 'bold', text: 'b' }] }));
+    assert.equal(reader.bytesRead, (await fsp.stat(file)).size);
+  });
+
+  it('reads a whole-account export, chats and left chats, skipping everything else', async () => {
+    const file = await write('account.json', {
+      about: 'x',
+      personal_information: { first_name: 'Me', messages: [msg(99)] },
+      contacts: { list: [{ first_name: 'C' }] },
+      chats: { about: 'c', list: [{ name: 'A', type: 'private_group', id: 1, messages: [msg(1), msg(2)] }, { name: null, type: 'saved_messages', id: 2, messages: [] }] },
+      left_chats: { about: 'l', list: [{ name: 'Old', type: 'private_supergroup', id: 3, messages: [msg(7)] }] },
+    });
+    const { events } = await readAll(file, 64); // tiny chunks: tokens split across reads
+    const starts = events.filter((e) => e.kind === 'chat-start') as Extract<ExportEvent, { kind: 'chat-start' }>[];
+    assert.deepEqual(
+      starts.map((s) => [s.header.id, s.header.name, s.list]),
+      [
+        [1, 'A', 'chats'],
+        [2, null, 'chats'],
+        [3, 'Old', 'left_chats'],
+      ],
+    );
+    const ids = events.filter((e) => e.kind === 'message').map((e) => ((e as { value: { id: number } }).value.id));
+    assert.deepEqual(ids, [1, 2, 7], 'the "messages" under personal_information is not a chat');
+    assert.equal(events.filter((e) => e.kind === 'chat-end').length, 3);
+    assert.ok(!events.some((e) => e.kind === 'error'));
+  });
+
+  it('a truncated file delivers every complete message, then an error naming the chat and the last message', async () => {
+    const full = JSON.stringify({ name: 'Cut', type: 'personal_chat', id: 5, messages: [msg(1), msg(2), msg(3)] });
+    const file = await write('cut.json', full.slice(0, full.indexOf('"m3"') - 5));
+    const { events } = await readAll(file);
+    const ids = events.filter((e) => e.kind === 'message').map((e) => (e as { value: { id: number } }).value.id);
+    assert.deepEqual(ids, [1, 2]);
+    const err = events.at(-1) as Extract<ExportEvent, { kind: 'error' }>;
+    assert.equal(err.kind, 'error');
+    assert.equal(err.lastMessageId, 2);
+    assert.equal(err.chat?.name, 'Cut');
+  });
+
+  it('malformed JSON in the middle stops with an error after the good part', async () => {
+    const file = await write('bad.json', '{"name":"B","type":"personal_chat","id":6,"messages":[{"id":1,"text":"ok"},{"id":2,"text":"x" "y"}]}');
+    const { events } = await readAll(file);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'message').map((e) => (e as { value: { id: number } }).value.id),
+      [1],
+    );
+    const err = events.at(-1) as Extract<ExportEvent, { kind: 'error' }>;
+    assert.equal(err.kind, 'error');
+    assert.match(err.message, /malformed/);
+  });
+
+  it('a file that is not an export says so', async () => {
+    const { events } = await readAll(await write('other.json', { hello: 'world' }));
+    assert.equal(events.length, 1);
+    assert.match((events[0] as { message: string }).message, /holds no chat/);
+  });
+
+  it('passes non-object entries of "messages" through for the importer to report', async () => {
+    const file = await write('odd.json', { name: 'O', type: 'personal_chat', id: 8, messages: [7, msg(1), [1, 2], null] });
+    const { events } = await readAll(file);
+    const values = events.filter((e) => e.kind === 'message').map((e) => (e as { value: unknown }).value);
+    assert.deepEqual(values, [7, msg(1), [1, 2], null]);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'message').map((e) => (e as { index: number }).index),
+      [0, 1, 2, 3],
+    );
+  });
+
+  it('keeps memory flat: the consumer may stop early and the file is released', async () => {
+    const parts = ['{"name":"Big","type":"personal_chat","id":9,"messages":['];
+    for (let i = 1; i <= 20000; i++) parts.push((i > 1 ? ',' : '') + JSON.stringify(msg(i)));
+    parts.push(']}');
+    const file = await write('big.json', parts.join(''));
+    const reader = new ExportReader(file, (await fsp.stat(file)).size, { fs: nodeVaultFs, chunkSize: 16 * 1024 });
+    let n = 0;
+    for await (const e of reader) {
+      if (e.kind === 'message' && ++n === 100) break;
+    }
+    assert.equal(n, 100);
+    assert.ok(reader.bytesRead < (await fsp.stat(file)).size, 'stopped reading well before the end (backpressure)');
+  });
+
+  it('does not let a "__proto__" key pollute objects', async () => {
+    const file = await write('proto.json', '{"name":"P","type":"personal_chat","id":10,"messages":[{"id":1,"__proto__":{"polluted":true},"text":""}]}');
+    const { events } = await readAll(file);
+    const m = (events.find((e) => e.kind === 'message') as { value: Record<string, unknown> }).value;
+    assert.equal((m as { polluted?: boolean }).polluted, undefined);
+    assert.equal(({} as { polluted?: boolean }).polluted, undefined);
+  });
+});
