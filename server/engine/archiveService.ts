@@ -15,8 +15,12 @@ import type {
   SyncSummary,
   WorkerSettings,
 } from '../../shared/types';
+import { UserError } from './errors';
+import type { MetricsSink, MetricsSnapshot } from './metrics';
 import { parseTelegramRef, parseYouTubeRef, telegramSourceId, youTubeSourceId } from './sources/refs';
 import { SourcesStore, type StoreFs, type StoredSource } from './sources/sourcesStore';
+
+export { UserError };
 
 /** What the service needs from the Telegram export importer (server/engine/telegram-export/import). */
 export interface ImporterPort {
@@ -27,7 +31,7 @@ export interface ImporterPort {
     signal?: AbortSignal;
     onProgress?(p: { percent: number; message: string; chat?: string }): void;
     onWarning?(w: JobWarning): void;
-    metrics?: MetricsPort;
+    metrics?: MetricsSink;
     log?(level: 'info' | 'warn' | 'error', msg: string): void;
   }): Promise<ImportSummary>;
   listImportedChats(vaultRoot: string): Promise<
@@ -44,9 +48,9 @@ export interface ImporterPort {
   removeImportedChat(vaultRoot: string, chatId: number, deleteNotes: boolean): Promise<void>;
 }
 
-/** The metrics accumulator the engine feeds (server/engine/metrics). */
-export interface MetricsPort {
-  snapshot(): Omit<Metrics, 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit' | 'activeJobs'>;
+/** The metrics accumulator the engine feeds and the service reads (server/engine/metrics). */
+export interface MetricsPort extends MetricsSink {
+  snapshot(): MetricsSnapshot;
 }
 
 export interface ServiceEvents {
@@ -74,10 +78,6 @@ export interface JobHooks {
   onProgress?(percent: number, message: string, sourceId?: string): void;
 }
 
-/** A user-facing error: its message says what to do. */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}
 
 export class ArchiveService {
   private settings: WorkerSettings;

@@ -3,6 +3,7 @@
  * a parsed ref to a channel or chat; here we only recognise its form and reject what can
  * never work, with a message that says what to type instead.
  */
+import { UserError } from '../errors';
 
 export type YouTubeRef =
   | { readonly form: 'channelId'; readonly value: string }
@@ -14,7 +15,7 @@ export type TelegramRef =
   | { readonly form: 'chatId'; readonly value: number }
   | { readonly form: 'invite'; readonly value: string };
 
-export class RefError extends Error {
+export class RefError extends UserError {
   override readonly name = 'RefError';
 }
 

@@ -4,6 +4,7 @@
  * Imported Telegram chats are not stored here; the import engine keeps their state next to its
  * indexes and the archive service merges both views.
  */
+import { UserError } from '../errors';
 import * as path from 'node:path';
 import type { SourceKind, SourceOrigin } from '../../../shared/types';
 
@@ -31,7 +32,7 @@ export interface StoreFs {
   mkdir(dir: string, opts: { recursive: true }): Promise<unknown>;
 }
 
-export class SourcesStoreError extends Error {
+export class SourcesStoreError extends UserError {
   override readonly name = 'SourcesStoreError';
 }
 

@@ -1,0 +1,69 @@
+/**
+ * Starts the built worker (dist/server.js) as the extension does — a forked Node process on an
+ * IPC channel — and returns a JSON-RPC connection to it, so tests exercise the real transport.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  ShutdownRequest,
+  ExitNotification,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { defaultSettings, type InitializationOptions, type WorkerSettings } from '../../shared/protocol';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const serverBundle = path.join(repoRoot, 'dist', 'server.js');
+
+export interface WorkerHandle {
+  readonly connection: ProtocolConnection;
+  readonly child: ChildProcess;
+  /** Everything the worker logged (window/logMessage). */
+  readonly logs: string[];
+  stop(): Promise<number | null>;
+}
+
+export async function startWorker(workspaceRoot: string, opts: { trusted?: boolean; settings?: Partial<WorkerSettings> } = {}): Promise<WorkerHandle> {
+  if (!fs.existsSync(serverBundle)) throw new Error(`${serverBundle} is missing: run "npm run build" first.`);
+  const child = fork(serverBundle, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  const logs: string[] = [];
+  connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.listen();
+  const init: InitializationOptions = {
+    workspaceRoot,
+    settings: { ...defaultSettings, ...opts.settings },
+    trusted: opts.trusted ?? true,
+  };
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+    initializationOptions: init,
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    connection,
+    child,
+    logs,
+    async stop() {
+      if (child.exitCode === null) {
+        await connection.sendRequest(ShutdownRequest.type);
+        await connection.sendNotification(ExitNotification.type);
+      }
+      const code = await exited;
+      connection.dispose();
+      return code;
+    },
+  };
+}
