@@ -37,7 +37,7 @@ describe('ArchiveService', () => {
         removeImportedChat: async () => undefined,
         ...importer,
       },
-      metrics: { snapshot: () => ({ ...emptyMetrics }) },
+      metrics: { snapshot: () => ({ ...emptyMetrics }), itemsProcessed: () => undefined, add: () => undefined },
       events: {
         sourcesChanged: (s) => events.push(`sources:${s.length}`),
         metrics: () => events.push('metrics'),
