@@ -1,9 +1,6 @@
 /**
  * The vault note format for Telegram messages: pure functions (no I/O) shared by the export
- * importer and live sync. See FORMAT.md next to this file for the layout they produce.
- *
- * Bodies are being filled in; signatures are the contract with the import engine
- * (/work/briefs/import-contract.md) and will not change without notice.
+ * importer and live sync. FORMAT.md next to this file describes what they produce.
  */
 import type { ExportMessage } from '../exportTypes';
 
@@ -15,76 +12,23 @@ export interface ChatContext {
   noteOf(messageId: number): string | undefined;
   /** Vault-relative path where the attachment written in the export as `exportPath` is stored; null = missing. */
   attachmentOf(exportPath: string): string | null;
+  /** Optional: the note being written (no ".md"); links into it become `[[#^m5]]`, which survive renames. */
+  readonly currentNote?: string;
+  /** Optional: the block id holding `messageId` (the album's first id for album members); default the id itself. */
+  anchorOf?(messageId: number): number | undefined;
+  /** Optional: true for a forum topic's first message; replies to it are topic membership, not shown as replies. */
+  isTopicRoot?(messageId: number): boolean;
 }
 
-function notImplemented(): never {
-  throw new Error('not implemented');
-}
+export { mediaFilesOf, isPlaceholderPath, embedKind, formatDuration, formatSize, type MediaRole } from './media';
+export { AlbumGrouper } from './albums';
+export { TopicTracker, type Topic } from './topics';
+export { renderBlock, displayDate } from './block';
+export { parseBlocks, bodyStart, type ParsedBlock } from './parse';
+export { renderFrontmatter, parseFrontmatter, yamlString, type NoteMeta } from './frontmatter';
+export { chatFolderName, noteFileName, chatDisplayTitle, monthKeyOf, attachmentFileName } from './names';
+export { renderTextLines, textParts, plainText } from './text';
+export { escapeInline, cleanText } from './markdown';
 
-/** Files a message refers to (photo, file, thumbnail), as written in the export; "(File not included...)" placeholders excluded. */
-export function mediaFilesOf(_msg: ExportMessage): { exportPath: string; role: 'photo' | 'file' | 'thumbnail' }[] {
-  return notImplemented();
-}
-
-/** Groups consecutive messages into albums (same sender, same second, consecutive ids, media). */
-export class AlbumGrouper {
-  push(_msg: ExportMessage): ExportMessage[][] {
-    return notImplemented();
-  }
-  flush(): ExportMessage[][] {
-    return notImplemented();
-  }
-}
-
-/** Forum topics recovered from topic_created/topic_edit and the reply chain; bounded memory (id→topic map only). */
-export class TopicTracker {
-  constructor(readonly isForum: boolean) {}
-  topicOf(_msg: ExportMessage): { id: number; title: string } | undefined {
-    return notImplemented();
-  }
-  topics(): { id: number; title: string }[] {
-    return notImplemented();
-  }
-}
-
-/** One Markdown block for a message or an album; ends with the block-id line `^m<first id>` and a blank line. */
-export function renderBlock(_group: readonly ExportMessage[], _ctx: ChatContext): string {
-  return notImplemented();
-}
-
-/** Inverse of the layout: the message blocks of a note (frontmatter skipped), with every message id each holds. */
-export function parseBlocks(_noteText: string): { ids: number[]; start: number; end: number }[] {
-  return notImplemented();
-}
-
-export interface NoteMeta {
-  source: 'telegram';
-  chatId: number;
-  chatType: string;
-  title: string;
-  topic?: string;
-  topicId?: number;
-  messageCount: number;
-  firstDate?: string;
-  lastDate?: string;
-  lastImportedId?: number;
-}
-
-/** '---\n...---\n\n'; YAML-safe quoting of every string. */
-export function renderFrontmatter(_meta: NoteMeta): string {
-  return notImplemented();
-}
-
-export function parseFrontmatter(_noteText: string): { meta: NoteMeta; end: number } | undefined {
-  return notImplemented();
-}
-
-/** Folder name for a chat (sanitised; no collision handling — the engine adds " (id)" on collision). */
-export function chatFolderName(_title: string, _chatId: number): string {
-  return notImplemented();
-}
-
-/** File name for a note, including ".md" (sanitised; no collision handling). */
-export function noteFileName(_baseTitle: string, _monthKey?: string): string {
-  return notImplemented();
-}
+// re-exported so callers need one import for everything about a message
+export type { ExportMessage };
