@@ -260,23 +260,6 @@ export function gridRangeToResolved(tx: Tx, gridRange: sheets_v4.Schema$GridRang
   };
 }
 
-/** The filled extent of a sheet: one past the last row and column that hold a value. */
-function filledExtent(sheet: SheetState): { rows: number; cols: number } {
-  let rows = 0;
-  let cols = 0;
-  sheet.rows.forEach((row, r) => {
-    if (!row) return;
-    for (let c = row.length - 1; c >= 0; c--) {
-      if (row[c]?.userEnteredValue) {
-        rows = r + 1;
-        cols = Math.max(cols, c + 1);
-        break;
-      }
-    }
-  });
-  return { rows, cols };
-}
-
 function rowHasValue(sheet: SheetState, r: number, startCol: number, endCol: number): boolean {
   const row = sheet.rows[r];
   if (!row) return false;

@@ -325,7 +325,7 @@ const handlers: Record<string, Handler> = {
     return { properties: structuredClone(sheet.properties) };
   },
 
-  deleteSheet(tx, request, prefix, at) {
+  deleteSheet(tx, request, prefix) {
     const sheet = requireSheet(tx, request.sheetId, prefix);
     if (tx.sheets.filter((s) => !s.properties.hidden && s !== sheet).length === 0) {
       throw sheetsInvalidArgument(`${prefix}You can't remove all the visible sheets in a document.`);
@@ -388,7 +388,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  updateSpreadsheetProperties(tx, request, prefix, at) {
+  updateSpreadsheetProperties(tx, request, prefix) {
     const paths = parseMask(request.fields, prefix);
     const target = tx.properties as Json;
     applyMask(target, (request.properties ?? {}) as Json, paths);
@@ -429,7 +429,7 @@ const handlers: Record<string, Handler> = {
     throw sheetsInvalidArgument(`${prefix}Either rule or newIndex must be set.`);
   },
 
-  deleteConditionalFormatRule(tx, request, prefix, at) {
+  deleteConditionalFormatRule(tx, request, prefix) {
     const sheet = requireSheet(tx, request.sheetId, prefix);
     const index = int(request.index, 0);
     const rule = sheet.conditionalFormats[index];
@@ -457,13 +457,13 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  clearBasicFilter(tx, request, prefix, at) {
+  clearBasicFilter(tx, request, prefix) {
     const sheet = requireSheet(tx, request.sheetId, prefix);
     delete sheet.basicFilter;
     return undefined;
   },
 
-  repeatCell(tx, request, prefix, at) {
+  repeatCell(tx, request, prefix) {
     const paths = parseMask(request.fields, prefix);
     checkCellMask(paths, prefix);
     const b = bounds(tx, request.range, prefix);
@@ -473,7 +473,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  updateCells(tx, request, prefix, at) {
+  updateCells(tx, request, prefix) {
     const paths = parseMask(request.fields, prefix);
     checkCellMask(paths, prefix);
     const rows = (request.rows ?? []) as sheets_v4.Schema$RowData[];
@@ -496,7 +496,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  appendCells(tx, request, prefix, at) {
+  appendCells(tx, request, prefix) {
     const paths = parseMask(request.fields, prefix);
     checkCellMask(paths, prefix);
     const sheet = requireSheet(tx, request.sheetId, prefix);
@@ -515,7 +515,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  updateDimensionProperties(tx, request, prefix, at) {
+  updateDimensionProperties(tx, request, prefix) {
     const paths = parseMask(request.fields, prefix);
     const { sheet, dimension, start, end } = dimensionRange(tx, request.range as Json | undefined, prefix);
     const g = sheet.properties.gridProperties;
@@ -531,7 +531,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  autoResizeDimensions(tx, request, prefix, at) {
+  autoResizeDimensions(tx, request, prefix) {
     const { sheet, dimension, start, end } = dimensionRange(tx, request.dimensions as Json | undefined, prefix);
     const metadata = dimension === 'ROWS' ? sheet.rowMetadata : sheet.columnMetadata;
     for (let i = start; i < end; i++) {
@@ -561,7 +561,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  insertDimension(tx, request, prefix, at) {
+  insertDimension(tx, request, prefix) {
     const { sheet, dimension, start, end } = dimensionRange(tx, request.range as Json | undefined, prefix);
     const count = end - start;
     if (count <= 0) throw sheetsInvalidArgument(`${prefix}The range must span at least one ${dimension === 'ROWS' ? 'row' : 'column'}.`);
@@ -582,7 +582,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  deleteDimension(tx, request, prefix, at) {
+  deleteDimension(tx, request, prefix) {
     const { sheet, dimension, start, end } = dimensionRange(tx, request.range as Json | undefined, prefix);
     const g = sheet.properties.gridProperties;
     const size = dimension === 'ROWS' ? g.rowCount : g.columnCount;
@@ -605,7 +605,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  updateBorders(tx, request, prefix, at) {
+  updateBorders(tx, request, prefix) {
     const b = bounds(tx, request.range, prefix);
     const side = (name: string) => request[name] as sheets_v4.Schema$Border | undefined;
     forEachCell(tx, b, (cell, r, c) => {
@@ -654,7 +654,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  unmergeCells(tx, request, prefix, at) {
+  unmergeCells(tx, request, prefix) {
     const b = bounds(tx, request.range, prefix);
     b.sheet.merges = b.sheet.merges.filter(
       (m) => !((m.startRowIndex ?? 0) < b.endRow && b.startRow < (m.endRowIndex ?? Infinity) && (m.startColumnIndex ?? 0) < b.endCol && b.startCol < (m.endColumnIndex ?? Infinity)),
@@ -662,7 +662,7 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  addBanding(tx, request, prefix, at) {
+  addBanding(tx, request, prefix) {
     const banded = (request.bandedRange ?? {}) as Json;
     const b = bounds(tx, banded.range, prefix);
     if (!banded.rowProperties && !banded.columnProperties) throw sheetsInvalidArgument(`${prefix}Either rowProperties or columnProperties must be set.`);
@@ -678,7 +678,7 @@ const handlers: Record<string, Handler> = {
     return { bandedRange: structuredClone(stored) };
   },
 
-  deleteBanding(tx, request, prefix, at) {
+  deleteBanding(tx, request, prefix) {
     for (const sheet of tx.sheets) {
       const i = sheet.bandedRanges.findIndex((b) => b.bandedRangeId === request.bandedRangeId);
       if (i >= 0) {
@@ -717,7 +717,7 @@ const handlers: Record<string, Handler> = {
     return { table: structuredClone(stored) };
   },
 
-  deleteTable(tx, request, prefix, at) {
+  deleteTable(tx, request, prefix) {
     for (const sheet of tx.sheets) {
       const i = sheet.tables.findIndex((t) => t.tableId === request.tableId);
       if (i >= 0) {
@@ -739,13 +739,13 @@ const handlers: Record<string, Handler> = {
     return undefined;
   },
 
-  sortRange(tx, request, prefix, at) {
+  sortRange(tx, request, prefix) {
     const b = bounds(tx, request.range, prefix);
     sortBounds(tx, b, (request.sortSpecs ?? []) as sheets_v4.Schema$SortSpec[], prefix);
     return undefined;
   },
 
-  addNamedRange(tx, request, prefix, at) {
+  addNamedRange(tx, request, prefix) {
     const named = (request.namedRange ?? {}) as Json;
     bounds(tx, named.range, prefix);
     const name = typeof named.name === 'string' ? named.name : '';
@@ -757,14 +757,14 @@ const handlers: Record<string, Handler> = {
     return { namedRange: structuredClone(stored) };
   },
 
-  deleteNamedRange(tx, request, prefix, at) {
+  deleteNamedRange(tx, request, prefix) {
     const before = tx.namedRanges.length;
     tx.namedRanges = tx.namedRanges.filter((n) => n.namedRangeId !== request.namedRangeId);
     if (tx.namedRanges.length === before) throw sheetsInvalidArgument(`${prefix}No named range with id: ${String(request.namedRangeId)}`);
     return undefined;
   },
 
-  addProtectedRange(tx, request, prefix, at) {
+  addProtectedRange(tx, request, prefix) {
     const protectedRange = (request.protectedRange ?? {}) as Json;
     const sheet = protectedRange.range ? bounds(tx, protectedRange.range, prefix).sheet : undefined;
     if (!sheet) throw sheetsInvalidArgument(`${prefix}A range is required.`);
@@ -774,7 +774,7 @@ const handlers: Record<string, Handler> = {
     return { protectedRange: structuredClone(stored) };
   },
 
-  deleteProtectedRange(tx, request, prefix, at) {
+  deleteProtectedRange(tx, request, prefix) {
     for (const sheet of tx.sheets) {
       const i = sheet.protectedRanges.findIndex((p) => p.protectedRangeId === request.protectedRangeId);
       if (i >= 0) {
