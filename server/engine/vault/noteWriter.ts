@@ -43,6 +43,9 @@ export interface NoteWriterOptions {
   readonly durable?: boolean;
   /** Called after each write call to the note (metrics). */
   onWrite?(bytes: number): void;
+  /** Paths with an open writer; default one set for the whole process. Tests that simulate a
+   *  crashed run (its writers never close) give each run its own. */
+  readonly registry?: Set<string>;
 }
 
 /** What is on disk when the writer starts. */
@@ -73,6 +76,7 @@ export class NoteWriter {
   private readonly flushIntervalMs: number;
   private readonly durable: boolean;
   private readonly onWrite?: (bytes: number) => void;
+  private readonly registry: Set<string>;
 
   private pending: string[] = [];
   private pendingChars = 0;
@@ -95,8 +99,9 @@ export class NoteWriter {
     private readonly provisionalHeader: () => string,
   ) {
     this.file = path.resolve(file);
-    if (openWriters.has(this.file)) throw new NoteWriterBusyError(this.file);
-    openWriters.add(this.file);
+    this.registry = opts.registry ?? openWriters;
+    if (this.registry.has(this.file)) throw new NoteWriterBusyError(this.file);
+    this.registry.add(this.file);
     this.fs = opts.fs;
     this.counters = opts.counters;
     this.clock = opts.clock ?? Date.now;
@@ -318,7 +323,7 @@ export class NoteWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    openWriters.delete(this.file);
+    this.registry.delete(this.file);
   }
 
   /** Waits for any write in progress (used before close on error paths). */

@@ -90,8 +90,8 @@ describe('note scanning helpers', () => {
     assert.equal(lastBlockEnd(b('text\n^m12\n\nmore\n^m13\n\n')), 22);
     assert.equal(lastBlockEnd(b('text\n^m12\n\nmore\n^m1')), 11, 'torn id line is not a block end');
     assert.equal(lastBlockEnd(b('para\n\nno id here\n\n')), -1);
-    assert.equal(lastBlockEnd(b('x ^m5\n\n')), 7, 'id at the end of a line after a space');
-    assert.equal(lastBlockEnd(b('x^m5\n\n')), -1);
+    assert.equal(lastBlockEnd(b('x ^m5\n\n')), -1, 'the id line stands alone');
+    assert.equal(lastBlockEnd(b('> q\n\n^m5\n\n> r\n\n')), 10);
   });
 
   it('attachment paths drop the chats/chat_NNN prefix and sanitise every segment', () => {

@@ -30,6 +30,7 @@ import {
   TopicTracker,
   chatFolderName,
   mediaFilesOf,
+  monthKeyOf,
   noteFileName,
   renderBlock,
   renderFrontmatter,
@@ -46,7 +47,7 @@ import {
   blockHash,
 } from './chatIndex';
 import { type ExportFiles, attachmentVaultPath } from './exportFiles';
-import { scanNote } from './noteScan';
+import { safeFrontmatter, scanNote } from './noteScan';
 
 export const TELEGRAM_DIR = 'Telegram';
 /** Groups rendered ahead of the writer at most (bounds memory; lets media copy in parallel). */
@@ -98,6 +99,8 @@ interface NoteState {
   disk: { size: number; header: string };
   storedFirstDate?: string;
   storedLastDate?: string;
+  /** Properties a person added or changed in Obsidian (tags, own keys): kept through rewrites. */
+  kept?: Pick<NoteMeta, 'tags' | 'extraYaml'>;
   runFirstDate?: string;
   runLastDate?: string;
   maxId: number;
@@ -140,6 +143,7 @@ export class ChatImport {
   private spoolFile: string | undefined;
   private warnedUnknownTypes = new Set<string>();
   private lastFlushCheck = 0;
+  private lastMonth: string | undefined;
   private failed = false;
 
   constructor(
@@ -290,6 +294,7 @@ export class ChatImport {
       state.disk = { size: v.size, header: v.header };
       state.storedFirstDate = v.firstDate;
       state.storedLastDate = v.lastDate;
+      state.kept = keptProperties(safeFrontmatter(v.header)?.meta);
       return;
     }
     // Stale or unknown: the note's text decides.
@@ -314,6 +319,7 @@ export class ChatImport {
     state.disk = { size, header: size > 0 ? (scan.header?.text ?? '') : '' };
     state.storedFirstDate = scan.header?.meta.firstDate;
     state.storedLastDate = scan.header?.meta.lastDate;
+    state.kept = keptProperties(scan.header?.meta);
     state.touched = true; // the index must be rewritten for it
   }
 
@@ -383,11 +389,7 @@ export class ChatImport {
       this.warnedUnknownTypes.add(type);
       this.warn(m.id, `message type "${type}" is not one Telegram Desktop documents; archived as far as it can be read`);
     }
-    if (typeof m.date !== 'string') {
-      this.warn(m.id, 'message has no date');
-      m.date = '';
-    }
-    if (typeof m.date_unixtime !== 'string') m.date_unixtime = '';
+    if (typeof m.date !== 'string' && type !== 'unsupported') this.warn(m.id, 'message has no date');
     if (m.text === undefined || m.text === null) m.text = '';
     return m as unknown as ExportMessage;
   }
@@ -453,11 +455,18 @@ export class ChatImport {
       chatId: this.chat.id,
       chatTitle: this.chat.title,
       chatType: this.chat.type,
+      currentNote: stripMd(note.rec.path),
       noteOf: (id) => {
         if (ids.includes(id)) return stripMd(note.rec.path);
         const r = this.table.find(id);
         return r >= 0 ? stripMd(this.notes[this.table.note[r]].rec.path) : undefined;
       },
+      anchorOf: (id) => {
+        if (ids.includes(id)) return ids[0];
+        const r = this.table.find(id);
+        return r >= 0 ? this.table.first[r] : undefined;
+      },
+      isTopicRoot: (id) => this.topicTracker.isTopicRoot(id),
       attachmentOf: (p) => media.get(p) ?? null,
     };
     let text: string;
@@ -521,15 +530,20 @@ export class ChatImport {
     totals.messagesWritten += ids.length - existing.length;
   }
 
-  private noteDate(note: NoteState, date: string): void {
-    if (!date) return;
+  private noteDate(note: NoteState, date: unknown): void {
+    if (typeof date !== 'string' || !date) return;
     if (note.runFirstDate === undefined || date < note.runFirstDate) note.runFirstDate = date;
     if (note.runLastDate === undefined || date > note.runLastDate) note.runLastDate = date;
   }
 
   /** The note a new group goes to: by topic and, in the monthly layout, by month. */
   private async noteFor(topic: { id: number; title: string } | undefined, first: ExportMessage): Promise<NoteState> {
-    const month = this.header.layout === 'monthly' && /^\d{4}-\d{2}/.test(first.date) ? first.date.slice(0, 7) : undefined;
+    let month: string | undefined;
+    if (this.header.layout === 'monthly') {
+      // A message without a date (an unsupported one) stays with the month before it.
+      month = monthKeyOf(first.date) ?? this.lastMonth;
+      this.lastMonth = month;
+    }
     const key = noteKey(topic?.id, month);
     const known = this.noteByKey.get(key);
     if (known) return known;
@@ -773,6 +787,7 @@ export class ChatImport {
       firstDate: minDate(note.storedFirstDate, note.runFirstDate),
       lastDate: maxDate(note.storedLastDate, note.runLastDate),
       lastImportedId: s.count ? s.maxId : undefined,
+      ...note.kept,
     };
     return renderFrontmatter(meta);
   }
@@ -793,6 +808,14 @@ export class ChatImport {
   get summary(): { notes: number } {
     return { notes: this.notes.length };
   }
+}
+
+function keptProperties(meta: NoteMeta | undefined): Pick<NoteMeta, 'tags' | 'extraYaml'> | undefined {
+  if (!meta) return undefined;
+  const kept: Pick<NoteMeta, 'tags' | 'extraYaml'> = {};
+  if (meta.tags !== undefined) kept.tags = meta.tags;
+  if (meta.extraYaml) kept.extraYaml = meta.extraYaml;
+  return kept;
 }
 
 function noteKey(topicId: number | undefined, month: string | undefined): string {

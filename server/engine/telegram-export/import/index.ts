@@ -51,7 +51,7 @@ export interface ImportOptions {
   readonly metrics?: MetricsSink | object;
   log?(level: 'info' | 'warn' | 'error', msg: string): void;
   /** Note writer tuning (tests); defaults: 1 MiB / 2 s, fsync on finish. */
-  readonly writer?: { readonly flushBytes?: number; readonly flushIntervalMs?: number; readonly durable?: boolean };
+  readonly writer?: { readonly flushBytes?: number; readonly flushIntervalMs?: number; readonly durable?: boolean; readonly registry?: Set<string> };
 }
 
 export function telegramStateDir(vaultRoot: string): string {
@@ -123,6 +123,7 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
       flushBytes: opts.writer?.flushBytes,
       flushIntervalMs: opts.writer?.flushIntervalMs,
       durable: opts.writer?.durable,
+      registry: opts.writer?.registry,
       onWrite: () => metrics.add('noteWrites'),
     },
     warn,

@@ -45,17 +45,14 @@ export function lastBlockEnd(buf: Uint8Array, limit = buf.length): number {
   return -1;
 }
 
-/** `^m` + digits, alone on the line or after a space at the end of a line. */
+/** The block-id line: `^m` + digits, alone on its line (see format/parse.ts). */
 function isBlockIdLine(buf: Uint8Array, start: number, end: number): boolean {
-  let j = end - 1;
-  let digits = 0;
-  while (j >= start && buf[j] >= 0x30 && buf[j] <= 0x39) {
-    j--;
-    digits++;
-  }
-  if (digits === 0 || j - 1 < start || buf[j] !== 0x6d /* m */ || buf[j - 1] !== 0x5e /* ^ */) return false;
-  const before = j - 2;
-  return before < start || buf[before] === 0x20;
+  if (end - start < 3 || buf[start] !== 0x5e /* ^ */ || buf[start + 1] !== 0x6d /* m */) return false;
+  let j = start + 2;
+  if (buf[j] === 0x2d /* - */) j++;
+  if (j >= end) return false;
+  for (; j < end; j++) if (buf[j] < 0x30 || buf[j] > 0x39) return false;
+  return true;
 }
 
 /**
