@@ -214,10 +214,6 @@ function codeSpan(raw: string): string {
   return `${fence}${pad}${raw}${pad}${fence}`;
 }
 
-function htmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** True when `s` ends with `ch` not escaped by a backslash (an even run of backslashes before it). */
 function endsWithUnescaped(s: string, ch: string): boolean {
   if (!s.endsWith(ch)) return false;
@@ -281,7 +277,8 @@ export class LineBuilder {
       const next = this.firstChar(this.segments[i + 1]);
       if (seg.kind === 'text') out += seg.md;
       else if (seg.kind === 'code') {
-        out += prev === '`' || next === '`' ? `<code>${htmlEscape(escapeInline(seg.raw))}</code>` : codeSpan(seg.raw);
+        // text between inline tags is still Markdown: Markdown escapes keep it literal
+        out += prev === '`' || next === '`' ? `<code>${escapeInline(seg.raw)}</code>` : codeSpan(seg.raw);
       } else {
         const delim = MD_WRAP[seg.wrap];
         if (delim && markdownWrapFits(delim, seg.inner, prev, next)) out += delim + seg.inner + delim;
