@@ -6,6 +6,7 @@ export interface RequestRecord {
   method: string;
   /** Path and query as received (the API key is replaced by `…`). */
   url: string;
+  /** HTTP status sent; 0 when an injected fault reset the connection instead. */
   status: number;
   /** YouTube units this request cost (0 for Sheets, injected faults and rejected keys). */
   quota: number;

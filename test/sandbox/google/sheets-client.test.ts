@@ -358,4 +358,64 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     assert.equal(missing.response!.status, 404);
     assert.equal(missing.response!.data.error.status, 'NOT_FOUND');
   });
+
+  it('keeps borders, merges, bandings, tables and validation, and moves ranges when rows are inserted', async () => {
+    const add = await api.spreadsheets.batchUpdate({
+      spreadsheetId,
+      requestBody: { requests: [{ addSheet: { properties: { title: 'Layout', gridProperties: { rowCount: 20, columnCount: 5 } } } }] },
+    });
+    const sheetId = add.data.replies![0].addSheet!.properties!.sheetId!;
+    const range = { sheetId, startRowIndex: 0, endRowIndex: 5, startColumnIndex: 0, endColumnIndex: 3 };
+    const res = await api.spreadsheets.batchUpdate({
+      spreadsheetId,
+      requestBody: {
+        includeSpreadsheetInResponse: true,
+        responseRanges: ['Layout!A1:C2'],
+        responseIncludeGridData: true,
+        requests: [
+          { updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: [{ values: [{ userEnteredValue: { stringValue: 'Title' } }, { userEnteredValue: { numberValue: 3 } }] }], fields: 'userEnteredValue' } },
+          { updateBorders: { range, top: { style: 'SOLID' }, bottom: { style: 'SOLID' }, innerHorizontal: { style: 'DOTTED' } } },
+          { mergeCells: { range: { sheetId, startRowIndex: 6, endRowIndex: 7, startColumnIndex: 0, endColumnIndex: 3 }, mergeType: 'MERGE_ALL' } },
+          { addBanding: { bandedRange: { range, rowProperties: { firstBandColor: green, secondBandColor: { red: 1, green: 1, blue: 1 } } } } },
+          { addTable: { table: { name: 'Items', range: { sheetId, startRowIndex: 8, endRowIndex: 12, startColumnIndex: 0, endColumnIndex: 2 }, columnProperties: [{ columnIndex: 0, columnName: 'id', columnType: 'TEXT' }] } } },
+          { setDataValidation: { range: { sheetId, startRowIndex: 1, endRowIndex: 5, startColumnIndex: 2, endColumnIndex: 3 }, rule: { condition: { type: 'ONE_OF_LIST', values: [{ userEnteredValue: 'yes' }, { userEnteredValue: 'no' }] }, strict: true } } },
+          { addConditionalFormatRule: { rule: { ranges: [{ sheetId, startRowIndex: 2, endRowIndex: 4 }], booleanRule: { condition: { type: 'NOT_BLANK' }, format: { textFormat: { italic: true } } } } } },
+          { insertDimension: { range: { sheetId, dimension: 'ROWS', startIndex: 1, endIndex: 3 } } },
+        ],
+      },
+    });
+    assert.equal(res.data.replies!.length, 8);
+    assert.ok(res.data.replies![3].addBanding!.bandedRange!.bandedRangeId);
+    assert.ok(res.data.replies![4].addTable!.table!.tableId);
+    const layout = res.data.updatedSpreadsheet!.sheets!.find((s) => s.properties!.sheetId === sheetId)!;
+    assert.equal(layout.data![0].rowData![0].values![0].formattedValue, 'Title');
+    assert.equal(layout.data![0].rowData![0].values![1].effectiveValue!.numberValue, 3);
+    const sheet = sandbox.sheets.sheet(spreadsheetId, 'Layout')!;
+    // Two rows went in above row 2: everything below moved down, ranges that spanned it grew.
+    assert.equal(sheet.properties.gridProperties.rowCount, 22);
+    assert.deepEqual(sheet.merges, [{ sheetId, startRowIndex: 8, endRowIndex: 9, startColumnIndex: 0, endColumnIndex: 3 }]);
+    assert.deepEqual(sheet.conditionalFormats[0].ranges, [{ sheetId, startRowIndex: 4, endRowIndex: 6 }]);
+    assert.equal(sheet.bandedRanges[0].range!.endRowIndex, 7);
+    assert.equal(sheet.tables[0].range!.startRowIndex, 10);
+    assert.equal(sandbox.sheets.cell(spreadsheetId, 'Layout!A1')!.userEnteredFormat!.borders!.top!.style, 'SOLID');
+    assert.equal(sandbox.sheets.cell(spreadsheetId, 'Layout!A1')!.userEnteredFormat!.borders!.bottom!.style, 'DOTTED');
+    assert.equal(sandbox.sheets.cell(spreadsheetId, 'Layout!C4')!.dataValidation!.condition!.type, 'ONE_OF_LIST');
+
+    const formatRule = await rejection(
+      api.spreadsheets.batchUpdate({
+        spreadsheetId,
+        requestBody: { requests: [{ addConditionalFormatRule: { rule: { ranges: [{ sheetId }], booleanRule: { condition: { type: 'NUMBER_GRATER', values: [{ userEnteredValue: '1' }] }, format: {} } } } }] },
+      }),
+    );
+    assert.equal(
+      formatRule.response!.data.error.message,
+      `Invalid value at 'requests[0].add_conditional_format_rule.rule.boolean_rule.condition.type' (type.googleapis.com/google.apps.sheets.v4.ConditionType), "NUMBER_GRATER"`,
+    );
+    const batch = await api.spreadsheets.values.batchGet({ spreadsheetId, ranges: ['Layout!A1:B1', 'Layout!A2'] });
+    assert.deepEqual(batch.data.valueRanges!.map((v) => [v.range, v.values]), [['Layout!A1:B1', [['Title', '3']]], ['Layout!A2', undefined]]);
+    const cleared = await api.spreadsheets.values.clear({ spreadsheetId, range: 'Layout!A1:B1' });
+    assert.equal(cleared.data.clearedRange, 'Layout!A1:B1');
+    assert.equal(sandbox.sheets.cell(spreadsheetId, 'Layout!A1')!.userEnteredValue, undefined);
+    assert.ok(sandbox.sheets.cell(spreadsheetId, 'Layout!A1')!.userEnteredFormat!.borders, 'clearing values keeps formats');
+  });
 });

@@ -150,8 +150,29 @@ interface Page<T> {
   prev?: string;
 }
 
+interface Sliceable<T> {
+  length: number;
+  slice(start: number, end: number): T[];
+}
+
+function range(start: number, end: number): number[] {
+  const out: number[] = [];
+  for (let i = start; i < end; i++) out.push(i);
+  return out;
+}
+
+/** For each entry, how many earlier entries name the same video (0 for the first). */
+function occurrenceIndexes(entries: PlaylistEntry[]): number[] {
+  const seen = new Map<string, number>();
+  return entries.map((e) => {
+    const n = seen.get(e.videoId) ?? 0;
+    seen.set(e.videoId, n + 1);
+    return n;
+  });
+}
+
 function paginate<T>(
-  all: T[],
+  all: Sliceable<T>,
   query: Query,
   size: number,
   codec: { encode: (offset: number, backwards: boolean) => string; decode: (token: string) => { offset: number; backwards: boolean } | undefined },
@@ -395,10 +416,20 @@ function pick(full: Json, wanted: Set<string>): Json {
   return out;
 }
 
+const visibleCache = new WeakMap<YouTubeModel, Map<string, { revision: number; entries: PlaylistEntry[] }>>();
+
+/** The entries a playlist shows, cached per model revision (a big uploads list is paged hundreds of times). */
 function visibleEntries(model: YouTubeModel, playlist: PlaylistView | Playlist): PlaylistEntry[] {
   const isUploads = 'isUploads' in playlist ? playlist.isUploads : false;
   if (playlist.unavailableItems === 'placeholder') return playlist.entries;
-  return playlist.entries.filter((e) => !model.unavailability(e, isUploads));
+  let cache = visibleCache.get(model);
+  if (!cache) visibleCache.set(model, (cache = new Map()));
+  const key = `${playlist.id}|${isUploads}`;
+  const hit = cache.get(key);
+  if (hit && hit.revision === model.revision) return hit.entries;
+  const entries = playlist.entries.filter((e) => !model.unavailability(e, isUploads));
+  cache.set(key, { revision: model.revision, entries });
+  return entries;
 }
 
 // ------------------------------------------------------------------ methods
@@ -489,31 +520,25 @@ export function playlistItemsList(model: YouTubeModel, ctx: RequestContext): Rou
   if (!playlist) throw youtubePlaylistNotFound();
   if (playlist.privacyStatus === 'private' && ctx.caller.kind === 'key') throw youtubePlaylistItemsNotAccessible();
   let entries = visibleEntries(model, playlist);
-  if (playlist.isUploads) entries = entries.slice(0, model.settings.uploadsCeiling);
+  if (playlist.isUploads && entries.length > model.settings.uploadsCeiling) entries = entries.slice(0, model.settings.uploadsCeiling);
   const videoFilter = ctx.query.string('videoId');
-  const positioned = entries.map((entry, position) => ({ entry, position }));
-  const selected = videoFilter ? positioned.filter((p) => p.entry.videoId === videoFilter) : positioned;
-  const page = paginate(selected, ctx.query, size, { encode: encodePlaylistToken, decode: decodePlaylistToken });
-  const counts = new Map<string, number>();
-  const occurrenceOf = (index: number): number => {
-    counts.clear();
-    let occurrence = 0;
-    for (let i = 0; i <= index; i++) {
-      const id = entries[i].videoId;
-      occurrence = counts.get(id) ?? 0;
-      counts.set(id, occurrence + 1);
-    }
-    return occurrence;
-  };
-  const hasDuplicates = new Set(entries.map((e) => e.videoId)).size !== entries.length;
-  const items = page.items.map(({ entry, position }) =>
-    playlistItemResource(model, playlist, entry, position, hasDuplicates ? occurrenceOf(position) : 0, wanted),
+  // Positions are indexes into the whole (visible) list, also when `videoId` narrows it.
+  const positions = videoFilter ? entries.flatMap((e, i) => (e.videoId === videoFilter ? [i] : [])) : undefined;
+  const total = positions ? positions.length : entries.length;
+  const page = paginate({ length: total, slice: (a, b) => (positions ? positions.slice(a, b) : range(a, Math.min(b, total))) }, ctx.query, size, {
+    encode: encodePlaylistToken,
+    decode: decodePlaylistToken,
+  });
+  // Uploads never repeat a video; ordinary playlists may, and each repeat needs its own item id.
+  const occurrences = playlist.isUploads ? undefined : occurrenceIndexes(entries);
+  const items = page.items.map((position) =>
+    playlistItemResource(model, playlist, entries[position], position, occurrences?.[position] ?? 0, wanted),
   );
   return listResponse(
     model,
     'youtube#playlistItemListResponse',
     items,
-    { totalResults: selected.length, resultsPerPage: size },
+    { totalResults: total, resultsPerPage: size },
     { next: page.next, prev: page.prev, parts: wanted },
   );
 }

@@ -296,4 +296,25 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(sandbox.counters.searchQuotaUsed(), 1);
     assert.equal(sandbox.counters.quotaUsed(), 2, 'search.list is not charged to the 10,000-unit bucket');
   });
+
+  it('can make list ETags change on every call and cap the uploads list near 20k, as reported of YouTube', async () => {
+    const channelId = sandbox.demoIds.smallChannelId!;
+    sandbox.youtube.settings.volatileListEtags = true;
+    sandbox.youtube.settings.uploadsCeiling = 4;
+    try {
+      const a = await yt.channels.list({ part: ['id'], id: [channelId] });
+      const b = await yt.channels.list({ part: ['id'], id: [channelId] }, { headers: { 'If-None-Match': a.data.etag! } });
+      assert.equal(b.status, 200, 'a volatile ETag never matches');
+      assert.notEqual(b.data.etag, a.data.etag);
+      assert.equal(b.data.items![0].etag, a.data.items![0].etag, 'item ETags stay stable');
+      const capped = await yt.playlistItems.list({ part: ['id'], playlistId: sandbox.youtube.uploadsPlaylistId(channelId), maxResults: 3 });
+      assert.equal(capped.data.pageInfo!.totalResults, 4);
+      const rest = await yt.playlistItems.list({ part: ['id'], playlistId: sandbox.youtube.uploadsPlaylistId(channelId), maxResults: 3, pageToken: capped.data.nextPageToken! });
+      assert.equal(rest.data.items!.length, 1);
+      assert.equal(rest.data.nextPageToken, undefined);
+    } finally {
+      sandbox.youtube.settings.volatileListEtags = false;
+      sandbox.youtube.settings.uploadsCeiling = 20_000;
+    }
+  });
 });
