@@ -26,6 +26,21 @@ describe('MessageTable (per-chat dedup index)', () => {
     assert.ok(t.find(6) >= 0);
   });
 
+  it('an id removed and added again is found again (note rebuilt from its text)', () => {
+    const t = new MessageTable();
+    t.add(1, 0, 1, 5, 5);
+    t.add(2, 0, 2, 6, 6);
+    t.removeNote(0);
+    assert.equal(t.find(1), -1);
+    const row = t.add(1, 0, 1, 7, 7);
+    assert.equal(t.find(1), row);
+    assert.equal(t.h1[t.find(1)], 7);
+    assert.equal(t.size, 1);
+    t.compact();
+    assert.equal(t.h1[t.find(1)], 7);
+    assert.equal(t.find(2), -1);
+  });
+
   it('album members follow their first id in the sorted part', () => {
     const t = new MessageTable();
     t.add(10, 0, 10, 1, 1);

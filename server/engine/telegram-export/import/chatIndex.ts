@@ -98,7 +98,10 @@ export class MessageTable {
       const v = ids[mid];
       if (v < id) lo = mid + 1;
       else if (v > id) hi = mid - 1;
-      else return this.note[mid] === REMOVED ? -1 : mid;
+      else {
+        if (this.note[mid] !== REMOVED) return mid;
+        break; // removed here, perhaps added again later (then it is in the overflow)
+      }
     }
     const row = this.overflow.get(id);
     return row === undefined || this.note[row] === REMOVED ? -1 : row;
