@@ -220,7 +220,7 @@ function forumChat(c: ChatBuilder, prng: Prng, shared: SharedBytes): void {
   c.service(ME, 'pin_message', { message_id: a1 });
   // the exporter writes no topic reference on service messages: this rename cannot be placed
   c.service(CHEN, 'topic_edit', { new_title: 'Off-topic & memes' });
-  c.service(ME, 'topic_edit', { new_icon_emoji_id: 5312536423851630001 });
+  c.service(ME, 'topic_edit', { new_icon_emoji_id: 5312536423851630 });
   c.message(DANA, ['Anyone up for a ', ['text_link', 'meme contest', { href: 'https://example.com/memes' }], '?'], { replyTo: off });
   c.service(ME, 'remove_members', { members: ['Dana Ross'] });
   c.service(ME, 'group_call', { duration: 1800 });
@@ -265,7 +265,10 @@ function channelChat(c: ChatBuilder, prng: Prng, shared: SharedBytes): void {
   c.message(CHANNEL, ['Giveaway time!'], {}, () => ({
     giveaway_information: { quantity: 3, months: 3, until_date: localIso(c.now + 86400 * 7, 120), channels: [1600000002], countries: [], additional_prize: '', stars: 0, is_only_new_subscribers: false },
   }));
-  for (let i = 0; i < 30; i++) c.tick(3600, 86400), c.message(CHANNEL, filler(prng), { author: prng.chance(0.5) ? 'Maria K.' : undefined, reactions: prng.chance(0.4) ? reactions(['👍', prng.int(1, 30)]) : undefined });
+  for (let i = 0; i < 30; i++) {
+    c.tick(3600, 86400);
+    c.message(CHANNEL, filler(prng), { author: prng.chance(0.5) ? 'Maria K.' : undefined, reactions: prng.chance(0.4) ? reactions(['👍', prng.int(1, 30)]) : undefined });
+  }
 }
 
 function groupChat(c: ChatBuilder, prng: Prng, shared: SharedBytes): void {

@@ -21,6 +21,7 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\
  */
 const ILLEGAL_CHARS = /[<>:"/\\|?*#^[\]]/g;
 /** C0 and C1 controls, DEL; line and paragraph separators; bidi overrides/isolates (spoofing). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]/g;
 
 export interface SanitizeOptions {

@@ -21,6 +21,8 @@ export interface RenderedNote {
   path: string;
   text: string;
   ids: number[];
+  /** Per block: its ids, and how many fenced code blocks and lists its messages really contain. */
+  expect: { ids: number[]; fences: number; lists: number }[];
 }
 
 interface ChatJson {
@@ -44,7 +46,7 @@ export function renderChat(exportDir: string, chat: ChatJson): RenderedNote[] {
   const grouper = new AlbumGrouper();
   const noteOfId = new Map<number, string>();
   const anchor = new Map<number, number>();
-  const notes = new Map<string, { blocks: string[]; ids: number[]; topic?: { id: number; title: string }; first?: string; last?: string }>();
+  const notes = new Map<string, { blocks: string[]; ids: number[]; expect: RenderedNote['expect']; topic?: { id: number; title: string }; first?: string; last?: string }>();
   const main = `${folder}/${noteFileName(title).replace(/\.md$/, '')}`;
   const topicNote = new Map<number, string>();
   const ctxFor = (note: string): ChatContext => ({
@@ -70,9 +72,14 @@ export function renderChat(exportDir: string, chat: ChatJson): RenderedNote[] {
       anchor.set(m.id, group[0].id);
       mediaFilesOf(m);
     }
-    const n = notes.get(note) ?? { blocks: [], ids: [], topic: t };
+    const n = notes.get(note) ?? { blocks: [], ids: [], expect: [], topic: t };
     n.blocks.push(renderBlock(group, ctxFor(note)));
     n.ids.push(...group.map((m) => m.id));
+    n.expect.push({
+      ids: group.map((m) => m.id),
+      fences: group.reduce((k, m) => k + (m.type === 'service' ? 0 : (m.text_entities ?? []).filter((e) => e.type === 'pre' && e.text.replace(/\n+$/, '') !== '').length), 0),
+      lists: group.reduce((k, m) => k + (m.poll ? 1 : 0) + (m.todo_list ? 1 : 0), 0),
+    });
     n.first ??= group[0].date;
     n.last = group[group.length - 1].date ?? n.last;
     notes.set(note, n);
@@ -82,6 +89,7 @@ export function renderChat(exportDir: string, chat: ChatJson): RenderedNote[] {
   return Array.from(notes, ([p, n]) => ({
     path: `${p}.md`,
     ids: n.ids,
+    expect: n.expect,
     text:
       renderFrontmatter({
         source: 'telegram',

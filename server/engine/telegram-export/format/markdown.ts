@@ -34,6 +34,7 @@ export function isSpace(ch: string | undefined): boolean {
 export function cleanText(s: string): string {
   return String(s)
     .replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u009f]/g, '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }

@@ -52,8 +52,14 @@ export class TopicTracker {
       topic = msg.id;
       this.titles.set(msg.id, typeof msg.title === 'string' && msg.title.trim() !== '' ? msg.title : `Topic ${msg.id}`);
     } else {
-      // the exporter writes no reply reference on service messages; pins name their message
-      const target = msg.type === 'service' ? (msg.action === 'pin_message' ? msg.message_id : undefined) : typeof msg.reply_to_peer_id === 'string' ? undefined : msg.reply_to_message_id;
+      // Telegram Desktop writes no reply reference on service messages (pins name their message);
+      // one is used if present, in case an exporter version adds it
+      const target =
+        typeof msg.reply_to_peer_id === 'string'
+          ? undefined
+          : msg.type === 'service' && msg.action === 'pin_message' && msg.reply_to_message_id === undefined
+            ? msg.message_id
+            : msg.reply_to_message_id;
       if (typeof target === 'number' && Number.isSafeInteger(target) && Math.abs(target) <= 0x7fffffff) {
         const t = this.ids.get(target);
         if (t > 0) topic = t;
