@@ -27,6 +27,7 @@ import { renderTextLines } from './text';
 /** "2024-03-01T18:41:04" as shown: "2024-03-01 18:41:04"; kept as written (local time, no zone). */
 export function displayDate(date: unknown): string {
   if (typeof date !== 'string' || date === '') return 'unknown date';
+  if (date.length === 19 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(date)) return date.slice(0, 10) + ' ' + date.slice(11);
   return escapeInline(aliasText(date.replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 ')));
 }
 

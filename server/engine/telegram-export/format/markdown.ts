@@ -26,13 +26,19 @@ export function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && WHITESPACE.test(ch);
 }
 
+/** Anything cleanText would change. */
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const UNCLEAN = /[\r\u0085\u2028\u2029\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff]/;
+
 /**
  * Text as the note may hold it: one kind of line break ("\n"; CR, CRLF, NEL and the Unicode line
  * and paragraph separators all become "\n", because some editors split lines on them), no control
  * characters except tab, no lone surrogates (they cannot be written as UTF-8).
  */
 export function cleanText(s: string): string {
-  return String(s)
+  const str = String(s);
+  if (!UNCLEAN.test(str)) return str;
+  return str
     .replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n')
     // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u009f]/g, '')
@@ -40,22 +46,33 @@ export function cleanText(s: string): string {
 }
 
 const ENTITY_AHEAD = /^&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
+/** Characters that may need an escape anywhere in a line. */
+const SPECIAL_ANYWHERE = /[\\*`[\]<|$^~_=%#&!]/;
+/** What may need an escape only at the start of a line. */
+const SPECIAL_AT_START = /^(?:[>\-+=]|\d{1,9}[.)])/;
+
+function isAlnumAt(s: string, i: number): boolean {
+  if (i < 0 || i >= s.length) return false;
+  const c = s.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return isAlnum(s[i]); // astral letters count as not alphanumeric: they only cause an extra escape
+}
 
 /**
  * Escapes one line of plain text (no "\n") so it renders literally. `atLineStart`: the text begins
  * a Markdown line (or a list item), where "#", ">", "-", "+", "=", "1." would start a block.
  */
 export function escapeInline(s: string, atLineStart = false): string {
+  if (!SPECIAL_ANYWHERE.test(s) && !(atLineStart && SPECIAL_AT_START.test(s))) return s;
   let out = '';
-  const chars = Array.from(s);
-  let leadingDigits = atLineStart;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    const prev = i > 0 ? chars[i - 1] : undefined;
-    const next = i + 1 < chars.length ? chars[i + 1] : undefined;
+  let digitsRun = atLineStart ? 0 : -1; // leading digits so far, -1 once anything else was seen
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    const prev = i > 0 ? s[i - 1] : undefined;
+    const next = i + 1 < s.length ? s[i + 1] : undefined;
     const first = i === 0 && atLineStart;
-    const wasLeadingDigits = leadingDigits && i > 0 && i <= 9;
-    if (!/[0-9]/.test(ch)) leadingDigits = false;
+    const afterLeadingDigits = digitsRun > 0 && digitsRun <= 9;
+    if (digitsRun >= 0) digitsRun = ch >= '0' && ch <= '9' ? digitsRun + 1 : -1;
     switch (ch) {
       case '\\':
         out += next === undefined || isAsciiPunct(next) ? '\\\\' : '\\';
@@ -75,7 +92,7 @@ export function escapeInline(s: string, atLineStart = false): string {
         break;
       case '_':
         // intraword underscores cannot open or close emphasis: leave snake_case readable
-        out += isAlnum(prev) && isAlnum(next) ? '_' : '\\_';
+        out += isAlnumAt(s, i - 1) && isAlnumAt(s, i + 1) ? '_' : '\\_';
         break;
       case '=':
         // "==" highlights; a line of "=" underlines the line above into a heading
@@ -85,10 +102,10 @@ export function escapeInline(s: string, atLineStart = false): string {
         out += prev === '%' || next === '%' ? '\\%' : '%'; // "%%" opens an Obsidian comment
         break;
       case '#':
-        out += isAlnum(prev) ? '#' : '\\#'; // headings and tags; "C#" stays
+        out += isAlnumAt(s, i - 1) ? '#' : '\\#'; // headings and tags; "C#" stays
         break;
       case '&':
-        out += ENTITY_AHEAD.test(chars.slice(i, i + 40).join('')) ? '\\&' : '&';
+        out += ENTITY_AHEAD.test(s.slice(i, i + 40)) ? '\\&' : '&';
         break;
       case '!':
         out += next === '[' ? '\\!' : '!'; // "![" would embed (LineBuilder covers "!" + a link segment)
@@ -100,7 +117,7 @@ export function escapeInline(s: string, atLineStart = false): string {
         break;
       case '.':
       case ')':
-        out += wasLeadingDigits ? '\\' + ch : ch; // "1." / "1)" ordered list
+        out += afterLeadingDigits ? '\\' + ch : ch; // "1." / "1)" ordered list
         break;
       default:
         out += ch;
@@ -134,7 +151,9 @@ export function isSafeHref(href: string): boolean {
 
 /** Text usable as a wikilink alias or file label: no "]]", "|", "[" or line breaks. */
 export function aliasText(s: string): string {
-  return cleanText(s).replace(/\n/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')').replace(/\|/g, '/').trim();
+  const c = cleanText(s);
+  if (!/[\n[\]|]/.test(c) && c.trim() === c) return c;
+  return c.replace(/\n/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')').replace(/\|/g, '/').trim();
 }
 
 /** Whether a vault path can sit inside [[...]]: Obsidian forbids these in link targets. */
