@@ -55,6 +55,11 @@ const WINDOW = 256;
 /** All buffered note text of a chat together stays under this (many topic notes at once). */
 const MAX_BUFFERED_CHARS = 16 << 20;
 const SPOOL_MEMORY_CHARS = 8 << 20;
+/** Entity types Telegram Desktop writes (docs/telegram.md); others are warned about once per chat. */
+const KNOWN_ENTITIES = new Set([
+  'plain', 'mention', 'hashtag', 'bot_command', 'link', 'email', 'bold', 'italic', 'code', 'pre', 'text_link', 'mention_name',
+  'phone', 'cashtag', 'underline', 'strikethrough', 'blockquote', 'bank_card', 'spoiler', 'custom_emoji', 'unknown',
+]);
 
 export interface RunTotals {
   chats: number;
@@ -390,6 +395,15 @@ export class ChatImport {
       this.warn(m.id, `message type "${type}" is not one Telegram Desktop documents; archived as far as it can be read`);
     }
     if (typeof m.date !== 'string' && type !== 'unsupported') this.warn(m.id, 'message has no date');
+    for (const list of [m.text, m.text_entities]) {
+      if (!Array.isArray(list)) continue;
+      for (const e of list) {
+        const t = (e as { type?: unknown } | null)?.type;
+        if (typeof t !== 'string' || KNOWN_ENTITIES.has(t) || this.warnedUnknownTypes.has(`entity:${t}`)) continue;
+        this.warnedUnknownTypes.add(`entity:${t}`);
+        this.warn(m.id, `text entity type "${t}" is not one Telegram Desktop documents; its text is kept as plain text`);
+      }
+    }
     if (m.text === undefined || m.text === null) m.text = '';
     return m as unknown as ExportMessage;
   }
