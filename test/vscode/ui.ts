@@ -30,8 +30,12 @@ export interface UiOptions {
 const CONTAINER_TITLE = 'Vault Archiver';
 const IMPORT_COMMAND = 'Vault Archiver: Import Telegram Desktop Export';
 const STATUS_ITEM_ID = 'vault-archiver.vault-archiver.vaultArchiver.metrics';
-/** The toast that says the import is done (not the "Importing …" progress toast). */
-const FINISHED_TOAST = /\bimport(ed\b|\s+finished)/i;
+/**
+ * The toast that says the import is done (not the "Importing …" progress toast). No leading
+ * \b: Playwright matches the toast's textContent, where the buttons' labels run straight
+ * into the message ("Show LogImport finished").
+ */
+const FINISHED_TOAST = /import(ed\b|\s+finished)/i;
 const WELCOME_BUTTONS = ['Import Telegram Desktop Export', 'Add Telegram Chat', 'Add YouTube Channel'];
 
 export const SCREENSHOTS = {
@@ -101,6 +105,8 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         await page.locator(`.activitybar [aria-label*="${CONTAINER_TITLE}"]`).first().click();
         const welcome = sidebar().locator('.welcome-view-content');
         await welcome.waitFor({ timeout: 30_000 });
+        await widenSidebar(page, 460);
+        await welcome.waitFor({ timeout: 30_000 });
         for (const label of WELCOME_BUTTONS) {
           await welcome.getByRole('button', { name: label }).waitFor({ timeout: 10_000 });
         }
@@ -148,6 +154,10 @@ export async function runUi(options: UiOptions): Promise<Tally> {
       async run() {
         const toast = page.locator('.notifications-toasts .notification-toast', { hasText: FINISHED_TOAST }).first();
         await toast.waitFor({ timeout: 120_000 });
+        // The "Importing …" progress toast must go away once the job is done.
+        await page
+          .locator('.notifications-toasts .notification-toast', { hasText: /Importing/ })
+          .waitFor({ state: 'hidden', timeout: 15_000 });
         // Let the fade-in finish, or the picture shows a ghost of the toast.
         await page
           .locator('.notification-toast.notification-fade-in-done', { hasText: FINISHED_TOAST })
@@ -160,7 +170,8 @@ export async function runUi(options: UiOptions): Promise<Tally> {
       name: 'the Sources tree lists every imported chat',
       async run() {
         const rows = sidebar().locator('.monaco-list-row');
-        const telegram = rows.filter({ hasText: /^\s*Telegram\s*$/ }).first();
+        // The group row: top level, labelled "Telegram" (its description, a count, follows).
+        const telegram = sidebar().locator('.monaco-list-row[aria-level="1"]', { hasText: /^\s*Telegram/ }).first();
         await telegram.waitFor({ timeout: 30_000 });
         if ((await telegram.getAttribute('aria-expanded')) === 'false') await telegram.click();
         for (const chat of expected) {
@@ -190,6 +201,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     {
       name: 'a generated note opens from Quick Open and shows the chat',
       async run() {
+        await runPaletteCommand(page, 'Notifications: Clear All Notifications');
         const chat = expected[0];
         const notes = listFiles(path.join(workspace, 'Archive')).filter((f) => f.endsWith('.md'));
         const note = notes.find((f) => f.includes(chat.title)) ?? notes[0];
@@ -218,22 +230,14 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
         await lines.filter({ hasText: firstWords.slice(0, 40) }).waitFor({ timeout: 15_000 });
         await page.mouse.move(700, 450);
-        // Let the language features settle so the status bar shows no "Activating…".
-        await page.waitForTimeout(1_500);
+        await settle(page);
         await page.screenshot({ path: shot(SCREENSHOTS.note) });
       },
     },
     {
       name: 'the note renders in the Markdown preview',
       async run() {
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input.input');
-        await input.fill('>Markdown: Open Preview to the Side');
-        await page
-          .locator('.quick-input-widget .monaco-list-row', { hasText: 'Open Preview to the Side' })
-          .first()
-          .waitFor({ timeout: 10_000 });
-        await page.keyboard.press('Enter');
+        await runPaletteCommand(page, 'Markdown: Open Preview to the Side');
         // The preview is a webview: nested iframes; look for a word of the note in any frame.
         const word = noteWords.match(/\p{L}{4,}/u)?.[0] ?? noteWords;
         const deadline = Date.now() + 30_000;
@@ -249,7 +253,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
           await page.waitForTimeout(250);
         }
         await page.mouse.move(700, 450);
-        await page.waitForTimeout(500);
+        await settle(page);
         await page.screenshot({ path: shot(SCREENSHOTS.preview) });
       },
     },
@@ -299,6 +303,45 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     else removeDir(tmp);
   }
   return tally;
+}
+
+/** F1, the command's palette title, Enter: as a person runs a command. */
+async function runPaletteCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
+ * Before a screenshot: wait (bounded) until the status bar no longer says extensions are
+ * activating, so the picture shows the steady state a user sees a moment later.
+ */
+async function settle(page: Page): Promise<void> {
+  await page
+    .locator('.part.statusbar', { hasText: /Activating Extensions/ })
+    .waitFor({ state: 'hidden', timeout: 10_000 })
+    .catch(() => undefined);
+  await page.waitForTimeout(300);
+}
+
+/**
+ * Drags the sidebar's edge so tree rows show their descriptions in full (the default width
+ * cuts "87 messages · just now"), as a person reading the tree would.
+ */
+async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const edge = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(edge + 1, y);
+  await page.mouse.down();
+  await page.mouse.move(edge + 1 + (width - box.width), y, { steps: 8 });
+  await page.mouse.up();
+  await page.mouse.move(box.x + width + 300, y);
 }
 
 async function waitForInputValue(

@@ -90,7 +90,10 @@ describe('Vault Archiver in a real VS Code', () => {
     assert.equal(path.resolve(firstImport.vaultPath), vault, 'the vault is not the default Archive folder of the workspace');
     const notes = markdownFiles(vault);
     assert.ok(notes.length >= expected.length, `only ${notes.length} notes in ${vault}`);
-    assert.ok(fs.existsSync(path.join(workspaceRoot(), '.vault-archiver')), 'no .vault-archiver/ state folder');
+    // The sources' state lives in a `.vault-archiver/` folder in the workspace: at its root or
+    // inside the vault (then the vault describes itself and the CLI sees the same state).
+    const stateFolders = [path.join(workspaceRoot(), '.vault-archiver'), path.join(vault, '.vault-archiver')];
+    assert.ok(stateFolders.some((f) => fs.existsSync(f)), `no state folder (looked for ${stateFolders.join(', ')})`);
 
     const sources = await api.listSources();
     const titles = sources.filter((s) => s.kind === 'telegram').map((s) => s.title);
