@@ -81,6 +81,6 @@ describe('format: service messages', () => {
   });
 
   it('escapes names and titles', () => {
-    assert.equal(line('topic_created', { title: '# [[x]] | %%' , actor: '**Eve**' }), `🗂 \\*\\*Eve\\*\\* created the topic «\\# ((x)) / \\%\\%» · ${D}`);
+    assert.equal(line('topic_created', { title: '# [[x]] | %%' , actor: '**Eve**' }), `🗂 \\*\\*Eve\\*\\* created the topic «\\# ((x)) / %&#37;» · ${D}`);
   });
 });

@@ -128,7 +128,7 @@ describe('format: escaping plain text', () => {
   });
 
   it('escapes Obsidian syntax anywhere: links, embeds, tags, comments, math, highlights, block ids', () => {
-    assert.equal(plain('[[x]] ![[y]] #tag %%c%% $m$ ==h== ^m1 ~~s~~ `c` *e* _e_ a|b <b> &amp;'), '\\[\\[x\\]\\] \\!\\[\\[y\\]\\] \\#tag \\%\\%c\\%\\% \\$m\\$ \\=\\=h\\=\\= \\^m1 \\~\\~s\\~\\~ \\`c\\` \\*e\\* \\_e\\_ a\\|b \\<b> \\&amp;');
+    assert.equal(plain('[[x]] ![[y]] #tag %%c%% $m$ ==h== ^m1 ~~s~~ `c` *e* _e_ a|b <b> &amp;'), '\\[\\[x\\]\\] \\!\\[\\[y\\]\\] \\#tag %&#37;c%&#37; \\$m\\$ \\=\\=h\\=\\= \\^m1 \\~\\~s\\~\\~ \\`c\\` \\*e\\* \\_e\\_ a\\|b \\<b> \\&amp;');
   });
 
   it('escapes a backslash only where it would escape the next character', () => {
