@@ -71,8 +71,9 @@ export async function runIntegration(options: IntegrationOptions): Promise<Tally
       hostLines.push(`[${type}] ${text}`);
       // The host's mocha output (spec reporter) is what a reader of the CI log wants; the
       // marketplace lookups that fail offline are expected and only noise there.
-      if (type !== 'trace' && type !== 'debug' && !/ENOTFOUND|open-vsx|marketplace/.test(text) && !text.startsWith(RESULT_MARKER)) {
-        console.log(`  | ${text}`);
+      const noise = /ENOTFOUND|open-vsx|marketplace|authentication provider 'github'/.test(text);
+      if (type !== 'trace' && type !== 'debug' && !noise && !text.startsWith(RESULT_MARKER)) {
+        console.log(text.replace(/^/gm, '  | '));
       }
     });
     await page.exposeFunction('codeAutomationExit', (code: number, logs?: { relativePath: string; contents: string }[]) => {

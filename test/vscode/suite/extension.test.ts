@@ -28,6 +28,7 @@ describe('Vault Archiver in a real VS Code', () => {
   let exportCopy: string;
   let expected: ExpectedChat[];
   let firstImport: ImportSummary;
+  let secondImport: ImportSummary;
 
   before(() => {
     // The importer gets a copy, so nothing it does can touch the repository's sample.
@@ -127,6 +128,27 @@ describe('Vault Archiver in a real VS Code', () => {
     }
   });
 
+  it('shows forum topics as rows under their chat, each with its own note', async () => {
+    const sources = await api.listSources();
+    const forums = sources.filter((s) => (s.topics?.length ?? 0) > 0);
+    for (const chat of expected.filter((c) => c.topicsCreated > 0)) {
+      const forum = forums.find((f) => f.title.trim() === chat.title.trim());
+      assert.ok(forum, `"${chat.title}" creates forum topics in the export but its source has none`);
+      assert.ok(forum.topics!.length >= chat.topicsCreated, `"${chat.title}" has fewer topics than the export creates`);
+    }
+    const rows = await api.treeRows();
+    const vault = path.resolve(firstImport.vaultPath);
+    for (const forum of forums) {
+      const row = rows.find((r) => r.label === forum.title);
+      assert.ok(row, `no row for forum "${forum.title}"`);
+      assert.equal(row.children, forum.topics!.length, `"${forum.title}" row children vs topics`);
+      for (const topic of forum.topics!) {
+        assert.ok(rows.some((r) => r.label === topic.title), `no row for topic "${topic.title}" of "${forum.title}"`);
+        assert.ok(fs.existsSync(path.join(vault, topic.notePath)), `topic note ${topic.notePath} does not exist`);
+      }
+    }
+  });
+
   it('re-importing the same export writes nothing new', async function () {
     this.timeout(120_000);
     const vault = path.join(workspaceRoot(), 'Archive');
@@ -148,5 +170,29 @@ describe('Vault Archiver in a real VS Code', () => {
     assert.equal(second.messagesWritten, 0, 'a re-import wrote messages again');
     assert.ok(second.duplicatesSkipped > 0, 'a re-import reported no duplicates skipped');
     assert.equal(digest(), before, 'a re-import changed the notes');
+    secondImport = second;
+  });
+
+  it('"Show Metrics" opens the metrics table with the duplicates the re-import prevented', async () => {
+    await vscode.commands.executeCommand('vaultArchiver.showMetrics');
+    const editor = await waitFor(
+      () => {
+        const e = vscode.window.activeTextEditor;
+        return e && /Items processed/.test(e.document.getText()) ? e : undefined;
+      },
+      'the metrics document to open',
+      15_000,
+    );
+    const text = editor.document.getText();
+    const figure = (name: string): number => {
+      const match = new RegExp(`\\|\\s*${name}\\s*\\|\\s*([\\d,]+)`).exec(text);
+      assert.ok(match, `no "${name}" row in:\n${text}`);
+      return Number(match[1].replace(/,/g, ''));
+    };
+    assert.ok(figure('Items processed') >= firstImport.messagesWritten, 'items processed is below what the import wrote');
+    assert.ok(
+      figure('Duplicates prevented') >= secondImport.duplicatesSkipped,
+      `duplicates prevented (${figure('Duplicates prevented')}) is below the re-import's ${secondImport.duplicatesSkipped}`,
+    );
   });
 });

@@ -11,10 +11,13 @@ export interface ExpectedChat {
   messages: number;
   /** The text of one plain message, to find in the notes. */
   plainText?: string;
+  /** Forum topics created in the chat (service messages `topic_created`). */
+  topicsCreated: number;
 }
 
 interface ExportMessage {
   type?: string;
+  action?: string;
   text?: unknown;
 }
 interface ExportChat {
@@ -37,7 +40,13 @@ export function expectedChats(exportPath: string): ExpectedChat[] {
       const messages = (chat.messages ?? []).filter((m) => m.type === 'message');
       // Letters, digits and spaces only, so Markdown escaping cannot change it in the note.
       const plain = messages.find((m) => typeof m.text === 'string' && /^[\p{L}\p{N} ]{12,}$/u.test(m.text));
-      return { title: chat.name as string, messages: messages.length, plainText: plain?.text as string | undefined };
+      const topicsCreated = (chat.messages ?? []).filter((m) => m.type === 'service' && m.action === 'topic_created').length;
+      return {
+        title: chat.name as string,
+        messages: messages.length,
+        plainText: plain?.text as string | undefined,
+        topicsCreated,
+      };
     })
     .filter((chat) => chat.messages > 0);
 }

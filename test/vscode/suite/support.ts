@@ -30,6 +30,8 @@ export interface TreeRow {
   label: string;
   description?: string;
   tooltip?: string;
+  /** How many rows sit directly under this one. */
+  children?: number;
 }
 
 /** What `activate()` returns, for tests. */
