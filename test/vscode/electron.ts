@@ -56,16 +56,13 @@ async function main(): Promise<number> {
           VAULT_ARCHIVER_SUITE_RESULTS: resultsFile,
           ...(values.sample ? { VAULT_ARCHIVER_SAMPLE_EXPORT: path.resolve(values.sample) } : {}),
         },
+        // test-electron adds --no-sandbox, --disable-updates, --skip-welcome,
+        // --skip-release-notes and --disable-workspace-trust itself.
         launchArgs: [
           workspace,
           '--user-data-dir', path.join(tmp, 'user-data'),
           '--extensions-dir', path.join(tmp, 'extensions'),
-          '--disable-workspace-trust',
-          '--skip-welcome',
-          '--skip-release-notes',
-          '--disable-updates',
           '--disable-gpu',
-          '--no-sandbox',
         ],
       });
     } catch (error) {
