@@ -1,5 +1,8 @@
 /** Text forms of the worker's metrics; pure so they are unit-tested without VS Code. */
+import { formatBytes } from '../shared/format';
 import type { Metrics } from '../shared/types';
+
+export { formatBytes };
 
 export function cacheHitRate(m: Metrics): number | undefined {
   const total = m.cacheHits + m.cacheMisses;
@@ -38,15 +41,4 @@ export function metricsTable(m: Metrics): string {
 
 function formatRate(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }

@@ -4,6 +4,7 @@
  * build their own TreeItem; the provider only holds the latest list the worker pushed.
  */
 import * as vscode from 'vscode';
+import { formatCount } from '../shared/format';
 import type { SourceInfo, SourceKind, TopicInfo } from '../shared/types';
 
 export abstract class SourceTreeNode {
@@ -118,10 +119,6 @@ function sourceTooltip(s: SourceInfo): vscode.MarkdownString {
   if (s.state.kind === 'error') md.appendMarkdown(`\n$(error) ${escapeMd(s.state.message)}\n`);
   if (s.state.kind === 'syncing') md.appendMarkdown(`\n$(sync) ${Math.round(s.state.percent)}% ${escapeMd(s.state.message ?? '')}\n`);
   return md;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 export function relativeTime(iso: string, now = Date.now()): string {

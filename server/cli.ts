@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { formatBytes } from '../shared/format';
 import { defaultSettings, type ImportSummary, type SourceInfo, type SyncSummary, type WorkerSettings } from '../shared/types';
 import { ArchiveService, UserError } from './engine/archiveService';
 import { createEngineParts } from './engine/parts';
@@ -164,8 +165,9 @@ export async function main(argv: readonly string[], out = makeOutput(argv.includ
       sourcesChanged: () => undefined,
       metrics: () => undefined,
       health: () => undefined,
+      // Warnings are listed in the summary; only errors are worth interrupting the progress for.
       log: (level, msg) => {
-        if (level !== 'info') process.stderr.write(`${level}: ${msg}\n`);
+        if (level === 'error') process.stderr.write(`error: ${msg}\n`);
       },
     },
   });
@@ -225,14 +227,13 @@ export async function main(argv: readonly string[], out = makeOutput(argv.includ
 
 function printImport(s: ImportSummary, out: Output): void {
   out.json({ event: 'summary', command: 'import', ...s });
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   const rate = s.elapsedMs > 0 ? Math.round((s.messagesSeen / s.elapsedMs) * 1000) : s.messagesSeen;
   out.line(s.cancelled ? 'Import cancelled; run the same command again to resume.' : 'Import finished.');
   const rows: [string, string][] = [
     ['Vault', s.vaultPath],
     ['Chats', `${s.chats}${s.topics ? ` (${s.topics} forum topics)` : ''}`],
     ['Messages', `${s.messagesWritten} new, ${s.messagesUpdated} updated, ${s.duplicatesSkipped} already archived (of ${s.messagesSeen})`],
-    ['Attachments', `${s.mediaCopied} copied (${mb(s.bytesCopied)}), ${s.mediaDeduplicated} duplicates stored once (${mb(s.bytesSaved)} saved), ${s.mediaMissing} missing`],
+    ['Attachments', `${s.mediaCopied} copied (${formatBytes(s.bytesCopied)}), ${s.mediaDeduplicated} duplicates stored once (${formatBytes(s.bytesSaved)} saved), ${s.mediaMissing} missing`],
     ['Notes', `${s.notesWritten} written in ${s.writeCalls} write calls`],
     ['Time', `${(s.elapsedMs / 1000).toFixed(2)} s (${rate} messages/s)`],
   ];
