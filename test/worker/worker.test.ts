@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-languageserver-protocol/node';
 import { JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications, defaultSettings, type SourceInfo } from '../../shared/protocol';
+import { generateExport } from '../../scripts/export-generator';
 import { repoRoot, startWorker, type WorkerHandle } from '../support/workerProcess';
 
 const sampleExport = path.join(repoRoot, 'sample', 'telegram-export');
@@ -115,7 +116,6 @@ describe('worker over IPC', function () {
   });
 
   it('stops an import when the request is cancelled, and a rerun completes it', async () => {
-    const { generateExport } = await import('../../scripts/export-generator/index');
     const big = path.join(workspace, 'big-export');
     await generateExport({ outDir: big, messages: 20_000, mediaFiles: 200, duplicateRatio: 0.2, chats: 2, seed: 7 });
     worker = await startWorker(workspace);
