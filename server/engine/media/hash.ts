@@ -10,7 +10,15 @@ export interface FileDigest {
   readonly size: number;
 }
 
-export function hashFile(fs: Pick<VaultFs, 'createReadStream'>, file: PathLike): Promise<FileDigest> {
+/** Files up to this size are read in one call: cheaper than a stream for the many small ones. */
+const WHOLE_FILE_LIMIT = 1 << 20;
+
+/** SHA-256 of `file`; pass `knownSize` (from a stat) to let small files be read in one call. */
+export async function hashFile(fs: Pick<VaultFs, 'createReadStream'> & Partial<Pick<VaultFs, 'readFile'>>, file: PathLike, knownSize?: number): Promise<FileDigest> {
+  if (fs.readFile && knownSize !== undefined && knownSize <= WHOLE_FILE_LIMIT) {
+    const data = await fs.readFile(file);
+    return { sha256: createHash('sha256').update(data).digest('hex'), size: data.length };
+  }
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     let size = 0;

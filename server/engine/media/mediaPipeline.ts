@@ -26,7 +26,8 @@ import { TaskPool } from './pool';
 
 /** Where a source file is, found lazily inside the pool (checks can take a few system calls). */
 export type LocatedSource =
-  | { readonly ok: true; readonly source: string | Buffer }
+  /** `stat` when the locator already has it (saves a system call per file). */
+  | { readonly ok: true; readonly source: string | Buffer; readonly stat?: import('node:fs').Stats }
   | { readonly ok: false; readonly reason: 'missing' | 'outside' | 'invalid'; readonly message: string };
 
 export interface MediaRequest {
@@ -89,6 +90,9 @@ export class MediaPipeline {
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly outstanding = new Set<Promise<unknown>>();
   private readonly madeDirs = new Set<string>();
+  /** Names in each vault folder this run writes to, listed once: an existence check per file
+   *  would cost a system call for each of thousands of attachments. Kept current as files land. */
+  private readonly listings = new Map<string, Promise<Set<string>>>();
   private hardlinksWork: boolean;
 
   constructor(private readonly opts: MediaPipelineOptions) {
@@ -118,6 +122,7 @@ export class MediaPipeline {
   private async identify(request: MediaRequest['source']): Promise<Identified> {
     const { fs, store, metrics } = this.opts;
     let source: string | Buffer;
+    let stat: import('node:fs').Stats | undefined;
     if (typeof request === 'function') {
       let located: LocatedSource;
       try {
@@ -129,13 +134,15 @@ export class MediaPipeline {
         return located.reason === 'outside' ? { refused: true, error: located.message } : { missing: true, error: located.message };
       }
       source = located.source;
+      stat = located.stat;
     } else source = request;
-    let stat: import('node:fs').Stats;
-    try {
-      stat = await fs.stat(source);
-    } catch (err) {
-      if (isNotFound(err)) return { missing: true };
-      return { error: describe(err) };
+    if (!stat) {
+      try {
+        stat = await fs.stat(source);
+      } catch (err) {
+        if (isNotFound(err)) return { missing: true };
+        return { error: describe(err) };
+      }
     }
     if (!stat.isFile()) return { error: 'not a regular file' };
     const key = sourceKey(source, stat);
@@ -146,7 +153,7 @@ export class MediaPipeline {
     }
     metrics?.add('cacheMisses');
     try {
-      const digest = await hashFile(fs, source);
+      const digest = await hashFile(fs, source, stat.size);
       store.rememberSource(key, digest.sha256);
       return { source, digest };
     } catch (err) {
@@ -169,7 +176,7 @@ export class MediaPipeline {
       const pending = this.inflight.get(sha256);
       if (pending) return () => this.afterPending(req, source, pending, entry.path, sha256, size);
       if (!this.verified.has(sha256)) {
-        if (await this.holds(entry.path, size)) this.verified.add(sha256);
+        if (await this.holds(entry.path)) this.verified.add(sha256);
         else return this.storeAt(req, source, entry.path, sha256, size);
       }
       return async () => this.count(req, { vaultPath: entry.path, outcome: 'deduplicated', size, sha256 });
@@ -233,14 +240,7 @@ export class MediaPipeline {
       const candidate = n === 1 ? preferred : withSuffix(preferred, n);
       if (store.shaAt(candidate) !== undefined) continue;
       const abs = this.abs(candidate);
-      let exists = true;
-      try {
-        await fs.stat(abs);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        exists = false;
-      }
-      if (!exists) return { path: candidate, adopted: false };
+      if (!(await this.listed(abs))) return { path: candidate, adopted: false };
       // A file the index does not know: left by a crashed run (complete: it has its final name)
       // or put there by someone else. Same content → use it; otherwise pick another name.
       try {
@@ -252,14 +252,28 @@ export class MediaPipeline {
     }
   }
 
-  private async holds(vaultPath: string, size: number): Promise<boolean> {
-    try {
-      const st = await this.opts.fs.stat(this.abs(vaultPath));
-      return st.isFile() && st.size === size;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
+  private async listed(abs: string): Promise<boolean> {
+    return (await this.listing(path.dirname(abs))).has(path.basename(abs));
+  }
+
+  private listing(dir: string): Promise<Set<string>> {
+    let names = this.listings.get(dir);
+    if (!names) {
+      names = this.opts.fs.readdir(dir).then(
+        (list) => new Set(list),
+        (err: unknown) => {
+          if (isNotFound(err)) return new Set<string>();
+          throw err;
+        },
+      );
+      this.listings.set(dir, names);
     }
+    return names;
+  }
+
+  /** Whether the stored copy is still there (listed once per folder; its size is trusted). */
+  private async holds(vaultPath: string): Promise<boolean> {
+    return this.listed(this.abs(vaultPath));
   }
 
   private async writeFile(source: string | Buffer, vaultPath: string): Promise<'copied' | 'linked'> {
@@ -292,6 +306,7 @@ export class MediaPipeline {
       }
       await fs.rename(tmp, target);
       counters.renames++;
+      (await this.listing(dir)).add(path.basename(target));
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw err;

@@ -75,6 +75,10 @@ describe('media pipeline', () => {
         if (String(p).endsWith('slow.jpg')) s.pause(), setTimeout(() => s.resume(), 40);
         return s;
       }) as VaultFs['createReadStream'],
+      readFile: (async (p: string, o?: unknown) => {
+        if (String(p).endsWith('slow.jpg')) await delay(40);
+        return fsp.readFile(p, o as undefined);
+      }) as VaultFs['readFile'],
     };
     const { p } = pipeline(fs);
     const [r1, r2] = await Promise.all([
@@ -190,6 +194,10 @@ describe('media pipeline', () => {
         hashes++;
         return createReadStream(p, o);
       }) as VaultFs['createReadStream'],
+      readFile: ((p: string, o?: unknown) => {
+        if (String(p).startsWith(exp)) hashes++;
+        return fsp.readFile(p, o as undefined);
+      }) as VaultFs['readFile'],
     };
     const storeFile = path.join(vault, '.state', 'store.jsonl');
     const first = pipeline(fs);

@@ -8,47 +8,91 @@
  * the same text and open it by its raw bytes.
  */
 import * as path from 'node:path';
-import { PathEscapeError, isSafeRelativePath, safeJoinReal, sanitizeFileName, vaultJoin } from '../../vault/fileNames';
+import { PathEscapeError, isSafeRelativePath, safeJoin, safeJoinReal, sanitizeFileName, vaultJoin } from '../../vault/fileNames';
 import { type VaultFs, isNotFound } from '../../vault/vaultFs';
 
 export type ExportFile =
-  | { readonly ok: true; readonly source: string | Buffer }
+  | { readonly ok: true; readonly source: string | Buffer; readonly stat?: import('node:fs').Stats }
   | { readonly ok: false; readonly reason: 'outside' | 'missing' | 'invalid'; readonly message: string };
 
 export class ExportFiles {
-  private realRoot: string | undefined;
+  private realRoot: Promise<string> | undefined;
+  /** Real path of each folder files were found in (a handful: photos/, files/...), or why not. */
+  private readonly realDirs = new Map<string, Promise<string | undefined>>();
 
   constructor(
     readonly exportRoot: string,
     private readonly fs: VaultFs,
   ) {}
 
-  /** Locates `relative` (as written in the JSON) inside the export folder. */
+  /**
+   * Locates `relative` (as written in the JSON) inside the export folder. The folder's real path
+   * is checked once per folder; each file costs one lstat (which also tells whether the file
+   * itself is a symbolic link, followed and checked only then).
+   */
   async locate(relative: string): Promise<ExportFile> {
     if (typeof relative !== 'string' || relative.trim() === '') return { ok: false, reason: 'invalid', message: 'empty file path' };
-    if (!isSafeRelativePath(relative)) {
-      return { ok: false, reason: 'outside', message: `refused file path "${relative}": it points outside the export folder` };
-    }
     let target: string;
     try {
-      target = await safeJoinReal(this.exportRoot, relative, { realpath: (p) => this.fs.realpath(p) });
+      if (!isSafeRelativePath(relative)) throw new PathEscapeError(this.exportRoot, relative, 'not a plain relative path');
+      target = safeJoin(this.exportRoot, relative);
     } catch (err) {
-      if (err instanceof PathEscapeError) {
-        return { ok: false, reason: 'outside', message: `refused file path "${relative}": it leads outside the export folder` };
-      }
+      if (err instanceof PathEscapeError) return outside(relative);
       throw err;
     }
+    const dir = path.dirname(target);
+    const realDir = await this.realDir(dir);
+    if (realDir === undefined) {
+      if (relative.includes('\ufffd')) return this.lossy(relative, target);
+      return missing(relative);
+    }
+    if (realDir === OUTSIDE) return outside(relative);
+    let st: import('node:fs').Stats;
     try {
-      await this.fs.stat(target);
-      return { ok: true, source: target };
+      st = await this.fs.lstat(target);
     } catch (err) {
       if (!isNotFound(err)) return { ok: false, reason: 'missing', message: `cannot read "${relative}": ${(err as Error).message}` };
+      if (relative.includes('\ufffd')) return this.lossy(relative, target);
+      return missing(relative);
     }
-    if (relative.includes('\ufffd')) {
-      const raw = await this.findByLossyName(target);
-      if (raw) return { ok: true, source: raw };
+    if (st.isSymbolicLink()) {
+      try {
+        const real = await this.fs.realpath(target);
+        if (!isInside(await this.realExportRoot(), real)) return outside(relative);
+        return { ok: true, source: real };
+      } catch {
+        return missing(relative);
+      }
     }
-    return { ok: false, reason: 'missing', message: `file "${relative}" is not in the export` };
+    if (!st.isFile()) return { ok: false, reason: 'missing', message: `"${relative}" is not a file` };
+    return { ok: true, source: target, stat: st };
+  }
+
+  private realDir(dir: string): Promise<string | undefined> {
+    let known = this.realDirs.get(dir);
+    if (!known) {
+      known = (async () => {
+        try {
+          const real = await this.fs.realpath(dir);
+          return isInside(await this.realExportRoot(), real) ? real : OUTSIDE;
+        } catch {
+          return undefined;
+        }
+      })();
+      this.realDirs.set(dir, known);
+    }
+    return known;
+  }
+
+  private async lossy(relative: string, target: string): Promise<ExportFile> {
+    // Non-UTF-8 names are rare: the slower, symlink-aware check is fine here.
+    try {
+      await safeJoinReal(this.exportRoot, relative, { realpath: (p) => this.fs.realpath(p) });
+    } catch (err) {
+      if (err instanceof PathEscapeError) return outside(relative);
+    }
+    const raw = await this.findByLossyName(target);
+    return raw ? { ok: true, source: raw } : missing(relative);
   }
 
   /** A name with bytes that are not UTF-8: match the directory entry whose lossy decoding equals it. */
@@ -64,7 +108,7 @@ export class ExportFiles {
     const matches = names.filter((n) => n.toString('utf8') === want);
     if (matches.length !== 1) return undefined;
     const raw = Buffer.concat([Buffer.from(dir + path.sep, 'utf8'), matches[0]]);
-    // The folder passed the symlink check above; the entry itself must not be a link out.
+    // The folder passed the symlink check; the entry itself must not be a link out.
     try {
       const st = await this.fs.lstat(raw);
       if (!st.isFile()) return undefined;
@@ -74,10 +118,25 @@ export class ExportFiles {
     return raw;
   }
 
-  async realExportRoot(): Promise<string> {
-    this.realRoot ??= await this.fs.realpath(this.exportRoot);
+  realExportRoot(): Promise<string> {
+    this.realRoot ??= this.fs.realpath(this.exportRoot);
     return this.realRoot;
   }
+}
+
+const OUTSIDE = '\0outside';
+
+function outside(relative: string): ExportFile {
+  return { ok: false, reason: 'outside', message: `refused file path "${relative}": it leads outside the export folder` };
+}
+
+function missing(relative: string): ExportFile {
+  return { ok: false, reason: 'missing', message: `file "${relative}" is not in the export` };
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**
