@@ -40,7 +40,12 @@ async function main(): Promise<number> {
   let total: Tally = { passed: 0, failed: 0, skipped: 0 };
   const started = Date.now();
   if (!only || only === 'integration') {
-    if (!fs.existsSync(path.join(extensionPath, 'package.json'))) throw new Error(`no extension at ${extensionPath}`);
+    const manifest = path.join(extensionPath, 'package.json');
+    if (!fs.existsSync(manifest)) throw new Error(`no extension at ${extensionPath}`);
+    const main = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { main?: string }).main;
+    if (main && !fs.existsSync(path.resolve(extensionPath, main)) && !fs.existsSync(path.resolve(extensionPath, `${main}.js`))) {
+      throw new Error(`the extension's entry ${main} is not built: run \`npm run build\` first`);
+    }
     const t = await runIntegration({ tools, extensionPath, resultsDir, sampleExport, keep: values.keep });
     console.log(`[integration] ${summaryLine(t)}`);
     total = addTally(total, t);
