@@ -81,7 +81,6 @@ async function importExport(ctx: CommandContext, arg?: string | vscode.Uri): Pro
     worker.client.sendRequest(JobRequests.importExport, { exportPath: folder, progressId }, token),
   );
   ctx.onImported(summary);
-  for (const w of summary.warnings) ctx.log.warn(`${w.source ?? ''}${w.item !== undefined ? ` message ${w.item}` : ''}: ${w.message}`);
   const head = summary.cancelled ? 'Import cancelled; run it again to resume.' : 'Import finished.';
   const text =
     `${head} ${summary.chats} chat${summary.chats === 1 ? '' : 's'}, ${summary.messagesWritten.toLocaleString('en-US')} new messages` +

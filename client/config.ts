@@ -4,8 +4,9 @@ import { defaultSettings, type WorkerSettings } from '../shared/types';
 
 export const SECTION = 'vaultArchiver';
 
-export function readSettings(): WorkerSettings {
-  const c = vscode.workspace.getConfiguration(SECTION);
+/** `scope`: the workspace folder holding the vault (vaultFolder is a resource-scoped setting). */
+export function readSettings(scope?: vscode.Uri): WorkerSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
   const num = (key: string, fallback: number, min: number, max: number): number => {
     const v = c.get<number>(key, fallback);
     return Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : fallback;

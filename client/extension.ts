@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
   const log = vscode.window.createOutputChannel('Vault Archiver', { log: true });
   const secrets = new Secrets(context.secrets);
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const vaultUri = (): vscode.Uri | undefined => (folder ? vscode.Uri.joinPath(folder.uri, readSettings().vaultFolder) : undefined);
+  const vaultUri = (): vscode.Uri | undefined => (folder ? vscode.Uri.joinPath(folder.uri, readSettings(folder?.uri).vaultFolder) : undefined);
 
   const tree = new SourcesTreeProvider(vaultUri());
   const view = vscode.window.createTreeView('vaultArchiver.sources', { treeDataProvider: tree, showCollapseAll: true });
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     starting ??= (async () => {
       const w = new Worker(context, log, secrets, {
         workspaceRoot: folder.uri.fsPath,
-        settings: readSettings(),
+        settings: readSettings(folder?.uri),
         trusted: vscode.workspace.isTrusted,
       });
       context.subscriptions.push(
@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
 
   const pushSettings = (): void => {
     tree.setVaultUri(vaultUri());
-    if (worker) void worker.sendSettings(readSettings(), vscode.workspace.isTrusted);
+    if (worker) void worker.sendSettings(readSettings(folder?.uri), vscode.workspace.isTrusted);
   };
 
   context.subscriptions.push(

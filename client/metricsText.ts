@@ -15,7 +15,8 @@ export function statusText(m: Metrics): string {
   if (m.activeJobs > 0) parts.push(`${formatRate(m.itemsPerSecond)}/s`);
   const rate = cacheHitRate(m);
   parts.push(rate === undefined ? 'cache –' : `${Math.round(rate * 100)}% cache`);
-  parts.push(`${m.duplicatesPrevented.toLocaleString('en-US')} dup`);
+  // Both kinds of duplicate the user was spared: messages already archived and identical files.
+  parts.push(`${(m.duplicatesPrevented + m.mediaDeduplicated).toLocaleString('en-US')} dup`);
   parts.push(`${m.youtubeQuotaUsedToday.toLocaleString('en-US')} quota`);
   return parts.join(' · ');
 }

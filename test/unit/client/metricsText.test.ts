@@ -5,7 +5,7 @@ import { emptyMetrics } from '../../../shared/types';
 describe('metrics text', () => {
   it('shows rate only while a job runs, then cache, duplicates and quota', () => {
     assert.equal(statusText(emptyMetrics), 'cache – · 0 dup · 0 quota');
-    const busy = { ...emptyMetrics, activeJobs: 1, itemsPerSecond: 1234.4, cacheHits: 9, cacheMisses: 1, duplicatesPrevented: 1500, youtubeQuotaUsedToday: 12 };
+    const busy = { ...emptyMetrics, activeJobs: 1, itemsPerSecond: 1234.4, cacheHits: 9, cacheMisses: 1, duplicatesPrevented: 1400, mediaDeduplicated: 100, youtubeQuotaUsedToday: 12 };
     assert.equal(statusText(busy), '1,234/s · 90% cache · 1,500 dup · 12 quota');
   });
   it('renders the full table with every metric', () => {
