@@ -71,25 +71,23 @@ async function handle<T>(token: CancellationToken | undefined, work: (signal: Ab
   }
 }
 
+/** Sends a job's progress to the client, tagged with the id the client chose for that job. */
+function progressTo(progressId: string) {
+  return (percent: number, message: string, sourceId?: string): void =>
+    void connection.sendNotification(StatusNotifications.progress, { progressId, percent, message, sourceId });
+}
+
 connection.onRequest(SourcesRequests.list, () => handle(undefined, () => engine().listSources()));
 connection.onRequest(SourcesRequests.add, (p) => handle(undefined, () => engine().addSource(p.kind, p.ref)));
 connection.onRequest(SourcesRequests.remove, (p) => handle(undefined, () => engine().removeSource(p.id, p.deleteNotes)));
 connection.onRequest(JobRequests.importExport, (p, token) =>
   handle(token, (signal) =>
-    engine().importExport(p.exportPath, {
-      signal,
-      onProgress: (percent, message, sourceId) =>
-        void connection.sendNotification(StatusNotifications.progress, { progressId: p.progressId, percent, message, sourceId }),
-    }),
+    engine().importExport(p.exportPath, { signal, onProgress: progressTo(p.progressId) }),
   ),
 );
 connection.onRequest(JobRequests.sync, (p, token) =>
   handle(token, (signal) =>
-    engine().sync(p.sourceIds, {
-      signal,
-      onProgress: (percent, message, sourceId) =>
-        void connection.sendNotification(StatusNotifications.progress, { progressId: p.progressId, percent, message, sourceId }),
-    }),
+    engine().sync(p.sourceIds, { signal, onProgress: progressTo(p.progressId) }),
   ),
 );
 connection.onRequest(JobRequests.cancelAll, () => handle(undefined, async () => engine().cancelAll()));

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import type {
   Health,
   ImportSummary,
-  JobWarning,
   Metrics,
   SourceInfo,
   SourceKind,
@@ -17,6 +16,7 @@ import type {
 } from '../../shared/types';
 import { UserError } from './errors';
 import type { MetricsSink, MetricsSnapshot } from './metrics';
+import type { ImportOptions, ImportedChat } from './telegram-export/import';
 import { parseTelegramRef, parseYouTubeRef, telegramSourceId, youTubeSourceId } from './sources/refs';
 import { SourcesStore, type StoreFs, type StoredSource } from './sources/sourcesStore';
 
@@ -24,27 +24,8 @@ export { UserError };
 
 /** What the service needs from the Telegram export importer (server/engine/telegram-export/import). */
 export interface ImporterPort {
-  importTelegramExport(opts: {
-    exportPath: string;
-    vaultRoot: string;
-    settings: WorkerSettings;
-    signal?: AbortSignal;
-    onProgress?(p: { percent: number; message: string; chat?: string }): void;
-    onWarning?(w: JobWarning): void;
-    metrics?: MetricsSink;
-    log?(level: 'info' | 'warn' | 'error', msg: string): void;
-  }): Promise<ImportSummary>;
-  listImportedChats(vaultRoot: string): Promise<
-    {
-      chatId: number;
-      title: string;
-      type: string;
-      folder: string;
-      messageCount: number;
-      lastImportAt: string;
-      topics: { id: number; title: string; itemCount: number; notePath: string }[];
-    }[]
-  >;
+  importTelegramExport(opts: ImportOptions): Promise<ImportSummary>;
+  listImportedChats(vaultRoot: string): Promise<ImportedChat[]>;
   removeImportedChat(vaultRoot: string, chatId: number, deleteNotes: boolean): Promise<void>;
 }
 

@@ -6,23 +6,14 @@
  */
 import { UserError } from '../errors';
 import * as path from 'node:path';
-import type { SourceKind, SourceOrigin } from '../../../shared/types';
+import type { SourceInfo } from '../../../shared/types';
 
 export const STATE_DIR = '.vault-archiver';
 const FILE = 'sources.json';
 const FORMAT_VERSION = 1;
 
-export interface StoredSource {
-  readonly id: string;
-  readonly kind: SourceKind;
-  readonly origin: SourceOrigin;
-  readonly title: string;
-  readonly ref?: string;
-  readonly notesPath: string;
-  readonly addedAt: string;
-  readonly itemCount: number;
-  readonly lastSyncAt?: string;
-}
+/** A source as persisted: what SourceInfo shows, minus what is only known at run time. */
+export type StoredSource = Omit<SourceInfo, 'state' | 'topics'> & { readonly addedAt: string };
 
 /** The file-system calls the store needs (node:fs/promises fits). */
 export interface StoreFs {
