@@ -93,9 +93,15 @@ describe('MessageTable (per-chat dedup index)', () => {
     }
   });
 
-  it('blockHash ignores trailing newlines only', () => {
+  it('blockHash ignores trailing newlines only, and tells near-identical blocks apart', () => {
     assert.deepEqual(blockHash('a\n^m1\n\n'), blockHash('a\n^m1'));
     assert.notDeepEqual(blockHash('a\n^m1'), blockHash('b\n^m1'));
+    assert.notDeepEqual(blockHash('\na'), blockHash('a'), 'leading newlines count');
+    const seen = new Set<string>();
+    const base = '> **Ann** · 2024-01-01 10:00:00\n>\n> message ';
+    for (let i = 0; i < 50_000; i++) seen.add(blockHash(`${base}${i}\n\n^m${i}\n\n`).join(':'));
+    for (let i = 0; i < 200; i++) seen.add(blockHash(base + 'x'.repeat(i)).join(':'));
+    assert.equal(seen.size, 50_200, 'no collision among similar blocks');
   });
 });
 
