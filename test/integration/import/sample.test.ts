@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { MetricsRecorder } from '../../../server/engine/metrics';
 import { listImportedChats } from '../../../server/engine/telegram-export/import';
 import { generateSampleExport } from '../../../scripts/export-generator';
 import { assertVaultConsistent, crashingFs, notesOf, readNote, runImport, settings, snapshot, tempDir } from './helpers';
@@ -61,6 +62,34 @@ describe('import: bundled sample', function () {
     const attachments = Object.entries(clean).filter(([p]) => p.includes('/attachments/'));
     const hashes = attachments.map(([, h]) => h);
     assert.equal(new Set(hashes).size, hashes.length, 'identical content stored once');
+  });
+
+  it('reports progress by bytes read (rising to 100) and feeds the metrics accumulator', async () => {
+    const vault = path.join(work, 'progress');
+    const percents: number[] = [];
+    const chatsSeen = new Set<string>();
+    const metrics = new MetricsRecorder();
+    const s = await runImport(SAMPLE, vault, {
+      metrics,
+      onProgress: (p) => {
+        percents.push(p.percent);
+        if (p.chat) chatsSeen.add(p.chat);
+      },
+    });
+    assert.ok(percents.length >= s.chats, 'at least one report per chat');
+    for (let i = 1; i < percents.length; i++) assert.ok(percents[i] >= percents[i - 1], 'never goes back');
+    assert.equal(percents.at(-1), 100);
+    assert.ok(percents.slice(0, -1).every((p) => p < 100));
+    assert.equal(chatsSeen.size, s.chats);
+    const m = metrics.snapshot();
+    assert.equal(m.itemsProcessed, s.messagesWritten);
+    assert.equal(m.mediaCopied, s.mediaCopied);
+    assert.equal(m.mediaDeduplicated, s.mediaDeduplicated);
+    assert.equal(m.bytesSaved, s.bytesSaved);
+    assert.ok(m.noteWrites > 0 && m.noteWrites <= s.writeCalls);
+    const again = new MetricsRecorder();
+    await runImport(SAMPLE, vault, { metrics: again });
+    assert.equal(again.snapshot().duplicatesPrevented, s.messagesWritten);
   });
 
   it('re-importing the same export changes no byte and adds no duplicate', async () => {

@@ -128,7 +128,7 @@ describe('import: newer exports of the same chat', function () {
     await fsp.writeFile(path.join(vault, NOTE), text.replace('tags:\n  - telegram\n', 'tags:\n  - telegram\n  - family\nrating: 5\n'));
     await runImport(v2, vault);
     const after = await readNote(vault, NOTE);
-    assert.match(after, /  - family\n/);
+    assert.match(after, / {2}- family\n/);
     assert.match(after, /rating: 5\n/);
     assert.equal(parseFrontmatter(after)!.meta.messageCount, 2);
   });

@@ -72,7 +72,10 @@ describe('media pipeline', () => {
       ...nodeVaultFs,
       createReadStream: ((p: string, o: object) => {
         const s = createReadStream(p, o);
-        if (String(p).endsWith('slow.jpg')) s.pause(), setTimeout(() => s.resume(), 40);
+        if (String(p).endsWith('slow.jpg')) {
+          s.pause();
+          setTimeout(() => s.resume(), 40);
+        }
         return s;
       }) as VaultFs['createReadStream'],
       readFile: (async (p: string, o?: unknown) => {
