@@ -111,6 +111,21 @@ describe('import: hostile and broken exports', function () {
     const again = await runImport(exp, vault);
     assert.equal(again.messagesWritten, 0);
     assert.equal((await notesOf(vault)).length, 7);
+
+    // Index lost, and a third "Same" arrives first: it must not move into another chat's folder.
+    await fsp.rm(path.join(vault, '.vault-archiver'), { recursive: true });
+    const exp2 = path.join(work, 'export2');
+    await writeExport(exp2, [
+      { id: 909, name: 'Same', messages: [msg(1)] },
+      { id: 907, name: 'Same', messages: [msg(1), msg(2)] },
+      { id: 908, name: 'Same', messages: [msg(1)] },
+    ]);
+    const third = await runImport(exp2, vault);
+    assert.equal(third.messagesWritten, 2, 'the new chat and 907’s new message');
+    assert.equal(third.duplicatesSkipped, 2);
+    const sameFolders = (await notesOf(vault)).filter((n) => n.startsWith('Telegram/Same')).map((n) => n.split('/').slice(1).join('/'));
+    assert.deepEqual(sameFolders.sort(), ['Same (908)/Same.md', 'Same (909)/Same.md', 'Same/Same.md']);
+    await assertVaultConsistent(vault);
   });
 
   it('warns about entries it cannot import and imports the rest', async () => {

@@ -149,7 +149,6 @@ export class ChatImport {
   private warnedUnknownTypes = new Set<string>();
   private lastFlushCheck = 0;
   private lastMonth: string | undefined;
-  private failed = false;
 
   constructor(
     private readonly run: RunContext,
@@ -179,7 +178,7 @@ export class ChatImport {
       }
     } else {
       const found = (await this.run.discoverNotes()).get(this.chat.id) ?? [];
-      this.header = found.length ? this.headerFromNotes(found) : this.freshHeader();
+      this.header = found.length ? this.headerFromNotes(found) : await this.freshHeader();
     }
     this.header.title = this.chat.title;
     this.header.type = this.chat.type;
@@ -203,11 +202,11 @@ export class ChatImport {
     if (!this.header.notes.length && !this.layoutPending) this.header.layout = 'single';
   }
 
-  private freshHeader(): ChatIndexHeader {
+  private async freshHeader(): Promise<ChatIndexHeader> {
     const base = safeName(() => chatFolderName(this.chat.title, this.chat.id), `Chat ${this.chat.id}`);
     let folder = base;
-    if (this.folderTaken(folder)) folder = sanitizeFileName(`${base} (${this.chat.id})`);
-    for (let n = 2; this.folderTaken(folder); n++) folder = sanitizeFileName(`${base} (${this.chat.id}-${n})`);
+    if (await this.folderTaken(folder)) folder = sanitizeFileName(`${base} (${this.chat.id})`);
+    for (let n = 2; await this.folderTaken(folder); n++) folder = sanitizeFileName(`${base} (${this.chat.id}-${n})`);
     return {
       version: INDEX_VERSION,
       chatId: this.chat.id,
@@ -223,9 +222,21 @@ export class ChatImport {
     };
   }
 
-  private folderTaken(folder: string): boolean {
+  /** Another chat's folder: named in its index, or holding its notes (its index is lost too). */
+  private async folderTaken(folder: string): Promise<boolean> {
     const owner = this.run.folderOwners.get(folder.toLowerCase());
-    return owner !== undefined && owner !== this.chat.id;
+    if (owner !== undefined) return owner !== this.chat.id;
+    try {
+      await this.run.fs.stat(this.abs(vaultJoin(TELEGRAM_DIR, folder)));
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+    const prefix = `${TELEGRAM_DIR}/${folder}/`.toLowerCase();
+    for (const [chatId, notes] of await this.run.discoverNotes()) {
+      if (chatId !== this.chat.id && notes.some((n) => n.path.toLowerCase().startsWith(prefix))) return true;
+    }
+    return false;
   }
 
   /** The index was lost: rebuild its header from the notes that carry this chat's id. */
@@ -347,7 +358,6 @@ export class ChatImport {
 
   /** One entry of the chat's `messages` array, as parsed. */
   async push(value: unknown, index: number): Promise<void> {
-    if (this.failed) return;
     this.run.totals.messagesSeen++;
     const msg = this.validate(value, index);
     if (!msg) return;
@@ -686,7 +696,6 @@ export class ChatImport {
 
   /** The chat's messages ended (normally, or cut short by a malformed file). */
   async end(): Promise<void> {
-    if (this.failed) return;
     if (this.layoutPending) await this.decideLayout('single');
     for (const g of this.grouper.flush()) await this.enqueue(g);
     while (this.window.length) await this.processHead();
@@ -698,7 +707,6 @@ export class ChatImport {
    * is left for the next run, and the vault is left consistent.
    */
   async abort(): Promise<void> {
-    if (this.failed) return;
     if (this.layoutPending) {
       this.spool = [];
       if (this.spoolFile) await this.run.fs.rm(this.spoolFile, { force: true });
@@ -816,11 +824,6 @@ export class ChatImport {
 
   private abs(vaultPath: string): string {
     return path.join(this.run.vaultRoot, ...vaultPath.split('/'));
-  }
-
-  /** Listing for the sources view. */
-  get summary(): { notes: number } {
-    return { notes: this.notes.length };
   }
 }
 
