@@ -197,3 +197,31 @@ export async function settleWithin<T>(p: Promise<T>, ms: number): Promise<{ done
     clearTimeout(timer);
   }
 }
+
+/** node:fs whose mutating calls fail with ENOSPC from the Nth on (a full disk): the import must
+ *  fail cleanly, and a later run must repair what it left. */
+export function failingFs(afterOps: number): VaultFs {
+  let ops = 0;
+  const fail = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+  const gate =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> =>
+      ++ops >= afterOps ? fail() : f(...a);
+  return {
+    ...nodeVaultFs,
+    open: (async (p: string, flags?: string) => {
+      const h = await (flags !== undefined && flags !== 'r' ? gate(fsp.open)(p, flags) : fsp.open(p, flags));
+      return new Proxy(h, {
+        get(target, prop) {
+          if (prop === 'write') return gate(target.write.bind(target) as (...a: unknown[]) => Promise<unknown>);
+          const v = Reflect.get(target, prop);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    }) as VaultFs['open'],
+    rename: gate(nodeVaultFs.rename) as VaultFs['rename'],
+    copyFile: gate(nodeVaultFs.copyFile) as VaultFs['copyFile'],
+    mkdir: gate(nodeVaultFs.mkdir) as VaultFs['mkdir'],
+    truncate: gate(nodeVaultFs.truncate) as VaultFs['truncate'],
+  };
+}

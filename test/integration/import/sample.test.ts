@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { MetricsRecorder } from '../../../server/engine/metrics';
 import { listImportedChats } from '../../../server/engine/telegram-export/import';
 import { generateSampleExport } from '../../../scripts/export-generator';
-import { assertVaultConsistent, crashingFs, notesOf, readNote, runImport, settings, snapshot, tempDir } from './helpers';
+import { assertVaultConsistent, crashingFs, failingFs, notesOf, readNote, runImport, settings, snapshot, tempDir } from './helpers';
 
 const SAMPLE = path.resolve(__dirname, '../../../sample/telegram-export');
 
@@ -192,6 +192,16 @@ describe('import: bundled sample', function () {
       assert.equal(rerun.cancelled, false);
       await assertVaultConsistent(vault);
       assert.deepEqual(await snapshot(vault), clean, `crash after ${n} of ${total} file-system calls`);
+    }
+  });
+
+  it('a full disk fails the import cleanly; the next run repairs it to the clean result', async () => {
+    for (const n of [4, 30, 120, 260]) {
+      const vault = path.join(work, `full-${n}`);
+      await assert.rejects(runImport(SAMPLE, vault, { fs: failingFs(n), writer: { durable: false, flushBytes: 1500 } }), /ENOSPC/);
+      const rerun = await runImport(SAMPLE, vault);
+      assert.equal(rerun.cancelled, false);
+      assert.deepEqual(await snapshot(vault), clean, `disk full at call ${n}`);
     }
   });
 
