@@ -86,6 +86,9 @@ export class MediaPipeline {
   private claimTail: Promise<unknown> = Promise.resolve();
   /** Content whose stored file was checked (or written) during this run. */
   private readonly verified = new Set<string>();
+  /** Checks of stored copies started during identification (in the pool, in parallel) so the
+   *  one-at-a-time claim step finds the answer ready. */
+  private readonly checks = new Map<string, Promise<boolean>>();
   /** Content being written now: later claims of the same content wait for it. */
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly outstanding = new Set<Promise<unknown>>();
@@ -149,12 +152,14 @@ export class MediaPipeline {
     const known = store.hashForSource(key);
     if (known) {
       metrics?.add('cacheHits');
+      this.prefetchCheck(known);
       return { source, digest: { sha256: known, size: stat.size } };
     }
     metrics?.add('cacheMisses');
     try {
       const digest = await hashFile(fs, source, stat.size);
       store.rememberSource(key, digest.sha256);
+      this.prefetchCheck(digest.sha256);
       return { source, digest };
     } catch (err) {
       return isNotFound(err) ? { missing: true } : { error: describe(err) };
@@ -176,7 +181,7 @@ export class MediaPipeline {
       const pending = this.inflight.get(sha256);
       if (pending) return () => this.afterPending(req, source, pending, entry.path, sha256, size);
       if (!this.verified.has(sha256)) {
-        if (await this.holds(entry.path)) this.verified.add(sha256);
+        if (await this.check(sha256, entry.path, entry.size)) this.verified.add(sha256);
         else return this.storeAt(req, source, entry.path, sha256, size);
       }
       return async () => this.count(req, { vaultPath: entry.path, outcome: 'deduplicated', size, sha256 });
@@ -271,9 +276,32 @@ export class MediaPipeline {
     return names;
   }
 
-  /** Whether the stored copy is still there (listed once per folder; its size is trusted). */
-  private async holds(vaultPath: string): Promise<boolean> {
-    return this.listed(this.abs(vaultPath));
+  private prefetchCheck(sha256: string): void {
+    const entry = this.opts.store.get(sha256);
+    if (entry && !this.verified.has(sha256) && !this.inflight.has(sha256)) void this.check(sha256, entry.path, entry.size).catch(() => undefined);
+  }
+
+  /** Whether the stored copy is still there with its size (a copy cut short by a power loss is
+   *  not); asked once per content and run. */
+  private check(sha256: string, vaultPath: string, size: number): Promise<boolean> {
+    let known = this.checks.get(sha256);
+    if (!known) {
+      known = this.holds(vaultPath, size);
+      this.checks.set(sha256, known);
+    }
+    return known;
+  }
+
+  private async holds(vaultPath: string, size: number): Promise<boolean> {
+    const abs = this.abs(vaultPath);
+    if (!(await this.listed(abs))) return false;
+    try {
+      const st = await this.opts.fs.stat(abs);
+      return st.isFile() && st.size === size;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
   }
 
   private async writeFile(source: string | Buffer, vaultPath: string): Promise<'copied' | 'linked'> {

@@ -223,6 +223,13 @@ describe('media pipeline', () => {
     const r3 = await third.p.submit({ source: a, preferredPath: 'T/a.jpg', chatId: 1, countAsNew: false });
     assert.equal(r3.outcome, 'copied');
     assert.equal(await fsp.readFile(path.join(vault, 'T/a.jpg'), 'utf8'), 'KEEP');
+
+    // A copy cut short (say, by a power loss before the data reached the disk) is written again.
+    await fsp.writeFile(path.join(vault, 'T/a.jpg'), '');
+    const fourth = pipeline(fs, { store });
+    const r4 = await fourth.p.submit({ source: a, preferredPath: 'T/a.jpg', chatId: 1, countAsNew: false });
+    assert.equal(r4.outcome, 'copied');
+    assert.equal(await fsp.readFile(path.join(vault, 'T/a.jpg'), 'utf8'), 'KEEP');
   });
 
   it('a failed copy leaves no file under the final name and can be retried', async () => {
