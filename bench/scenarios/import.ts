@@ -29,6 +29,8 @@ type Role = 'ours' | 'naive' | 'floor';
 interface ChildResult {
   readonly elapsedMs: number;
   readonly maxRssMB: number;
+  /** Highest V8 heapUsed seen (sampled every 20 ms): live data plus garbage not yet collected. */
+  readonly maxHeapMB: number;
   readonly [k: string]: unknown;
 }
 
@@ -63,7 +65,7 @@ export async function run(ctx: Ctx): Promise<Record<string, number | string>> {
       await fsp.rm(vault, { recursive: true, force: true });
       flushDisk();
       const r = await child(role, { exportPath: exp, vault, noteSizes: written?.noteSizes, attachments: written?.attachments });
-      ctx.log(`${role}: ${(r.elapsedMs / 1000).toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB`);
+      ctx.log(`${role}: ${(r.elapsedMs / 1000).toFixed(2)} s, peak RSS ${r.maxRssMB.toFixed(0)} MB, peak heap ${r.maxHeapMB.toFixed(0)} MB`);
       results[role].push(r);
       // What our import wrote, for the floor to write the same amount.
       if (role === 'ours' && !written) written = await vaultFiles(vault);
@@ -91,7 +93,7 @@ export async function run(ctx: Ctx): Promise<Record<string, number | string>> {
   const bigStats = generateExport({ outDir: bigExp, messages: size.big, mediaFiles: size.bigMedia, duplicateRatio: 0.2, chats: 10, seed: 2 });
   flushDisk();
   const big = await child('ours', { exportPath: bigExp, vault: path.join(ctx.workDir, 'vault-1m') });
-  ctx.log(`ours at ${size.big}: ${(big.elapsedMs / 1000).toFixed(2)} s, peak RSS ${big.maxRssMB.toFixed(0)} MB`);
+  ctx.log(`ours at ${size.big}: ${(big.elapsedMs / 1000).toFixed(2)} s, peak RSS ${big.maxRssMB.toFixed(0)} MB, peak heap ${big.maxHeapMB.toFixed(0)} MB`);
   await fsp.rm(bigExp, { recursive: true, force: true });
   await fsp.rm(path.join(ctx.workDir, 'vault-1m'), { recursive: true, force: true });
 
@@ -114,6 +116,10 @@ export async function run(ctx: Ctx): Promise<Record<string, number | string>> {
     peakRssMB100k: Math.round(ours.maxRssMB),
     naivePeakRssMB100k: Math.round(naive.maxRssMB),
     peakRssMB1M: Math.round(big.maxRssMB),
+    // Node + tsx + the engine's code alone: what every child's RSS starts from.
+    baselineRssMB: Math.round(floor.maxRssMB),
+    peakHeapMB100k: Math.round(ours.maxHeapMB),
+    peakHeapMB1M: Math.round(big.maxHeapMB),
     messages1M: size.big,
     exportMB1M: round((bigStats.jsonBytes + bigStats.mediaBytes) / 2 ** 20),
     messagesPerSecond1M: Math.round(size.big / (big.elapsedMs / 1000)),
@@ -176,6 +182,8 @@ async function childMain(role: Role, args: ChildArgs): Promise<void> {
   // Load (and transpile) the engine before the clock starts: startup is not import speed.
   await import('../../server/engine/telegram-export/import');
   await import('../../server/engine/telegram-export/format');
+  let maxHeap = 0;
+  const sampler = setInterval(() => (maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed)), 20);
   const started = process.hrtime.bigint();
   let extra: Record<string, unknown> = {};
   if (role === 'ours') extra = await runOurs(args);
@@ -184,7 +192,8 @@ async function childMain(role: Role, args: ChildArgs): Promise<void> {
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   // maxRSS is in kilobytes on Linux and macOS (bytes on some BSDs; not our CI).
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ elapsedMs, maxRssMB, ...extra }) + '\n');
+  clearInterval(sampler);
+  process.stdout.write(JSON.stringify({ elapsedMs, maxRssMB, maxHeapMB: maxHeap / 2 ** 20, ...extra }) + '\n');
 }
 
 async function runOurs(args: ChildArgs): Promise<Record<string, unknown>> {

@@ -120,6 +120,24 @@ describe('ExportReader', () => {
     assert.ok(reader.bytesRead < (await fsp.stat(file)).size, 'stopped reading well before the end (backpressure)');
   });
 
+  it('progress follows what the consumer took, not what the parser read ahead', async () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => msg(i + 1));
+    const file = await write('progress.json', { about: '', chats: { list: [{ name: 'One', type: 'personal_chat', id: 1, messages: many(150) }, { name: 'Two', type: 'personal_chat', id: 2, messages: many(150) }] } });
+    const text = await fsp.readFile(file, 'utf8');
+    const secondChatAt = Buffer.byteLength(text.slice(0, text.indexOf('"Two"')));
+    const size = (await fsp.stat(file)).size;
+    const reader = new ExportReader(file, size, { fs: nodeVaultFs, chunkSize: 1024 });
+    const seen: number[] = [];
+    for await (const e of reader) {
+      seen.push(reader.bytesRead);
+      if (e.kind === 'chat-start' && e.header.id === 2) {
+        assert.ok(Math.abs(reader.bytesRead - secondChatAt) <= 2048, `${reader.bytesRead} vs ${secondChatAt}`);
+      }
+    }
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1]);
+    assert.equal(reader.bytesRead, size);
+  });
+
   it('does not let a "__proto__" key pollute objects', async () => {
     const file = await write('proto.json', '{"name":"P","type":"personal_chat","id":10,"messages":[{"id":1,"__proto__":{"polluted":true},"text":""}]}');
     const { events } = await readAll(file);

@@ -41,7 +41,7 @@ interface Frame {
 
 interface Token {
   readonly name: string;
-  readonly value?: string;
+  readonly value?: string | number;
 }
 
 const QUEUE_HIGH = 256;
@@ -62,10 +62,15 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
     private readonly opts: ExportReaderOptions,
   ) {}
 
-  /** Bytes of the file handed to the parser so far (progress). */
+  /** Bytes of the file whose tokens have been turned into events (progress); falls back to the
+   *  bytes read from disk if the parser cannot be observed per chunk. */
   get bytesRead(): number {
-    return this.bytes;
+    return this.machine?.observesChunks ? this.yielded : this.bytes;
   }
+
+  private machine: ExportStateMachine | undefined;
+  /** Consumed bytes when the event last handed out was made. */
+  private yielded = 0;
 
   [Symbol.asyncIterator](): AsyncIterator<ExportEvent> {
     return this.events();
@@ -73,6 +78,7 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
 
   private async *events(): AsyncGenerator<ExportEvent> {
     const queue: ExportEvent[] = [];
+    const queueBytes: number[] = [];
     let ended = false;
     let wake: (() => void) | undefined;
     const notify = () => {
@@ -81,13 +87,18 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
       w?.();
     };
 
-    const input = this.opts.fs.createReadStream(this.file, { highWaterMark: this.opts.chunkSize ?? 256 * 1024 });
+    // About a hundred chunks for a small file (progress moves in steps of a chunk), 128 KiB at most.
+    const chunk = this.opts.chunkSize ?? Math.max(16 * 1024, Math.min(128 * 1024, Math.ceil(this.totalBytes / 100)));
+    const input = this.opts.fs.createReadStream(this.file, { highWaterMark: chunk });
     const parser = new Parser({ packValues: true, streamValues: false });
     const machine = new ExportStateMachine((e) => {
       queue.push(e);
+      queueBytes.push(machine.consumedBytes);
       if (queue.length >= QUEUE_HIGH && !parser.isPaused()) parser.pause();
       notify();
     });
+    this.machine = machine;
+    markChunks(parser, machine);
     const finish = (errorMessage?: string) => {
       if (ended) return;
       ended = true;
@@ -115,11 +126,15 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
       for (;;) {
         const e = queue.shift();
         if (e) {
+          this.yielded = queueBytes.shift() ?? this.yielded;
           if (queue.length <= QUEUE_LOW && parser.isPaused() && !ended) parser.resume();
           yield e;
           continue;
         }
-        if (ended) return;
+        if (ended) {
+          this.yielded = machine.consumedBytes;
+          return;
+        }
         if (parser.isPaused()) parser.resume();
         await new Promise<void>((resolve) => (wake = resolve));
       }
@@ -130,6 +145,26 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
       parser.destroy();
     }
   }
+}
+
+const CHUNK_MARK = 'va:chunk';
+
+/**
+ * The parser turns a whole input chunk into tokens at once and buffers them, so the bytes read
+ * from disk run ahead of what has been consumed (for a small export, all of it). A marker token
+ * pushed before each chunk's tokens tells the state machine where each chunk starts, so progress
+ * follows consumption. Relies on stream-json 1.x's Utf8Stream (`_transformBuffer`); without it
+ * progress falls back to bytes read.
+ */
+function markChunks(parser: Parser, machine: ExportStateMachine): void {
+  const p = parser as unknown as { _transformBuffer?: (chunk: Buffer, enc: string, cb: () => void) => void; push(t: unknown): boolean };
+  const original = p._transformBuffer;
+  if (typeof original !== 'function') return;
+  p._transformBuffer = function (this: typeof p, chunk: Buffer, enc: string, cb: () => void) {
+    this.push({ name: CHUNK_MARK, value: chunk.length });
+    return original.call(this, chunk, enc, cb);
+  };
+  machine.observesChunks = true;
 }
 
 /**
@@ -152,10 +187,20 @@ export class ExportStateMachine {
   private asmKeys: (string | null)[] = [];
   private asmIndex = 0;
   private failed = false;
+  /** Set when the parser marks its chunks (see markChunks). */
+  observesChunks = false;
+  /** Bytes of all chunks whose tokens have all been pushed here. */
+  consumedBytes = 0;
+  private chunkInProgress = 0;
 
   constructor(private readonly emit: (e: ExportEvent) => void) {}
 
   push(token: Token): void {
+    if (token.name === CHUNK_MARK) {
+      this.consumedBytes += this.chunkInProgress;
+      this.chunkInProgress = Number(token.value) || 0;
+      return;
+    }
     if (this.failed) return;
     if (this.asm.length) {
       this.assemble(token);
@@ -189,7 +234,7 @@ export class ExportStateMachine {
         return;
       }
       case 'keyValue':
-        if (top) top.key = token.value ?? null;
+        if (top) top.key = token.value === undefined ? null : String(token.value);
         return;
       default:
         this.primitive(top, tokenValue(token));
@@ -198,6 +243,8 @@ export class ExportStateMachine {
 
   /** End of input; `error` when the stream failed. Reports a document that stopped early. */
   end(error?: string): void {
+    this.consumedBytes += this.chunkInProgress;
+    this.chunkInProgress = 0;
     if (this.failed) return;
     if (!error && (this.frames.length || this.asm.length)) error = 'the file ends early (truncated)';
     if (!error && !this.shapeSent) error = 'the file holds no chat (neither "messages" nor "chats.list" found)';
@@ -280,7 +327,7 @@ export class ExportStateMachine {
   private assemble(token: Token): void {
     const n = token.name;
     if (n === 'keyValue') {
-      this.asmKeys[this.asmKeys.length - 1] = token.value ?? null;
+      this.asmKeys[this.asmKeys.length - 1] = token.value === undefined ? null : String(token.value);
       return;
     }
     if (n === 'startObject' || n === 'startArray') {
