@@ -25,6 +25,7 @@ export interface StoredContent {
 
 export class ContentStore {
   private readonly bySha = new Map<string, StoredContent>();
+  /** Keyed by lower-cased path: names differing only in case are one file on macOS/Windows. */
   private readonly byPath = new Map<string, string>();
   private readonly sourceKeys = new Map<string, string>();
   private dirty = false;
@@ -89,7 +90,7 @@ export class ContentStore {
 
   /** The hash whose content is stored at `vaultPath`, if any. */
   shaAt(vaultPath: string): string | undefined {
-    return this.byPath.get(vaultPath);
+    return this.byPath.get(vaultPath.toLowerCase());
   }
 
   add(sha256: string, size: number, vaultPath: string, chatId?: number): StoredContent {
@@ -118,7 +119,7 @@ export class ContentStore {
     const e = this.bySha.get(sha256);
     if (!e) return;
     this.bySha.delete(sha256);
-    if (this.byPath.get(e.path) === sha256) this.byPath.delete(e.path);
+    if (this.byPath.get(e.path.toLowerCase()) === sha256) this.byPath.delete(e.path.toLowerCase());
     this.dirty = true;
   }
 
@@ -158,9 +159,9 @@ export class ContentStore {
 
   private setEntry(e: StoredContent): void {
     const old = this.bySha.get(e.sha256);
-    if (old && this.byPath.get(old.path) === e.sha256) this.byPath.delete(old.path);
+    if (old && this.byPath.get(old.path.toLowerCase()) === e.sha256) this.byPath.delete(old.path.toLowerCase());
     this.bySha.set(e.sha256, e);
-    this.byPath.set(e.path, e.sha256);
+    this.byPath.set(e.path.toLowerCase(), e.sha256);
   }
 }
 

@@ -257,15 +257,17 @@ export class MediaPipeline {
     }
   }
 
+  /** Names compare without case: on macOS and Windows "Photo.jpg" is "photo.jpg", and avoiding
+   *  such pairs everywhere keeps the result the same on every OS. */
   private async listed(abs: string): Promise<boolean> {
-    return (await this.listing(path.dirname(abs))).has(path.basename(abs));
+    return (await this.listing(path.dirname(abs))).has(path.basename(abs).toLowerCase());
   }
 
   private listing(dir: string): Promise<Set<string>> {
     let names = this.listings.get(dir);
     if (!names) {
       names = this.opts.fs.readdir(dir).then(
-        (list) => new Set(list),
+        (list) => new Set(list.map((n) => n.toLowerCase())),
         (err: unknown) => {
           if (isNotFound(err)) return new Set<string>();
           throw err;
@@ -334,7 +336,7 @@ export class MediaPipeline {
       }
       await fs.rename(tmp, target);
       counters.renames++;
-      (await this.listing(dir)).add(path.basename(target));
+      (await this.listing(dir)).add(path.basename(target).toLowerCase());
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       throw err;

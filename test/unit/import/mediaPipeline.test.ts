@@ -119,6 +119,16 @@ describe('media pipeline', () => {
     assert.equal(counters.copyCalls, 1, 'the leftover was not copied again');
   });
 
+  it('never puts two contents under names that differ only in case (one file on macOS/Windows)', async () => {
+    const a = await src('A.jpg', 'UPPER');
+    const b = await src('a.jpg', 'lower');
+    const { p } = pipeline();
+    const ra = await p.submit({ source: a, preferredPath: 'T/Photo.jpg', chatId: 1, countAsNew: true });
+    const rb = await p.submit({ source: b, preferredPath: 'T/photo.jpg', chatId: 1, countAsNew: true });
+    assert.equal(ra.vaultPath, 'T/Photo.jpg');
+    assert.equal(rb.vaultPath, 'T/photo (2).jpg');
+  });
+
   it('reports missing and refused sources without copying', async () => {
     const { p } = pipeline();
     const missing = await p.submit({ source: path.join(exp, 'nope.jpg'), preferredPath: 'T/nope.jpg', chatId: 1, countAsNew: true });
