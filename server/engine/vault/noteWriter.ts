@@ -24,6 +24,7 @@
  * second writer for the same file throws instead of interleaving appends.
  */
 import * as path from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
 import { tempNameFor, writeAll, writeFileAtomic } from './atomic';
 import { type IoCounters, type VaultFs, isNotFound } from './vaultFs';
 
@@ -228,13 +229,10 @@ export class NoteWriter {
 
   /** New header + the old body copied in large chunks, through a temp file renamed over the note. */
   private async rewriteHeader(header: string, oldHeaderBytes: number): Promise<void> {
-    const tmp = tempNameFor(this.file);
-    const out = await this.fs.open(tmp, 'wx');
-    let written = 0;
-    try {
+    await this.replaceViaTemp(header, async (out) => {
       const headerBytes = Buffer.from(header, 'utf8');
       await writeAll(out, headerBytes, null, this.counters);
-      written += headerBytes.length;
+      let written = headerBytes.length;
       const input = await this.fs.open(this.file, 'r');
       try {
         const chunk = Buffer.allocUnsafe(Math.min(COPY_CHUNK, Math.max(1, this.diskSize - oldHeaderBytes)));
@@ -249,6 +247,22 @@ export class NoteWriter {
       } finally {
         await input.close();
       }
+      return written;
+    });
+  }
+
+  /**
+   * The one way a note is replaced: `fill` writes the new content into a fresh temp file (and
+   * returns its size), which is synced when durable and renamed over the note. On failure the
+   * temp file is removed and the note is untouched. `header` may be a function of what `fill`
+   * saw, so it is read after `fill` has run.
+   */
+  private async replaceViaTemp(header: string | (() => string), fill: (out: FileHandle) => Promise<number>): Promise<void> {
+    const tmp = tempNameFor(this.file);
+    const out = await this.fs.open(tmp, 'wx');
+    let written: number;
+    try {
+      written = await fill(out);
       if (this.durable) await this.syncHandle(out);
     } catch (err) {
       await out.close().catch(() => undefined);
@@ -258,7 +272,7 @@ export class NoteWriter {
     await out.close();
     await this.fs.rename(tmp, this.file);
     this.counters.renames++;
-    this.diskHeader = header;
+    this.diskHeader = typeof header === 'function' ? header() : header;
     this.diskSize = written;
     this.noteWrite(written);
   }
@@ -277,41 +291,32 @@ export class NoteWriter {
   private async rewriteNow(produce: (emit: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
     if (this.pending.length) throw new Error(`rewrite of ${this.file} with unflushed appends`);
     await this.fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = tempNameFor(this.file);
-    const out = await this.fs.open(tmp, 'wx');
-    let buffered: string[] = [];
-    let bufferedChars = 0;
-    let written = 0;
     let headerCaptured: string | undefined;
-    const drain = async () => {
-      if (!buffered.length) return;
-      const bytes = Buffer.from(buffered.join(''), 'utf8');
-      buffered = [];
-      bufferedChars = 0;
-      await writeAll(out, bytes, null, this.counters);
-      written += bytes.length;
-    };
-    try {
-      await produce(async (text) => {
-        if (headerCaptured === undefined) headerCaptured = text;
-        buffered.push(text);
-        bufferedChars += text.length;
-        if (bufferedChars >= this.flushBytes) await drain();
-      });
-      await drain();
-      if (this.durable) await this.syncHandle(out);
-    } catch (err) {
-      await out.close().catch(() => undefined);
-      await this.fs.unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    await out.close();
-    await this.fs.rename(tmp, this.file);
-    this.counters.renames++;
-    this.diskHeader = headerCaptured ?? '';
-    this.diskSize = written;
+    await this.replaceViaTemp(
+      () => headerCaptured ?? '',
+      async (out) => {
+        let buffered: string[] = [];
+        let bufferedChars = 0;
+        let written = 0;
+        const drain = async () => {
+          if (!buffered.length) return;
+          const bytes = Buffer.from(buffered.join(''), 'utf8');
+          buffered = [];
+          bufferedChars = 0;
+          await writeAll(out, bytes, null, this.counters);
+          written += bytes.length;
+        };
+        await produce(async (text) => {
+          if (headerCaptured === undefined) headerCaptured = text;
+          buffered.push(text);
+          bufferedChars += text.length;
+          if (bufferedChars >= this.flushBytes) await drain();
+        });
+        await drain();
+        return written;
+      },
+    );
     this.wroteSinceFinish = false;
-    this.noteWrite(written);
   }
 
   /** Drops buffered appends without writing them (the owner decided they must not land). */
