@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { runTests } from '@vscode/test-electron';
 import { buildSuite } from './buildSuite';
 import { repoRoot } from './lib/tools';
-import { makeTempDir, removeDir, summaryLine, type Tally } from './lib/util';
+import { makeTempDir, removeDir, runRunner, summaryLine, type Tally } from './lib/util';
 import type { SuiteResults } from './suite/index';
 
 async function main(): Promise<number> {
@@ -87,11 +87,4 @@ async function main(): Promise<number> {
   return tally.failed > 0 || tally.passed === 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    console.log(summaryLine({ passed: 0, failed: 1, skipped: 0 }));
-    process.exit(1);
-  },
-);
+runRunner(main);

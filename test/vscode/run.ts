@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runIntegration } from './integration';
 import { findTools, repoRoot } from './lib/tools';
-import { addTally, summaryLine, type Tally } from './lib/util';
+import { addTally, runRunner, summaryLine, type Tally } from './lib/util';
 import { runUi } from './ui';
 
 async function main(): Promise<number> {
@@ -66,11 +66,4 @@ async function main(): Promise<number> {
   return total.failed > 0 || total.passed === 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    console.log(summaryLine({ passed: 0, failed: 1, skipped: 0 }));
-    process.exit(1);
-  },
-);
+runRunner(main);

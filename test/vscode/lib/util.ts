@@ -58,3 +58,18 @@ export function summaryLine(t: Tally): string {
 export function addTally(a: Tally, b: Tally): Tally {
   return { passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
 }
+
+/**
+ * Runs a runner's main and exits with its code. A crash still prints the closing
+ * `N passed, N failed` line (as one failure) so CI's summary counts it.
+ */
+export function runRunner(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      console.log(summaryLine({ passed: 0, failed: 1, skipped: 0 }));
+      process.exit(1);
+    },
+  );
+}
