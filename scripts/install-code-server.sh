@@ -79,8 +79,12 @@ else
   printf '{ "name": "vault-archiver-tools-code-server", "private": true }\n' >"$CS_DIR/package.json"
   # Node 24 first on PATH so the install scripts and node-gyp run on it; nodedir points
   # node-gyp at Node 24's own headers (a user npmrc may say nodedir=/usr = Node 20 headers).
+  # When this script runs under `npm run`, the outer npm's npm_* variables (npm_config_user_agent
+  # says node/v20, which code-server's postinstall checks) would be read as config by the inner
+  # npm: start it without them.
   (
     cd "$CS_DIR"
+    for var in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$var"; done
     export PATH="$NODE24_DIR/bin:$PATH"
     export npm_config_nodedir="$NODE24_DIR"
     npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
