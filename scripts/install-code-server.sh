@@ -32,7 +32,7 @@ flock 9
 
 # --- Debian packages --------------------------------------------------------------------
 need_pkgs=()
-for pkg in chromium libkrb5-dev pkg-config fonts-noto-color-emoji; do
+for pkg in chromium libkrb5-dev pkg-config fonts-liberation fonts-noto-color-emoji; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     need_pkgs+=("$pkg")
   fi
