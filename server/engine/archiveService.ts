@@ -181,19 +181,30 @@ export class ArchiveService {
     }
     return this.runJob(hooks, async (signal) => {
       const vault = this.vaultRoot();
-      const summary = await this.opts.importer.importTelegramExport({
-        exportPath: resolved,
-        vaultRoot: vault,
-        settings: this.settings,
-        signal,
-        metrics: this.opts.metrics,
-        onProgress: (p) => {
-          hooks.onProgress?.(p.percent, p.message);
-          this.scheduleSourcesPush();
-        },
-        onWarning: (w) => this.opts.events.log('warn', `${w.source ?? 'export'}${w.item !== undefined ? ` #${w.item}` : ''}: ${w.message}`),
-        log: (level, msg) => this.opts.events.log(level, msg),
-      });
+      // The chat being imported shows as "syncing" in the Sources view until the next one starts.
+      let importing: string | undefined;
+      const setImporting = (sourceId: string | undefined, percent: number, message: string) => {
+        if (importing && importing !== sourceId) this.states.delete(importing);
+        importing = sourceId;
+        if (sourceId) this.states.set(sourceId, { kind: 'syncing', percent, message });
+      };
+      const summary = await this.opts.importer
+        .importTelegramExport({
+          exportPath: resolved,
+          vaultRoot: vault,
+          settings: this.settings,
+          signal,
+          metrics: this.opts.metrics,
+          onProgress: (p) => {
+            const sourceId = p.chatId === undefined ? undefined : `telegram:${p.chatId}`;
+            setImporting(sourceId, p.percent, p.message);
+            hooks.onProgress?.(p.percent, p.message, sourceId);
+            this.scheduleSourcesPush();
+          },
+          onWarning: (w) => this.opts.events.log('warn', `${w.source ?? 'export'}${w.item !== undefined ? ` #${w.item}` : ''}: ${w.message}`),
+          log: (level, msg) => this.opts.events.log(level, msg),
+        })
+        .finally(() => setImporting(undefined, 0, ''));
       this.opts.events.log(
         'info',
         `Import of ${resolved}: ${summary.messagesWritten} new, ${summary.messagesUpdated} updated, ${summary.duplicatesSkipped} already archived, ` +

@@ -133,4 +133,22 @@ describe('ArchiveService', () => {
     assert.deepEqual(await service.listSources(), []);
     await assert.rejects(service.removeSource('youtube:nope', false), /No source/);
   });
+
+  it('shows the chat being imported as syncing with the job percent, and idle afterwards', async () => {
+    const chat = { chatId: 5, title: 'Team', type: 'private_group', folder: 'Team', messageCount: 0, lastImportAt: '2026-01-01T00:00:00Z', topics: [] };
+    let seen: unknown;
+    const { service } = make({
+      listImportedChats: async () => [chat],
+      importTelegramExport: async (o) => {
+        o.onProgress?.({ percent: 42, message: 'Importing Team', chat: 'Team', chatId: 5 });
+        seen = (await service.listSources())[0]!.state;
+        return summary();
+      },
+    });
+    const progress: [number, string | undefined][] = [];
+    await service.importExport(exportDir, { onProgress: (p, _m, id) => progress.push([p, id]) });
+    assert.deepEqual(seen, { kind: 'syncing', percent: 42, message: 'Importing Team' });
+    assert.deepEqual(progress, [[42, 'telegram:5']]);
+    assert.deepEqual((await service.listSources())[0]!.state, { kind: 'idle' });
+  });
 });

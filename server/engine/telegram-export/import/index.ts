@@ -32,7 +32,9 @@ const STORE_SAVE_INTERVAL_MS = 30_000;
 export interface ImportProgress {
   readonly percent: number;
   readonly message: string;
+  /** Title and id of the chat being imported, when there is one. */
   readonly chat?: string;
+  readonly chatId?: number;
 }
 
 export interface ImportOptions {
@@ -136,12 +138,12 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
   let current: ChatImport | undefined;
   let cancelled = false;
   let lastProgress = 0;
-  const progress = (message: string, chat?: string, force = false) => {
+  const progress = (message: string, chat?: { title: string; id: number }, force = false) => {
     const now = clock();
     if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
     lastProgress = now;
     const percent = totalBytes > 0 ? Math.min(99.9, (reader.bytesRead / totalBytes) * 100) : 0;
-    opts.onProgress?.({ percent, message, chat });
+    opts.onProgress?.({ percent, message, chat: chat?.title, chatId: chat?.id });
   };
   progress('Reading the export', undefined, true);
 
@@ -161,13 +163,13 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
           current = new ChatImport(ctx, header);
           await current.begin();
           totals.chats++;
-          progress(`Importing ${header.title}`, header.title, true);
+          progress(`Importing ${header.title}`, header, true);
           break;
         }
         case 'message':
           if (current) {
             await current.push(event.value, event.index);
-            progress(`Importing ${current.chat.title}`, current.chat.title);
+            progress(`Importing ${current.chat.title}`, current.chat);
           }
           break;
         case 'chat-end':
