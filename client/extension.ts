@@ -55,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
       tree.setSources(await w.client.sendRequest(SourcesRequests.list));
       return w;
     })();
+    // A failed start is not cached: the next command tries again (after the user fixed the cause).
+    starting.catch(() => (starting = undefined));
     return starting;
   };
 
