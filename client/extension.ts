@@ -44,19 +44,25 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
         settings: readSettings(folder?.uri),
         trusted: vscode.workspace.isTrusted,
       });
-      context.subscriptions.push(
-        w,
+      const subscriptions = [
         w.onSourcesChanged((s) => tree.setSources(s)),
         w.onMetrics((m) => status.setMetrics(m)),
         w.onHealth((h) => status.setHealth(h)),
-      );
-      await w.start();
+      ];
+      try {
+        await w.start();
+      } catch (err) {
+        // Not cached: the next command starts a fresh worker (after the user fixed the cause).
+        starting = undefined;
+        subscriptions.forEach((d) => d.dispose());
+        w.dispose();
+        await w.stop().catch(() => undefined);
+        throw err;
+      }
+      context.subscriptions.push(w, ...subscriptions);
       worker = w;
-      tree.setSources(await w.client.sendRequest(SourcesRequests.list));
       return w;
     })();
-    // A failed start is not cached: the next command tries again (after the user fixed the cause).
-    starting.catch(() => (starting = undefined));
     return starting;
   };
 
@@ -89,11 +95,12 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
   );
 
   const ready = folder
-    ? getWorker().then(
+    ? refresh().then(
         () => undefined,
         (err: unknown) => {
-          log.error(`The worker did not start: ${err instanceof Error ? err.message : String(err)}`);
-          status.setHealth({ state: 'error', message: 'The Vault Archiver worker did not start. See the log.' });
+          const message = err instanceof Error ? err.message : String(err);
+          log.error(`Could not load the sources: ${message}`);
+          status.setHealth({ state: 'error', message: `Vault Archiver: ${message}` });
         },
       )
     : Promise.resolve();
