@@ -97,8 +97,14 @@ interface Output {
   json(obj: unknown): void;
 }
 
+const COMMANDS = ['import', 'sync', 'status'];
+
 function makeOutput(json: boolean, stream: NodeJS.WriteStream = process.stdout): Output {
   const tty = !json && stream.isTTY === true;
+  // A reader that goes away (`| head`) must not kill an import half-way: stop printing, keep working.
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   let lastLine = '';
   let lastDraw = 0;
   return {
@@ -146,6 +152,10 @@ export async function main(argv: readonly string[], out = makeOutput(argv.includ
   if (args.help || !args.command) {
     (args.help ? process.stdout : process.stderr).write(USAGE + '\n');
     return args.help ? Exit.ok : Exit.usage;
+  }
+  if (!COMMANDS.includes(args.command)) {
+    process.stderr.write(`Unknown command "${args.command}".\n\n${USAGE}\n`);
+    return Exit.usage;
   }
   if (!args.vault) {
     process.stderr.write(`--vault <folder> is required: the folder the notes go to.\n\n${USAGE}\n`);
