@@ -73,7 +73,12 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
 
   const pushSettings = (): void => {
     tree.setVaultUri(vaultUri());
-    if (worker) void worker.sendSettings(readSettings(folder?.uri), vscode.workspace.isTrusted);
+    if (!worker) return;
+    // Another vault folder means other sources: reload the list once the worker has the setting.
+    void worker
+      .sendSettings(readSettings(folder?.uri), vscode.workspace.isTrusted)
+      .then(refresh)
+      .catch((err: unknown) => log.error(`Could not load the sources: ${err instanceof Error ? err.message : String(err)}`));
   };
 
   context.subscriptions.push(

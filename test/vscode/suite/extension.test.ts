@@ -197,4 +197,18 @@ describe('Vault Archiver in a real VS Code', () => {
       `duplicates prevented (${figure('Duplicates prevented')}) is below the re-import's ${secondImport.duplicatesSkipped}`,
     );
   });
+
+  it('switching the vault folder setting shows that vault\'s sources, and switching back restores them', async () => {
+    const config = vscode.workspace.getConfiguration('vaultArchiver');
+    const before = (await api.treeRows()).length;
+    assert.ok(before > 0, 'the tree should hold the imported chats');
+    await config.update('vaultFolder', 'Another Vault', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor(async () => ((await api.treeRows()).length === 0 ? true : undefined), 'the tree to empty for a fresh vault', 15_000);
+      assert.deepEqual(await api.listSources(), []);
+    } finally {
+      await config.update('vaultFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor(async () => ((await api.treeRows()).length === before ? true : undefined), 'the tree to show the first vault again', 15_000);
+  });
 });
