@@ -132,4 +132,35 @@ describe('import: newer exports of the same chat', function () {
     assert.match(after, /rating: 5\n/);
     assert.equal(parseFrontmatter(after)!.meta.messageCount, 2);
   });
+  it('a newer export without the media (not included, or gone from disk) keeps the embeds already archived', async () => {
+    const photo = (id: number, file: string) => msg(id, { photo: file, width: 10, height: 10 });
+    const v1 = await writeExport(path.join(work, 'v1'), chat([photo(1, 'photos/a.jpg'), photo(2, 'photos/b.jpg'), msg(3)]), {
+      single: true,
+      files: { 'photos/a.jpg': 'jpeg bytes a', 'photos/b.jpg': 'jpeg bytes b' },
+    });
+    const NOT_INCLUDED = '(File not included. Change data exporting settings to download.)';
+    // Text-only export made later; photo b is listed but no longer on disk; message 4 is new.
+    const v2 = await writeExport(path.join(work, 'v2'), chat([photo(1, NOT_INCLUDED), photo(2, 'photos/b.jpg'), msg(3), msg(4)]), { single: true });
+    const vault = path.join(work, 'vault');
+    await runImport(v1, vault);
+    const before = await readNote(vault, NOTE);
+    assert.match(before, /!\[\[Telegram\/Alice\/attachments\/photos\/a\.jpg\]\]/);
+    const s = await runImport(v2, vault);
+    assert.equal(s.messagesWritten, 1);
+    assert.equal(s.messagesUpdated, 0);
+    const after = await readNote(vault, NOTE);
+    assert.doesNotMatch(after, /not included|missing from the export/);
+    const blocksUpTo3 = (t: string) => t.slice(t.indexOf('\n---\n'), t.indexOf('\n^m3\n'));
+    assert.equal(blocksUpTo3(after), blocksUpTo3(before), 'the archived blocks are left as they were');
+    assert.deepEqual(
+      parseBlocks(after).map((b) => b.ids[0]),
+      [1, 2, 3, 4],
+    );
+    // Nothing left to do on the next run, with or without the index.
+    assert.equal((await runImport(v2, vault)).messagesUpdated, 0);
+    await fsp.rm(path.join(vault, '.vault-archiver'), { recursive: true });
+    assert.equal((await runImport(v2, vault)).messagesUpdated, 0);
+    assert.equal(await readNote(vault, NOTE), after);
+    await assertVaultConsistent(vault);
+  });
 });

@@ -29,6 +29,7 @@ import {
   type NoteMeta,
   TopicTracker,
   chatFolderName,
+  isPlaceholderPath,
   mediaFilesOf,
   monthKeyOf,
   noteFileName,
@@ -111,6 +112,11 @@ interface NoteState {
   maxId: number;
   writer?: NoteWriter;
   replace: Map<number, string>;
+  /**
+   * Replacements rendered while the export lacked some of the group's files (first id → number of
+   * ids): the archived block is kept instead when it embeds files the new rendering lost.
+   */
+  lackingFiles: Map<number, number>;
   remove: Set<number>;
   inserts: { firstId: number; text: string }[];
   touched: boolean;
@@ -286,6 +292,7 @@ export class ChatImport {
       disk: { size: 0, header: '' },
       maxId: 0,
       replace: new Map(),
+      lackingFiles: new Map(),
       remove: new Set(),
       inserts: [],
       touched: false,
@@ -531,6 +538,10 @@ export class ChatImport {
       this.table.h1[head] = h1;
       this.table.h2[head] = h2;
       note.replace.set(ids[0], text);
+      // A newer export made without media (or with files gone) must not turn archived embeds
+      // into "not included" remarks; the rewrite keeps the old block when it would lose one.
+      const lacksFiles = msgs.some((m) => PLACEHOLDER_FIELDS.some((k) => isPlaceholderPath(m[k]))) || [...media.values()].includes(null);
+      if (lacksFiles) note.lackingFiles.set(ids[0], ids.length);
       note.touched = true;
       totals.messagesUpdated += ids.length;
       return;
@@ -594,6 +605,7 @@ export class ChatImport {
       disk: { size: 0, header: '' },
       maxId: 0,
       replace: new Map(),
+      lackingFiles: new Map(),
       remove: new Set(),
       inserts: [],
       touched: true,
@@ -786,12 +798,21 @@ export class ChatImport {
           const f = p.ids[0];
           while (k < inserts.length && inserts[k].firstId < f) await emit(inserts[k++].text);
           if (note.remove.has(f)) return;
-          await emit(note.replace.get(f) ?? p.text);
+          const replacement = note.replace.get(f);
+          const lacking = note.lackingFiles.get(f);
+          if (replacement !== undefined && lacking !== undefined && losesFileLinks(p.text, replacement)) {
+            this.run.totals.messagesUpdated -= lacking;
+            this.run.totals.duplicatesSkipped += lacking;
+            await emit(p.text);
+            return;
+          }
+          await emit(replacement ?? p.text);
         });
       }
       while (k < inserts.length) await emit(inserts[k++].text);
     });
     note.replace.clear();
+    note.lackingFiles.clear();
     note.remove.clear();
     note.inserts = [];
   }
@@ -833,6 +854,23 @@ function keptProperties(meta: NoteMeta | undefined): Pick<NoteMeta, 'tags' | 'ex
   if (meta.tags !== undefined) kept.tags = meta.tags;
   if (meta.extraYaml) kept.extraYaml = meta.extraYaml;
   return kept;
+}
+
+/** Message fields that name a file, or hold Telegram Desktop's remark when the file was left out. */
+const PLACEHOLDER_FIELDS = ['photo', 'file', 'thumbnail', 'contact_vcard'] as const;
+
+/** Targets of the file links and embeds in a block (`[[path]]`, `![[path|128]]`); message links (`#^m`) excluded. */
+function fileLinkTargets(block: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of block.matchAll(/\[\[([^\]|#]+)[\]|]/g)) out.add(m[1]);
+  return out;
+}
+
+/** True when the old block links a file the new rendering of the same message does not. */
+function losesFileLinks(oldBlock: string, newBlock: string): boolean {
+  const kept = fileLinkTargets(newBlock);
+  for (const t of fileLinkTargets(oldBlock)) if (!kept.has(t)) return true;
+  return false;
 }
 
 function noteKey(topicId: number | undefined, month: string | undefined): string {
