@@ -9,7 +9,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseBlocks } from '../../../server/engine/telegram-export/format';
 import { listImportedChats } from '../../../server/engine/telegram-export/import';
-import { assertVaultConsistent, msg, notesOf, readNote, runImport, snapshot, tempDir, writeExport } from './helpers';
+import { assertVaultConsistent, msg, notesOf, readNote, runImport, settings, snapshot, tempDir, writeExport } from './helpers';
 
 describe('import: hostile and broken exports', function () {
   this.timeout(30_000);
@@ -125,6 +125,27 @@ describe('import: hostile and broken exports', function () {
     assert.equal(third.duplicatesSkipped, 2);
     const sameFolders = (await notesOf(vault)).filter((n) => n.startsWith('Telegram/Same')).map((n) => n.split('/').slice(1).join('/'));
     assert.deepEqual(sameFolders.sort(), ['Same (908)/Same.md', 'Same (909)/Same.md', 'Same/Same.md']);
+    await assertVaultConsistent(vault);
+  });
+
+  it('a chat title with nothing printable names its note like its folder ("Chat <id>"), also month by month and after the index is lost', async () => {
+    const exp = path.join(work, 'export');
+    await writeExport(exp, [
+      { id: 911, name: '....', messages: [msg(1)] },
+      { id: 912, name: '. . .', messages: [msg(1), msg(2, { date: '2024-04-02T10:00:00', date_unixtime: '1712052000' })] },
+    ]);
+    const vault = path.join(work, 'vault');
+    const monthly = { settings: settings({ splitByMonthOver: 1 }) };
+    await runImport(exp, vault, monthly);
+    const expected = ['Telegram/Chat 911/Chat 911.md', 'Telegram/Chat 912/Chat 912 2024-03.md', 'Telegram/Chat 912/Chat 912 2024-04.md'];
+    assert.deepEqual((await notesOf(vault)).sort(), expected);
+    const before = await snapshot(vault);
+    await fsp.rm(path.join(vault, '.vault-archiver'), { recursive: true });
+    const exp2 = path.join(work, 'export2');
+    await writeExport(exp2, [{ id: 912, name: '. . .', messages: [msg(3, { date: '2024-04-03T10:00:00', date_unixtime: '1712138400' })] }]);
+    await runImport(exp2, vault, monthly);
+    assert.deepEqual((await notesOf(vault)).sort(), expected, 'the month layout is recognised from the note names');
+    assert.notDeepEqual(await snapshot(vault), before);
     await assertVaultConsistent(vault);
   });
 

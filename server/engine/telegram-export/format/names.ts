@@ -34,11 +34,14 @@ export function monthKeyOf(date: unknown): string | undefined {
   return MONTH_KEY.test(key) ? key : undefined;
 }
 
-/** File name of a note, ".md" included: "Makers Forum.md", "Makers Forum 2024-03.md". */
-export function noteFileName(baseTitle: string, monthKey?: string): string {
+/**
+ * File name of a note, ".md" included: "Makers Forum.md", "Makers Forum 2024-03.md". `fallback`
+ * names it when the title has nothing printable (the chat's folder uses "Chat <id>" then too).
+ */
+export function noteFileName(baseTitle: string, monthKey?: string, fallback?: string): string {
   if (monthKey !== undefined && !MONTH_KEY.test(monthKey)) throw new Error(`noteFileName: not a month key: ${monthKey}`);
   const suffix = monthKey ? ` ${monthKey}` : '';
-  const base = sanitizeFileName(baseTitle, { maxBytes: DEFAULT_MAX_NAME_BYTES - suffix.length });
+  const base = sanitizeFileName(baseTitle, { maxBytes: DEFAULT_MAX_NAME_BYTES - suffix.length, fallback });
   return `${base}${suffix}.md`;
 }
 

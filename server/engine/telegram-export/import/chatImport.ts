@@ -260,7 +260,7 @@ export class ChatImport {
       const base = n.meta.topic ?? n.meta.title;
       const month = n.meta.firstDate && /^\d{4}-\d{2}/.test(n.meta.firstDate) ? n.meta.firstDate.slice(0, 7) : undefined;
       const name = n.path.slice(n.path.lastIndexOf('/') + 1);
-      const isMonth = month !== undefined && safeName(() => noteFileName(base, month), '') === name;
+      const isMonth = month !== undefined && safeName(() => noteFileName(base, month, this.noteFallback(n.meta.topicId)), '') === name;
       if (isMonth) monthly = true;
       if (n.meta.topicId !== undefined && n.meta.topic !== undefined) topics.set(n.meta.topicId, n.meta.topic);
       notes.push({ path: n.path, topicId: n.meta.topicId, topicTitle: n.meta.topic, month: isMonth ? month : undefined });
@@ -571,6 +571,11 @@ export class ChatImport {
     if (note.runLastDate === undefined || date > note.runLastDate) note.runLastDate = date;
   }
 
+  /** Name of a note whose chat or topic title has nothing printable: like the folder's fallback. */
+  private noteFallback(topicId: number | undefined): string {
+    return topicId === undefined ? `Chat ${this.chat.id}` : `Topic ${topicId}`;
+  }
+
   /** The note a new group goes to: by topic and, in the monthly layout, by month. */
   private async noteFor(topic: { id: number; title: string } | undefined, first: ExportMessage): Promise<NoteState> {
     let month: string | undefined;
@@ -586,7 +591,7 @@ export class ChatImport {
     const base = topic?.title ?? this.chat.title;
     const taken = new Set(this.notes.map((n) => n.rec.path.toLowerCase()));
     const candidates = [
-      safeName(() => noteFileName(base, month), 'Chat.md'),
+      safeName(() => noteFileName(base, month, this.noteFallback(topic?.id)), 'Chat.md'),
       safeName(() => noteFileName(`${base} (${topic?.id ?? this.chat.id})`, month), `Chat ${this.chat.id}.md`),
     ];
     let file = candidates[0];
