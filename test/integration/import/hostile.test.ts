@@ -149,6 +149,23 @@ describe('import: hostile and broken exports', function () {
     await assertVaultConsistent(vault);
   });
 
+  it('a message id that repeats within a chat: the first message is kept, the repeat is reported, re-imports change nothing', async () => {
+    const exp = path.join(work, 'export');
+    const repeat = msg(2, { text: 'same id again', text_entities: [{ type: 'plain', text: 'same id again' }] });
+    await writeExport(exp, [{ id: 913, name: 'Dup', messages: [msg(1), msg(2), repeat, msg(3)] }]);
+    const vault = path.join(work, 'vault');
+    const s = await runImport(exp, vault);
+    assert.equal(s.messagesWritten, 3);
+    assert.ok(s.warnings.some((w) => w.source === 'Dup' && w.item === 2 && /same id/.test(w.message)), JSON.stringify(s.warnings));
+    const text = await readNote(vault, 'Telegram/Dup/Dup.md');
+    assert.match(text, /> message 2\n/);
+    assert.doesNotMatch(text, /same id again/);
+    const again = await runImport(exp, vault);
+    assert.equal(again.messagesUpdated, 0);
+    assert.equal(await readNote(vault, 'Telegram/Dup/Dup.md'), text);
+    await assertVaultConsistent(vault);
+  });
+
   it('warns about entries it cannot import and imports the rest', async () => {
     const exp = path.join(work, 'export');
     await writeExport(

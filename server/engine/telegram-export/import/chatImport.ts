@@ -149,6 +149,7 @@ export class ChatImport {
   private window: GroupJob[] = [];
   private layoutPending = false;
   private spool: string[] = [];
+  private readonly idsThisRun = new IdSet();
   private spoolChars = 0;
   private spoolCount = 0;
   private spoolFile: string | undefined;
@@ -403,6 +404,11 @@ export class ChatImport {
     const m = value as Record<string, unknown>;
     if (typeof m.id !== 'number' || !Number.isInteger(m.id) || m.id <= 0 || m.id > MAX_MESSAGE_ID) {
       this.warn(`#${index + 1}`, `skipped a message without a valid id (${JSON.stringify(m.id) ?? 'none'})`);
+      return undefined;
+    }
+    // Two messages with one id would take turns replacing each other's block on every import.
+    if (!this.idsThisRun.add(m.id)) {
+      this.warn(m.id, 'skipped a second message with the same id in this chat (the first one is kept)');
       return undefined;
     }
     const type = typeof m.type === 'string' ? m.type : 'message';
@@ -859,6 +865,26 @@ function keptProperties(meta: NoteMeta | undefined): Pick<NoteMeta, 'tags' | 'ex
   if (meta.tags !== undefined) kept.tags = meta.tags;
   if (meta.extraYaml) kept.extraYaml = meta.extraYaml;
   return kept;
+}
+
+/** Ids met in one run: a sparse bitmap (512 bytes per 4,096 ids in use), flat for dense ids. */
+class IdSet {
+  private readonly chunks = new Map<number, Uint32Array>();
+
+  /** Adds the id; false when it was there already. */
+  add(id: number): boolean {
+    const key = Math.floor(id / 4096);
+    let chunk = this.chunks.get(key);
+    if (!chunk) {
+      chunk = new Uint32Array(128);
+      this.chunks.set(key, chunk);
+    }
+    const bit = id % 4096;
+    const mask = 1 << (bit & 31);
+    if (chunk[bit >>> 5] & mask) return false;
+    chunk[bit >>> 5] |= mask;
+    return true;
+  }
 }
 
 /** Message fields that name a file, or hold Telegram Desktop's remark when the file was left out. */
