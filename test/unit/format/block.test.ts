@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { renderBlock } from '../../../server/engine/telegram-export/format';
 import { HEAD, block, ctx, msg } from './helpers';
+import { parseMarkdown } from './structure';
 
 const A = 'Telegram/Test Chat/attachments';
 
@@ -148,7 +149,11 @@ describe('format: media blocks', () => {
 
   it('poll: question, answers with votes and the chosen one, voters and state', () => {
     const m = msg({ id: 87, poll: { question: 'Where?', closed: true, total_voters: 3, answers: [{ text: 'Lyon', voters: 2, chosen: true }, { text: '# Dijon', voters: 1, chosen: false }] } });
-    assert.equal(renderBlock([m], ctx()), block(87, HEAD, '', '📊 **Poll:** Where?', '- ✔ Lyon — 2 votes', '- \\# Dijon — 1 vote', '*3 voters · closed*'));
+    assert.equal(renderBlock([m], ctx()), block(87, HEAD, '', '📊 **Poll:** Where?', '- ✔ Lyon — 2 votes', '- \\# Dijon — 1 vote', '', '*3 voters · closed*'));
+    // The voters line must not read as part of the last answer (a lazy continuation of its list item).
+    const items = parseMarkdown(renderBlock([m], ctx())).filter((t) => t.type === 'inline' && /Dijon/.test(t.content));
+    assert.equal(items.length, 1);
+    assert.doesNotMatch(items[0].content, /voters/);
   });
 
   it('to-do list, game, invoice, giveaway, paid media', () => {

@@ -258,6 +258,8 @@ function pollLines(msg: ExportMessage): string[] {
     lines.push(`- ${a.chosen ? '✔ ' : ''}${text} — ${pluralVotes(number(a.voters) ?? 0)}`);
   }
   const voters = number(poll.total_voters) ?? 0;
+  // A blank line first: right after the list it would continue the last answer's item.
+  lines.push('');
   lines.push(remark(`${voters} ${voters === 1 ? 'voter' : 'voters'}${poll.closed ? ' · closed' : ''}`));
   return lines;
 }
