@@ -63,7 +63,6 @@ const KNOWN_ENTITIES = new Set([
 ]);
 
 export interface RunTotals {
-  chats: number;
   topics: number;
   messagesSeen: number;
   messagesWritten: number;

@@ -104,7 +104,8 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
     metrics,
   });
 
-  const totals: RunTotals = { chats: 0, topics: 0, messagesSeen: 0, messagesWritten: 0, messagesUpdated: 0, duplicatesSkipped: 0, notesWritten: 0 };
+  const chatsSeen = new Set<number>();
+  const totals: RunTotals = { topics: 0, messagesSeen: 0, messagesWritten: 0, messagesUpdated: 0, duplicatesSkipped: 0, notesWritten: 0 };
   const folderOwners = new Map<string, number>();
   for (const h of await readChatHeaders(fs, stateDir)) folderOwners.set(h.folder.toLowerCase(), h.chatId);
   let discovered: Promise<Map<number, DiscoveredNote[]>> | undefined;
@@ -162,7 +163,8 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
           if (!header) break;
           current = new ChatImport(ctx, header);
           await current.begin();
-          totals.chats++;
+          // A chat can appear in both chats.list and left_chats.list: count it once.
+          chatsSeen.add(header.id);
           progress(`Importing ${header.title}`, header, true);
           break;
         }
@@ -225,7 +227,7 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
   return {
     exportPath: exportRoot,
     vaultPath: vaultRoot,
-    chats: totals.chats,
+    chats: chatsSeen.size,
     topics: totals.topics,
     messagesSeen: totals.messagesSeen,
     messagesWritten: totals.messagesWritten,
