@@ -58,6 +58,20 @@ describe('format: malformed input', () => {
   });
 });
 
+describe('format: media fields that are not file paths', () => {
+  for (const value of [{ path: 'x.jpg' }, 12345, ['a.jpg'], true]) {
+    it(`says the field is malformed for ${JSON.stringify(value)}, never "[object Object]" or the raw value`, () => {
+      for (const field of ['photo', 'file'] as const) {
+        const msg = { id: 1, type: 'message', date: '2024-01-01T00:00:00', date_unixtime: '1', text: '', [field]: value } as unknown as ExportMessage;
+        assert.deepEqual(mediaFilesOf(msg), [], 'nothing to copy');
+        const block = renderBlock([msg], ctx({}));
+        assert.match(block, /malformed file field in the export/, block);
+        assert.doesNotMatch(block, /object Object|12345|a\.jpg|true/, block);
+      }
+    });
+  }
+});
+
 function countFences(block: string): number {
   return parseMarkdown(block).filter((t) => t.type === 'fence').length;
 }

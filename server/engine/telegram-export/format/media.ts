@@ -25,6 +25,12 @@ function realPath(value: unknown): string | undefined {
   return typeof value === 'string' && !isPlaceholderPath(value) ? value : undefined;
 }
 
+/** Why a file is absent, in words for the note; a field that is not text at all is malformed. */
+function absenceReason(value: unknown): string {
+  if (value !== undefined && value !== null && typeof value !== 'string') return 'malformed file field in the export';
+  return placeholderReason(value ?? '');
+}
+
 /** Why a file is absent, in words for the note. */
 export function placeholderReason(value: string): string {
   if (/exceeds maximum size/i.test(value)) return 'larger than the export size limit';
@@ -118,7 +124,7 @@ function photoLines(msg: ExportMessage, ctx: ChatContext): string[] {
   if (msg.photo === undefined) return [];
   const spoiler = msg.media_spoiler ? ' ' + remark('(spoiler)') : '';
   if (typeof msg.photo !== 'string' || isPlaceholderPath(msg.photo)) {
-    const why = msg.self_destruct_period_seconds ? 'self-destructing, not exported' : placeholderReason(String(msg.photo ?? ''));
+    const why = msg.self_destruct_period_seconds ? 'self-destructing, not exported' : absenceReason(msg.photo);
     return [`🖼 ${remark(`Photo ${why}`)}`];
   }
   const stored = ctx.attachmentOf(msg.photo);
@@ -162,7 +168,7 @@ function documentLines(msg: ExportMessage, ctx: ChatContext): string[] {
   const thumbEmbed = thumb ? embed(thumb, sticker ? 128 : undefined) : undefined;
 
   if (typeof msg.file !== 'string' || isPlaceholderPath(msg.file)) {
-    const lines = [`${label} — ${remark(placeholderReason(String(msg.file ?? '')))}`];
+    const lines = [`${label} — ${remark(absenceReason(msg.file))}`];
     if (thumbEmbed) lines.push(thumbEmbed);
     return lines;
   }
