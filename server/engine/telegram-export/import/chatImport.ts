@@ -213,18 +213,19 @@ export class ChatImport {
     let folder = base;
     if (await this.folderTaken(folder)) folder = sanitizeFileName(`${base} (${this.chat.id})`);
     for (let n = 2; await this.folderTaken(folder); n++) folder = sanitizeFileName(`${base} (${this.chat.id}-${n})`);
+    return this.newHeader({ folder, layout: 'single', importing: true, topics: [], notes: [] });
+  }
+
+  /** An index header for this chat as of now; the caller says where its notes are. */
+  private newHeader(where: Pick<ChatIndexHeader, 'folder' | 'layout' | 'importing' | 'topics' | 'notes'>): ChatIndexHeader {
     return {
       version: INDEX_VERSION,
       chatId: this.chat.id,
       title: this.chat.title,
       type: this.chat.type,
-      folder,
-      layout: 'single',
-      importing: true,
       lastImportAt: new Date(this.run.clock()).toISOString(),
       messageCount: 0,
-      topics: [],
-      notes: [],
+      ...where,
     };
   }
 
@@ -266,19 +267,13 @@ export class ChatImport {
       notes.push({ path: n.path, topicId: n.meta.topicId, topicTitle: n.meta.topic, month: isMonth ? month : undefined });
     }
     this.run.log('info', `${this.chat.title}: index not found, rebuilt from ${notes.length} note(s) in ${TELEGRAM_DIR}/${folder}`);
-    return {
-      version: INDEX_VERSION,
-      chatId: this.chat.id,
-      title: this.chat.title,
-      type: this.chat.type,
+    return this.newHeader({
       folder,
       layout: monthly ? 'monthly' : 'single',
       importing: false,
-      lastImportAt: new Date(this.run.clock()).toISOString(),
-      messageCount: 0,
       topics: [...topics].map(([id, title]) => ({ id, title })),
       notes,
-    };
+    });
   }
 
   /** Validates one note against the index; rebuilds its rows from its text when they disagree. */
