@@ -153,14 +153,7 @@ export class MediaFolder {
   /** Reserves a path and writes `bytes` there unless `missing` (a file the JSON names but is absent). */
   put(folder: string, name: string, bytes: Buffer, missing = false): string {
     const rel = this.reserve(folder, name);
-    if (!missing) {
-      const abs = path.join(this.exportRoot, ...rel.split('/'));
-      fs.mkdirSync(path.dirname(abs), { recursive: true });
-      fs.writeFileSync(abs, bytes);
-      this.filesWritten++;
-      this.bytesWritten += bytes.length;
-    }
-    return rel;
+    return missing ? rel : this.putExact(rel, bytes);
   }
 }
 
