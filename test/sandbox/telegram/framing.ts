@@ -124,15 +124,8 @@ export class ServerTransport {
   /** Frames one payload for the client. */
   encode(payload: Buffer): Buffer {
     switch (this.kind ?? 'full') {
-      case 'full': {
-        const head = Buffer.alloc(8);
-        head.writeUInt32LE(payload.length + 12, 0);
-        head.writeUInt32LE(this.sendSeq++, 4);
-        const body = Buffer.concat([head, payload]);
-        const crc = Buffer.alloc(4);
-        crc.writeUInt32LE(crc32(body), 0);
-        return Buffer.concat([body, crc]);
-      }
+      case 'full':
+        return frameFull(payload, this.sendSeq++);
       case 'abridged': {
         const words = payload.length / 4;
         if (words < 0x7f) return Buffer.concat([Buffer.from([words]), payload]);
@@ -157,13 +150,7 @@ export class FullTransportClient {
   private recvSeq = 0;
 
   encode(payload: Buffer): Buffer {
-    const head = Buffer.alloc(8);
-    head.writeUInt32LE(payload.length + 12, 0);
-    head.writeUInt32LE(this.sendSeq++, 4);
-    const body = Buffer.concat([head, payload]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32LE(crc32(body), 0);
-    return Buffer.concat([body, crc]);
+    return frameFull(payload, this.sendSeq++);
   }
 
   push(chunk: Buffer): Buffer[] {
@@ -180,4 +167,15 @@ export class FullTransportClient {
     }
     return out;
   }
+}
+
+/** TCP full framing: length (payload + 12), sequence number, payload, CRC32 of all before it. */
+function frameFull(payload: Buffer, seq: number): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(payload.length + 12, 0);
+  head.writeUInt32LE(seq, 4);
+  const body = Buffer.concat([head, payload]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(body), 0);
+  return Buffer.concat([body, crc]);
 }
