@@ -136,15 +136,7 @@ export interface Playlist {
 }
 
 /** A playlist as the API sees it at one moment: uploads are materialised from the channel. */
-export interface PlaylistView {
-  id: string;
-  channelId: string;
-  title: string;
-  description: string;
-  publishedAt: string;
-  privacyStatus: PrivacyStatus;
-  entries: PlaylistEntry[];
-  unavailableItems: UnavailableItems;
+export interface PlaylistView extends Playlist {
   isUploads: boolean;
 }
 
