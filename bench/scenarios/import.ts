@@ -180,8 +180,8 @@ function child(role: Role, args: ChildArgs): Promise<ChildResult> {
 
 async function childMain(role: Role, args: ChildArgs): Promise<void> {
   // Load (and transpile) the engine before the clock starts: startup is not import speed.
-  await import('../../server/engine/telegram-export/import');
-  await import('../../server/engine/telegram-export/format');
+  await import('../../server/engine/connectors/telegram-export');
+  await import('../../server/engine/telegram-notes');
   let maxHeap = 0;
   const sampler = setInterval(() => (maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed)), 20);
   const started = process.hrtime.bigint();
@@ -197,7 +197,7 @@ async function childMain(role: Role, args: ChildArgs): Promise<void> {
 }
 
 async function runOurs(args: ChildArgs): Promise<Record<string, unknown>> {
-  const { importTelegramExport } = await import('../../server/engine/telegram-export/import');
+  const { importTelegramExport } = await import('../../server/engine/connectors/telegram-export');
   const { defaultSettings } = await import('../../shared/types');
   const summary = await importTelegramExport({ exportPath: args.exportPath, vaultRoot: args.vault, settings: defaultSettings });
   if (summary.warnings.length) process.stderr.write(`warnings: ${summary.warnings.length}, first: ${JSON.stringify(summary.warnings[0])}\n`);
@@ -206,10 +206,10 @@ async function runOurs(args: ChildArgs): Promise<Record<string, unknown>> {
 
 /** The straightforward importer the engine is measured against. */
 async function runNaive(args: ChildArgs): Promise<Record<string, unknown>> {
-  const fmt = await import('../../server/engine/telegram-export/format');
+  const fmt = await import('../../server/engine/telegram-notes');
   const text = await fsp.readFile(path.join(args.exportPath, 'result.json'), 'utf8');
   const doc = JSON.parse(text) as { chats?: { list: unknown[] }; left_chats?: { list: unknown[] }; messages?: unknown[] };
-  type Chat = { id: number; name?: string | null; type: string; messages: import('../../server/engine/telegram-export/exportTypes').ExportMessage[] };
+  type Chat = { id: number; name?: string | null; type: string; messages: import('../../server/engine/telegram-notes/message').ExportMessage[] };
   const chats = (doc.messages ? [doc] : [...(doc.chats?.list ?? []), ...(doc.left_chats?.list ?? [])]) as Chat[];
   let writeCalls = 0;
   let bytesCopied = 0;

@@ -2,7 +2,7 @@
  * Builds one chat's messages in Telegram Desktop's JSON shape (field names and order as
  * export_output_json.cpp writes them) and hands each to a sink as soon as it is complete.
  */
-import type { ExportMessage, TextEntity } from '../../server/engine/telegram-export/exportTypes';
+import type { ExportMessage, TextEntity } from '../../server/engine/telegram-notes/message';
 import type { Prng } from './prng';
 import { fileDatePart, localIso, type MediaFolder } from './writer';
 

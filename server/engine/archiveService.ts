@@ -16,13 +16,13 @@ import type {
 } from '../../shared/types';
 import { UserError } from './errors';
 import type { MetricsSink, MetricsSnapshot } from './metrics';
-import type { ImportOptions, ImportedChat } from './telegram-export/import';
+import type { ImportOptions, ImportedChat } from './connectors/telegram-export';
 import { parseTelegramRef, parseYouTubeRef, telegramSourceId, youTubeSourceId } from './sources/refs';
 import { SourcesStore, type StoreFs, type StoredSource } from './sources/sourcesStore';
 
 export { UserError };
 
-/** What the service needs from the Telegram export importer (server/engine/telegram-export/import). */
+/** What the service needs from the Telegram export importer (server/engine/connectors/telegram-export). */
 export interface ImporterPort {
   importTelegramExport(opts: ImportOptions): Promise<ImportSummary>;
   listImportedChats(vaultRoot: string): Promise<ImportedChat[]>;

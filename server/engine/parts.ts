@@ -4,7 +4,7 @@
  */
 import type { ImporterPort, MetricsPort } from './archiveService';
 import { MetricsRecorder } from './metrics';
-import { importTelegramExport, listImportedChats, removeImportedChat } from './telegram-export/import';
+import { importTelegramExport, listImportedChats, removeImportedChat } from './connectors/telegram-export';
 
 export function createEngineParts(): { importer: ImporterPort; metrics: MetricsPort } {
   return {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { listImportedChats } from '../../../server/engine/telegram-export/import';
+import { listImportedChats } from '../../../server/engine/connectors/telegram-export';
 import { msg, notesOf, runImport, tempDir } from './helpers';
 
 describe('import: whole-account export with a chat in chats and left_chats', function () {

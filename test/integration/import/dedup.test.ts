@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { listImportedChats, removeImportedChat } from '../../../server/engine/telegram-export/import';
+import { listImportedChats, removeImportedChat } from '../../../server/engine/connectors/telegram-export';
 import { assertVaultConsistent, msg, notesOf, readNote, runImport, settings, snapshot, tempDir, writeExport } from './helpers';
 
 describe('import: media dedup across chats and exports', function () {

@@ -9,8 +9,8 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type WorkerSettings, defaultSettings } from '../../../shared/types';
-import { parseBlocks, parseFrontmatter } from '../../../server/engine/telegram-export/format';
-import { type ImportOptions, importTelegramExport } from '../../../server/engine/telegram-export/import';
+import { parseBlocks, parseFrontmatter } from '../../../server/engine/telegram-notes';
+import { type ImportOptions, importTelegramExport } from '../../../server/engine/connectors/telegram-export';
 import { type VaultFs, nodeVaultFs } from '../../../server/engine/vault/vaultFs';
 
 export const settings = (over: Partial<WorkerSettings> = {}): WorkerSettings => ({ ...defaultSettings, mediaConcurrency: 4, ...over });

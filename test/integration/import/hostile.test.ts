@@ -7,8 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseBlocks } from '../../../server/engine/telegram-export/format';
-import { listImportedChats } from '../../../server/engine/telegram-export/import';
+import { parseBlocks } from '../../../server/engine/telegram-notes';
+import { listImportedChats } from '../../../server/engine/connectors/telegram-export';
 import { assertVaultConsistent, msg, notesOf, readNote, runImport, settings, snapshot, tempDir, writeExport } from './helpers';
 
 describe('import: hostile and broken exports', function () {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { MetricsRecorder } from '../../../server/engine/metrics';
-import { listImportedChats } from '../../../server/engine/telegram-export/import';
+import { listImportedChats } from '../../../server/engine/connectors/telegram-export';
 import { generateSampleExport } from '../../../scripts/export-generator';
 import { assertVaultConsistent, crashingFs, failingFs, notesOf, readNote, runImport, settings, snapshot, tempDir } from './helpers';
 

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseBlocks, parseFrontmatter } from '../../../server/engine/telegram-export/format';
+import { parseBlocks, parseFrontmatter } from '../../../server/engine/telegram-notes';
 import { assertVaultConsistent, msg, readNote, runImport, snapshot, tempDir, writeExport } from './helpers';
 
 const NOTE = 'Telegram/Alice/Alice.md';

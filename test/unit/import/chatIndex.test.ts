@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatIndexFiles, MessageTable, blockHash } from '../../../server/engine/telegram-export/import/chatIndex';
-import { lastBlockEnd } from '../../../server/engine/telegram-export/import/noteScan';
-import { attachmentVaultPath } from '../../../server/engine/telegram-export/import/exportFiles';
+import { ChatIndexFiles, MessageTable, blockHash } from '../../../server/engine/chat-archive/chatIndex';
+import { lastBlockEnd } from '../../../server/engine/chat-archive/noteScan';
+import { attachmentVaultPath } from '../../../server/engine/connectors/telegram-export/exportFiles';
 import { nodeVaultFs } from '../../../server/engine/vault/vaultFs';
 
 describe('MessageTable (per-chat dedup index)', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type ExportEvent, ExportReader } from '../../../server/engine/telegram-export/import/exportReader';
+import { type ExportEvent, ExportReader } from '../../../server/engine/connectors/telegram-export/exportReader';
 import { nodeVaultFs } from '../../../server/engine/vault/vaultFs';
 
 async function readAll(file: string, chunkSize?: number): Promise<{ events: ExportEvent[]; reader: ExportReader }> {

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ExportMessage } from '../../../server/engine/telegram-export/exportTypes';
-import { parseBlocks, renderBlock, renderFrontmatter } from '../../../server/engine/telegram-export/format';
-import { type NotePiece, scanNote } from '../../../server/engine/telegram-export/import/noteScan';
+import type { ExportMessage } from '../../../server/engine/telegram-notes/message';
+import { parseBlocks, renderBlock, renderFrontmatter } from '../../../server/engine/telegram-notes';
+import { type NotePiece, scanNote } from '../../../server/engine/chat-archive/noteScan';
 import { nodeVaultFs } from '../../../server/engine/vault/vaultFs';
 
 const ctx = { chatId: 1, chatTitle: 'Chat', chatType: 'personal_chat', noteOf: () => undefined, attachmentOf: () => null };

@@ -4,7 +4,7 @@
  * processed (the parent kills it then) and "done" if it finishes first.
  */
 import { defaultSettings } from '../../../../shared/types';
-import { importTelegramExport } from '../../../../server/engine/telegram-export/import';
+import { importTelegramExport } from '../../../../server/engine/connectors/telegram-export';
 
 const [exportPath, vaultRoot, after] = process.argv.slice(2);
 let processed = 0;
