@@ -9,7 +9,7 @@ export function cacheHitRate(m: Metrics): number | undefined {
   return total ? m.cacheHits / total : undefined;
 }
 
-/** Short form for the status bar: rate while busy, then cache, duplicates and quota. */
+/** Short form for the status bar: rate while busy, then cache and duplicates. */
 export function statusText(m: Metrics): string {
   const parts: string[] = [];
   if (m.activeJobs > 0) parts.push(`${formatRate(m.itemsPerSecond)}/s`);
@@ -17,7 +17,6 @@ export function statusText(m: Metrics): string {
   parts.push(rate === undefined ? 'cache –' : `${Math.round(rate * 100)}% cache`);
   // Both kinds of duplicate the user was spared: messages already archived and identical files.
   parts.push(`${(m.duplicatesPrevented + m.mediaDeduplicated).toLocaleString('en-US')} dup`);
-  parts.push(`${m.youtubeQuotaUsedToday.toLocaleString('en-US')} quota`);
   return parts.join(' · ');
 }
 
@@ -34,7 +33,6 @@ export function metricsTable(m: Metrics): string {
     ['Bytes copied', formatBytes(m.bytesCopied)],
     ['Bytes saved by dedup', formatBytes(m.bytesSaved)],
     ['Note writes', m.noteWrites.toLocaleString('en-US')],
-    ['YouTube quota today', `${m.youtubeQuotaUsedToday.toLocaleString('en-US')} / ${m.youtubeQuotaLimit.toLocaleString('en-US')}`],
     ['Running jobs', String(m.activeJobs)],
   ];
   return ['| Metric | Value |', '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');

@@ -1,6 +1,6 @@
 /**
  * The status-bar item: live metrics pushed by the worker (items/s while syncing, cache hit rate,
- * duplicates prevented, YouTube quota used today) and the worker's health, which sets the icon
+ * duplicates prevented) and the worker's health, which sets the icon
  * and background like rust-analyzer's status item. Clicking it shows the full metrics.
  */
 import * as vscode from 'vscode';

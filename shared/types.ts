@@ -55,9 +55,6 @@ export interface Metrics {
   /** Bytes not written because identical content was already in the vault. */
   readonly bytesSaved: number;
   readonly noteWrites: number;
-  /** YouTube Data API units spent today (Pacific day, as Google counts). */
-  readonly youtubeQuotaUsedToday: number;
-  readonly youtubeQuotaLimit: number;
   readonly activeJobs: number;
 }
 
@@ -72,8 +69,6 @@ export const emptyMetrics: Metrics = {
   bytesCopied: 0,
   bytesSaved: 0,
   noteWrites: 0,
-  youtubeQuotaUsedToday: 0,
-  youtubeQuotaLimit: 10000,
   activeJobs: 0,
 };
 
@@ -83,35 +78,7 @@ export interface Health {
   readonly message?: string;
 }
 
-/** User settings the worker needs; the client sends them at start and on change. */
-export interface WorkerSettings {
-  /** Vault folder relative to the workspace folder. */
-  readonly vaultFolder: string;
-  /** Parallel media copies / downloads. */
-  readonly mediaConcurrency: number;
-  /** Parallel sources synced at once. */
-  readonly sourceConcurrency: number;
-  /** Entries in the in-memory metadata cache. */
-  readonly cacheSize: number;
-  readonly youtubeDailyQuota: number;
-  /** Split a chat's note by month once the chat has more messages than this (0 = never). */
-  readonly splitByMonthOver: number;
-  /** Allow hardlinks instead of copies for attachments imported from an export. */
-  readonly useHardlinks: boolean;
-  /** Attachments folder name inside each chat's folder. */
-  readonly attachmentsFolder: string;
-}
-
-export const defaultSettings: WorkerSettings = {
-  vaultFolder: 'Archive',
-  mediaConcurrency: 8,
-  sourceConcurrency: 2,
-  cacheSize: 10000,
-  youtubeDailyQuota: 10000,
-  splitByMonthOver: 0,
-  useHardlinks: false,
-  attachmentsFolder: 'attachments',
-};
+export { type WorkerSettings, defaultSettings } from './settings';
 
 /** A problem in the input that was skipped; the rest of the job went on. */
 export interface JobWarning {
@@ -144,7 +111,14 @@ export interface ImportSummary {
 }
 
 export interface SyncSummary {
-  readonly sources: readonly { readonly id: string; readonly itemsAdded: number; readonly error?: string }[];
+  readonly sources: readonly {
+    readonly id: string;
+    readonly itemsAdded: number;
+    /** Why this source could not be synced. */
+    readonly error?: string;
+    /** What the user should know that is not an error (an imported chat is updated by a newer export). */
+    readonly note?: string;
+  }[];
   readonly cancelled: boolean;
   readonly elapsedMs: number;
 }

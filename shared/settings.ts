@@ -1,0 +1,74 @@
+/**
+ * Every user setting in one table: its key under `vaultArchiver.*`, its default and its bounds.
+ * The client reads VS Code's configuration through it, the worker normalises what it receives
+ * through it, and the CLI starts from its defaults; a unit test holds package.json's
+ * `contributes.configuration` to the same defaults and bounds, so there is one source of truth.
+ */
+
+/** User settings the worker needs; the client sends them at start and on change. */
+export interface WorkerSettings {
+  /** Vault folder relative to the workspace folder. */
+  readonly vaultFolder: string;
+  /** Parallel media copies / downloads. */
+  readonly mediaConcurrency: number;
+  /** Sources synced at once within one job. */
+  readonly sourceConcurrency: number;
+  /** Split a chat's note by month once the chat has more messages than this (0 = never). */
+  readonly splitByMonthOver: number;
+  /** Allow hardlinks instead of copies for attachments imported from an export. */
+  readonly useHardlinks: boolean;
+  /** Attachments folder name inside each chat's folder. */
+  readonly attachmentsFolder: string;
+}
+
+type NumberSpec = { readonly type: 'integer'; readonly default: number; readonly minimum: number; readonly maximum?: number };
+type StringSpec = { readonly type: 'string'; readonly default: string };
+type BooleanSpec = { readonly type: 'boolean'; readonly default: boolean };
+export type SettingSpec = (NumberSpec | StringSpec | BooleanSpec) & {
+  /** Key under `vaultArchiver.` in VS Code's configuration. */
+  readonly configKey: string;
+};
+
+export const SETTINGS_SECTION = 'vaultArchiver';
+
+export const settingSpecs: { readonly [K in keyof WorkerSettings]: SettingSpec } = {
+  vaultFolder: { configKey: 'vaultFolder', type: 'string', default: 'Archive' },
+  mediaConcurrency: { configKey: 'concurrency.media', type: 'integer', default: 8, minimum: 1, maximum: 64 },
+  sourceConcurrency: { configKey: 'concurrency.sources', type: 'integer', default: 2, minimum: 1, maximum: 16 },
+  splitByMonthOver: { configKey: 'notes.splitByMonthOver', type: 'integer', default: 0, minimum: 0, maximum: 100_000_000 },
+  useHardlinks: { configKey: 'media.useHardlinks', type: 'boolean', default: false },
+  attachmentsFolder: { configKey: 'notes.attachmentsFolder', type: 'string', default: 'attachments' },
+};
+
+/**
+ * Settings from any source of raw values (VS Code's configuration, a JSON-RPC message, CLI
+ * flags): numbers are rounded and clamped to their bounds, blank strings and wrong types fall
+ * back to the default. Never throws.
+ */
+export function normalizeSettings(read: (field: keyof WorkerSettings, spec: SettingSpec) => unknown): WorkerSettings {
+  const out: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(settingSpecs) as [keyof WorkerSettings, SettingSpec][]) {
+    out[field] = normalizeValue(spec, read(field, spec));
+  }
+  return out as unknown as WorkerSettings;
+}
+
+/** Settings from a partial object (what the client sends, or a test's overrides). */
+export function settingsFrom(partial: Partial<WorkerSettings> | undefined): WorkerSettings {
+  return normalizeSettings((field) => partial?.[field]);
+}
+
+function normalizeValue(spec: SettingSpec, v: unknown): unknown {
+  switch (spec.type) {
+    case 'integer': {
+      if (typeof v !== 'number' || !Number.isFinite(v)) return spec.default;
+      return Math.min(spec.maximum ?? Number.MAX_SAFE_INTEGER, Math.max(spec.minimum, Math.round(v)));
+    }
+    case 'string':
+      return typeof v === 'string' && v.trim() ? v.trim() : spec.default;
+    case 'boolean':
+      return typeof v === 'boolean' ? v : spec.default;
+  }
+}
+
+export const defaultSettings: WorkerSettings = settingsFrom(undefined);
