@@ -98,3 +98,14 @@ function tryUrl(text: string): URL | undefined {
     return undefined;
   }
 }
+
+/** Source id of a Telegram chat known by its numeric id (an imported chat, or a resolved live one). */
+export function telegramChatSourceId(chatId: number): string {
+  return telegramSourceId({ form: 'chatId', value: chatId });
+}
+
+/** The numeric chat id inside a `telegram:<id>` source id; undefined for any other id. */
+export function chatIdOfSourceId(id: string): number | undefined {
+  const m = /^telegram:(-?\d+)$/.exec(id);
+  return m ? Number(m[1]) : undefined;
+}

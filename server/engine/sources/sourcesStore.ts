@@ -1,27 +1,21 @@
 /**
- * The sources a vault archives, persisted inside the vault at `.vault-archiver/sources.json` so
- * the vault describes itself: the extension, the CLI and a second machine all see the same list.
- * Imported Telegram chats are not stored here; the import engine keeps their state next to its
- * indexes and the archive service merges both views.
+ * The sources a vault archives by reference, persisted inside the vault at
+ * `.vault-archiver/sources.json` so the vault describes itself: the extension, the CLI and a
+ * second machine all see the same list. Imported Telegram chats are not stored here; the chat
+ * archive keeps their state next to its indexes and each connector lists its own sources.
  */
-import { UserError } from '../errors';
 import * as path from 'node:path';
 import type { SourceInfo } from '../../../shared/types';
+import { UserError } from '../errors';
+import { SerialQueue } from '../util/serialQueue';
+import { sweepTempFiles, writeFileAtomic } from '../vault/atomic';
+import type { VaultLayout } from '../vault/layout';
+import { type VaultFs, isNotFound } from '../vault/vaultFs';
 
-export const STATE_DIR = '.vault-archiver';
-const FILE = 'sources.json';
 const FORMAT_VERSION = 1;
 
 /** A source as persisted: what SourceInfo shows, minus what is only known at run time. */
 export type StoredSource = Omit<SourceInfo, 'state' | 'topics'> & { readonly addedAt: string };
-
-/** The file-system calls the store needs (node:fs/promises fits). */
-export interface StoreFs {
-  readFile(file: string, encoding: 'utf8'): Promise<string>;
-  writeFile(file: string, data: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  mkdir(dir: string, opts: { recursive: true }): Promise<unknown>;
-}
 
 export class SourcesStoreError extends UserError {
   override readonly name = 'SourcesStoreError';
@@ -29,14 +23,14 @@ export class SourcesStoreError extends UserError {
 
 export class SourcesStore {
   private readonly file: string;
-  /** Writes are chained so two quick changes can't interleave their temp files. */
-  private writing: Promise<void> = Promise.resolve();
+  /** Changes are read-modify-write: one at a time, so two quick changes cannot lose one. */
+  private readonly writes = new SerialQueue();
 
   constructor(
-    readonly vaultRoot: string,
-    private readonly fs: StoreFs,
+    layout: VaultLayout,
+    private readonly fs: VaultFs,
   ) {
-    this.file = path.join(vaultRoot, STATE_DIR, FILE);
+    this.file = layout.sourcesFile;
   }
 
   async list(): Promise<StoredSource[]> {
@@ -44,7 +38,7 @@ export class SourcesStore {
     try {
       text = await this.fs.readFile(this.file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (isNotFound(err)) return [];
       throw err;
     }
     let data: unknown;
@@ -80,15 +74,14 @@ export class SourcesStore {
   }
 
   private update(change: (all: StoredSource[]) => StoredSource[]): Promise<void> {
-    const next = this.writing.then(async () => {
+    return this.writes.run(async () => {
       const all = change(await this.list());
-      await this.fs.mkdir(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await this.fs.writeFile(tmp, JSON.stringify({ version: FORMAT_VERSION, sources: all }, null, 2) + '\n');
-      await this.fs.rename(tmp, this.file);
+      const dir = path.dirname(this.file);
+      await this.fs.mkdir(dir, { recursive: true });
+      // Leftovers of a write a crash interrupted carry the toolkit's temp shape: swept here.
+      await sweepTempFiles(this.fs, dir);
+      await writeFileAtomic(this.file, JSON.stringify({ version: FORMAT_VERSION, sources: all }, null, 2) + '\n', { fs: this.fs, durable: true });
     });
-    this.writing = next.catch(() => undefined);
-    return next;
   }
 }
 
