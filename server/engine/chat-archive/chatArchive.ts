@@ -20,6 +20,7 @@ import type { MediaPipeline, MediaResult } from '../media/mediaPipeline';
 import type { MetricsSink } from '../metrics';
 import { sweepTempFiles } from '../vault/atomic';
 import { sanitizeFileName, vaultJoin } from '../vault/fileNames';
+import { TELEGRAM_DIR } from '../vault/layout';
 import { NoteWriter, type NoteWriterOptions } from '../vault/noteWriter';
 import { type IoCounters, type VaultFs, isNotFound } from '../vault/vaultFs';
 import type { ExportMessage } from '../telegram-notes/message';
@@ -51,7 +52,6 @@ import { type ExportFiles, attachmentVaultPath } from '../connectors/telegram-ex
 import { safeFrontmatter, scanNote } from './noteScan';
 import { ExportMessageValidator } from '../connectors/telegram-export/validate';
 
-export const TELEGRAM_DIR = 'Telegram';
 /** Groups rendered ahead of the writer at most (bounds memory; lets media copy in parallel). */
 const WINDOW = 256;
 /** All buffered note text of a chat together stays under this (many topic notes at once). */

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArchiveService, UserError, type ImporterPort } from '../../../server/engine/archiveService';
+import type { ImporterPort } from '../../../server/engine/connectors/telegram-export/connector';
+import { createConnectors } from '../../../server/engine/parts';
+import { ArchiveService, type ArchiveServiceOptions, UserError } from '../../../server/engine/service/archiveService';
 import { defaultSettings, emptyMetrics, type ImportSummary } from '../../../shared/types';
 
 function summary(over: Partial<ImportSummary> = {}): ImportSummary {
@@ -24,19 +26,19 @@ describe('ArchiveService', () => {
   });
   afterEach(() => fs.rm(workspace, { recursive: true, force: true }));
 
-  function make(importer: Partial<ImporterPort>, trusted = true) {
+  function make(importer: Partial<ImporterPort>, trusted = true, extra: Partial<ArchiveServiceOptions> = {}) {
     const events: string[] = [];
     const service = new ArchiveService({
+      ...extra,
       workspaceRoot: workspace,
       settings: defaultSettings,
       trusted,
-      fs,
-      importer: {
+      connectors: createConnectors({
         importTelegramExport: async () => summary(),
         listImportedChats: async () => [],
         removeImportedChat: async () => undefined,
         ...importer,
-      },
+      }),
       metrics: { snapshot: () => ({ ...emptyMetrics }), itemsProcessed: () => undefined, add: () => undefined },
       events: {
         sourcesChanged: (s) => events.push(`sources:${s.length}`),
@@ -150,5 +152,45 @@ describe('ArchiveService', () => {
     assert.deepEqual(seen, { kind: 'syncing', percent: 42, message: 'Importing Team' });
     assert.deepEqual(progress, [[42, 'telegram:5']]);
     assert.deepEqual((await service.listSources())[0]!.state, { kind: 'idle' });
+  });
+
+  it('syncs sources through their connectors: an imported chat says a newer export updates it', async () => {
+    const chat = { chatId: 5, title: 'Team', type: 'private_group', folder: 'Team', messageCount: 3, lastImportAt: '2026-01-01T00:00:00Z', topics: [] };
+    const { service } = make({ listImportedChats: async () => [chat] });
+    await service.addSource('youtube', '@GoogleDevelopers');
+    const result = await service.sync(undefined);
+    assert.deepEqual(
+      result.sources.map((r) => [r.id, r.itemsAdded, r.error ?? null, r.note ?? null]),
+      [
+        ['telegram:5', 0, null, 'Team was imported from a Telegram Desktop export: import a newer export of it to add what is new.'],
+        ['youtube:@googledevelopers', 0, '@GoogleDevelopers: YouTube sync is not available yet.', null],
+      ],
+    );
+    // The failed source shows its error in the Sources view; the other is idle.
+    const states = Object.fromEntries((await service.listSources()).map((s) => [s.id, s.state.kind]));
+    assert.deepEqual(states, { 'telegram:5': 'idle', 'youtube:@googledevelopers': 'error' });
+  });
+
+  it('refuses to add a source the vault already has, before writing anything', async () => {
+    const { service } = make({});
+    await service.addSource('telegram', '@durov');
+    await assert.rejects(service.addSource('telegram', 'https://t.me/Durov'), (e: unknown) => e instanceof UserError && /already in the vault/.test(e.message));
+  });
+
+  it('takes the vault lock for every write and never for reading, and releases it after a failure', async () => {
+    const log: string[] = [];
+    const acquireLock: ArchiveServiceOptions['acquireLock'] = async (vault, hooks) => {
+      log.push(`acquire ${path.basename(vault)}`);
+      hooks.onWait('vault-archiver import (pid 1)');
+      return { release: async () => void log.push('release') };
+    };
+    const waits: string[] = [];
+    const { service } = make({ importTelegramExport: async () => { throw new Error('disk full'); } }, true, { acquireLock });
+    await service.listSources();
+    assert.deepEqual(log, []);
+    await assert.rejects(service.importExport(exportDir, { onWaitForLock: (h) => waits.push(h) }), /disk full/);
+    await service.addSource('youtube', '@GoogleDevelopers');
+    assert.deepEqual(log, ['acquire Archive', 'release', 'acquire Archive', 'release']);
+    assert.deepEqual(waits, ['vault-archiver import (pid 1)']);
   });
 });

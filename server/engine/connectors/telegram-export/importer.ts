@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import type { ImportSummary, JobWarning, WorkerSettings } from '../../../../shared/types';
+import { UserError } from '../../errors';
 import { ContentStore } from '../../media/contentStore';
 import { MediaPipeline } from '../../media/mediaPipeline';
 import { type MetricsSink, isMetricsSink, nullMetrics } from '../../metrics';
@@ -17,13 +18,12 @@ import { sweepTempFiles } from '../../vault/atomic';
 import { IoCounters, type VaultFs, isNotFound, nodeVaultFs } from '../../vault/vaultFs';
 import type { NoteMeta } from '../../telegram-notes';
 import { ChatIndexFiles, type ChatIndexHeader } from '../../chat-archive/chatIndex';
-import { ChatImport, type DiscoveredNote, type RunContext, type RunTotals, TELEGRAM_DIR } from '../../chat-archive/chatArchive';
+import { ChatImport, type DiscoveredNote, type RunContext, type RunTotals } from '../../chat-archive/chatArchive';
+import { TELEGRAM_DIR, VaultLayout } from '../../vault/layout';
 import { ExportFiles } from './exportFiles';
 import { type ChatHeaderFields, ExportReader } from './exportReader';
 import { safeFrontmatter } from '../../chat-archive/noteScan';
 
-export const STATE_DIR = '.vault-archiver';
-export const TELEGRAM_STATE = 'telegram';
 /** Warnings kept in the summary (all of them still go to onWarning). */
 const SUMMARY_WARNINGS = 500;
 const PROGRESS_INTERVAL_MS = 100;
@@ -57,7 +57,7 @@ export interface ImportOptions {
 }
 
 export function telegramStateDir(vaultRoot: string): string {
-  return path.join(vaultRoot, STATE_DIR, TELEGRAM_STATE);
+  return new VaultLayout(vaultRoot).telegramStateDir;
 }
 
 export async function importTelegramExport(opts: ImportOptions): Promise<ImportSummary> {
@@ -246,25 +246,29 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
   };
 }
 
+/** The export's result.json from what the user chose (its folder, or the file itself). User mistakes are UserErrors. */
 async function findResultFile(fs: VaultFs, exportPath: string): Promise<{ resultFile: string; exportRoot: string }> {
   const given = path.resolve(exportPath);
   let st: import('node:fs').Stats;
   try {
     st = await fs.stat(given);
   } catch (err) {
-    if (isNotFound(err)) throw new Error(`"${exportPath}" does not exist. Choose the folder Telegram Desktop exported to (it holds result.json).`);
+    if (isNotFound(err)) throw new UserError(`"${exportPath}" does not exist. Choose the folder Telegram Desktop exported to (it holds result.json).`);
     throw err;
   }
-  const resultFile = st.isDirectory() ? path.join(given, 'result.json') : given;
-  try {
-    const r = await fs.stat(resultFile);
-    if (!r.isFile()) throw new Error('not a file');
-  } catch {
-    throw new Error(
-      `No result.json in "${exportPath}". Export with Telegram Desktop (Settings → Advanced → Export Telegram data, or a chat's ⋮ → Export chat history) choosing the "Machine-readable JSON" format, then choose the folder it wrote.`,
-    );
+  if (!st.isDirectory()) {
+    if (st.isFile() && path.extname(given).toLowerCase() === '.json') return { resultFile: given, exportRoot: path.dirname(given) };
+    throw new UserError(`"${exportPath}" is not an export: choose the folder Telegram Desktop wrote (the one holding result.json), or result.json itself.`);
   }
-  return { resultFile, exportRoot: path.dirname(resultFile) };
+  const resultFile = path.join(given, 'result.json');
+  const r = await fs.stat(resultFile).catch(() => undefined);
+  if (r?.isFile()) return { resultFile, exportRoot: given };
+  const html = await fs.stat(path.join(given, 'messages.html')).catch(() => undefined);
+  throw new UserError(
+    html?.isFile()
+      ? `"${exportPath}" is an HTML export (it holds messages.html). Export again with Telegram Desktop choosing the "Machine-readable JSON" format, then choose the folder it wrote.`
+      : `No result.json in "${exportPath}". Export with Telegram Desktop (Settings → Advanced → Export Telegram data, or a chat's ⋮ → Export chat history) choosing the "Machine-readable JSON" format, then choose the folder it wrote.`,
+  );
 }
 
 function titleOf(h: ChatHeaderFields | undefined): string | undefined {
@@ -398,21 +402,22 @@ export async function listImportedChats(vaultRoot: string, fs: VaultFs = nodeVau
  * other chat embeds (content stored once may be embedded by several chats: those files stay).
  */
 export async function removeImportedChat(vaultRoot: string, chatId: number, deleteNotes: boolean, fs: VaultFs = nodeVaultFs): Promise<void> {
-  const root = path.resolve(vaultRoot);
-  const stateDir = telegramStateDir(root);
+  const layout = new VaultLayout(vaultRoot);
+  const root = layout.root;
+  const stateDir = layout.telegramStateDir;
   const files = new ChatIndexFiles(stateDir, chatId);
   const header = await files.readHeader(fs);
   const store = new ContentStore(root, path.join(stateDir, 'content-store.jsonl'));
   const haveStore = await store.load(fs);
   if (header && deleteNotes) {
-    for (const n of header.notes) await fs.rm(path.join(root, ...n.path.split('/')), { force: true });
+    for (const n of header.notes) await fs.rm(layout.abs(n.path), { force: true });
     const chatDir = `${TELEGRAM_DIR}/${header.folder}/`;
     if (haveStore) {
       for (const e of [...store.entries()]) {
         if (!e.path.startsWith(chatDir)) continue;
         const others = [...e.refs].filter((r) => r !== chatId);
         if (others.length) continue; // embedded elsewhere (or unknown users): keep the file
-        await fs.rm(path.join(root, ...e.path.split('/')), { force: true });
+        await fs.rm(layout.abs(e.path), { force: true });
         store.remove(e.sha256);
       }
     }

@@ -1,0 +1,61 @@
+/**
+ * The worker's JSON-RPC surface: each request and notification of shared/protocol.ts forwarded
+ * to ArchiveService. Cancellation tokens become AbortSignals and engine errors become JSON-RPC
+ * errors (-32001 with the what-to-do message for a user's mistake). No domain logic lives here.
+ */
+import { type CancellationToken, type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications } from '../../shared/protocol';
+import { settingsFrom } from '../../shared/settings';
+import { type ArchiveService, UserError } from '../engine/service/archiveService';
+
+/** JSON-RPC error code of a user's mistake: the message says what to do. */
+export const USER_ERROR_CODE = -32001;
+
+export function registerHandlers(connection: Connection, engine: () => ArchiveService): void {
+  /** Runs a handler, turning the token into an AbortSignal and errors into JSON-RPC errors. */
+  async function handle<T>(token: CancellationToken | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const sub = token?.onCancellationRequested(() => controller.abort());
+    if (token?.isCancellationRequested) controller.abort();
+    try {
+      return await work(controller.signal);
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof UserError) connection.console.warn(message);
+      else connection.console.error(err instanceof Error && err.stack ? err.stack : message);
+      throw new ResponseError(err instanceof UserError ? USER_ERROR_CODE : ErrorCodes.InternalError, message);
+    } finally {
+      sub?.dispose();
+    }
+  }
+
+  /** Sends a job's progress to the client, tagged with the id the client chose for that job. */
+  const progressTo = (progressId: string) => (percent: number, message: string, sourceId?: string) =>
+    void connection.sendNotification(StatusNotifications.progress, { progressId, percent, message, sourceId });
+
+  connection.onRequest(SourcesRequests.list, () => handle(undefined, () => engine().listSources()));
+  connection.onRequest(SourcesRequests.add, (p) => handle(undefined, () => engine().addSource(p.kind, p.ref)));
+  connection.onRequest(SourcesRequests.remove, (p) => handle(undefined, () => engine().removeSource(p.id, p.deleteNotes)));
+  connection.onRequest(JobRequests.importExport, (p, token) =>
+    handle(token, (signal) =>
+      engine().importExport(p.exportPath, {
+        signal,
+        onProgress: progressTo(p.progressId),
+        onWaitForLock: (holder) => progressTo(p.progressId)(0, `Waiting for ${holder}…`),
+      }),
+    ),
+  );
+  connection.onRequest(JobRequests.sync, (p, token) =>
+    handle(token, (signal) =>
+      engine().sync(p.sourceIds, {
+        signal,
+        onProgress: progressTo(p.progressId),
+        onWaitForLock: (holder) => progressTo(p.progressId)(0, `Waiting for ${holder}…`),
+      }),
+    ),
+  );
+  connection.onRequest(JobRequests.cancelAll, () => handle(undefined, async () => engine().cancelAll()));
+  connection.onRequest(MetricsRequests.get, () => handle(undefined, async () => engine().metrics()));
+  connection.onNotification(SettingsNotifications.changed, (p) => engine().updateSettings(settingsFrom(p.settings), p.trusted));
+}
