@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { tempNameFor, writeAll, writeFileAtomic } from './atomic';
 import { type IoCounters, type VaultFs, isNotFound } from './vaultFs';
+import { SerialQueue } from '../util/serialQueue';
 
 export const DEFAULT_FLUSH_BYTES = 1 << 20;
 export const DEFAULT_FLUSH_INTERVAL_MS = 2000;
@@ -87,7 +88,8 @@ export class NoteWriter {
   private wroteSinceFinish = false;
   private closed = false;
   /** Serialises flushes so two callers never write at once. */
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Writes to the note happen one at a time, in the order asked. */
+  private readonly writes = new SerialQueue();
 
   /**
    * @param provisionalHeader header for a new note's first flush, used only when the body outgrows
@@ -141,9 +143,7 @@ export class NoteWriter {
 
   /** Writes everything buffered in one write call (creating the note with a provisional header). */
   flush(): Promise<void> {
-    const run = this.chain.then(() => this.flushNow());
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.writes.run(() => this.flushNow());
   }
 
   private async flushNow(): Promise<void> {
@@ -181,9 +181,7 @@ export class NoteWriter {
    * how). Leaves the writer open for more appends.
    */
   finish(header: string): Promise<FinishOutcome> {
-    const run = this.chain.then(() => this.finishNow(header));
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.writes.run(() => this.finishNow(header));
   }
 
   private async finishNow(header: string): Promise<FinishOutcome> {
@@ -283,9 +281,7 @@ export class NoteWriter {
    * Output is buffered into large writes like appends are.
    */
   rewrite(produce: (emit: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
-    const run = this.chain.then(() => this.rewriteNow(produce));
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.writes.run(() => this.rewriteNow(produce));
   }
 
   private async rewriteNow(produce: (emit: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
@@ -333,7 +329,7 @@ export class NoteWriter {
 
   /** Waits for any write in progress (used before close on error paths). */
   async settle(): Promise<void> {
-    await this.chain;
+    await this.writes.idle();
   }
 
   private takePending(): string {
