@@ -2,6 +2,7 @@
  * Worker entry: creates the JSON-RPC connection, builds the engine when the client initialises,
  * and wires the two together (lsp/handlers.ts). Nothing else lives here.
  */
+import * as fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection } from 'vscode-languageserver/node';
 import { StatusNotifications, type InitializationOptions } from '../shared/protocol';
@@ -21,6 +22,7 @@ connection.onInitialize((params) => {
     workspaceRoot,
     settings: settingsFrom(init.settings),
     trusted: init.trusted ?? false,
+    fs,
     connectors: parts.connectors,
     metrics: parts.metrics,
     acquireLock: parts.acquireLock,

@@ -12,6 +12,7 @@ import { UserError } from '../errors';
 import type { MetricsSink, MetricsSnapshot } from '../metrics';
 import { TaskPool } from '../media/pool';
 import { SerialQueue } from '../util/serialQueue';
+import { type VaultFs, isNotFound } from '../vault/vaultFs';
 import { JobStates } from './jobStates';
 
 export { UserError };
@@ -40,6 +41,8 @@ export interface ArchiveServiceOptions {
   readonly workspaceRoot: string;
   readonly settings: WorkerSettings;
   readonly trusted: boolean;
+  /** Only to check the vault folder before a job (the connectors take their own I/O). */
+  readonly fs: Pick<VaultFs, 'stat'>;
   /** Every origin of content, in listing priority: a source two connectors list is the first's. */
   readonly connectors: readonly Connector[];
   readonly metrics: MetricsPort;
@@ -212,6 +215,7 @@ export class ArchiveService {
   private writeJob<T>(hooks: JobHooks & { readonly signal?: AbortSignal }, work: (vaultRoot: string) => Promise<T>): Promise<T> {
     return this.writers.run(async () => {
       const vault = this.vaultRoot();
+      await this.checkVaultFolder(vault);
       const signal = hooks.signal ?? new AbortController().signal;
       const lock = await this.opts.acquireLock?.(vault, {
         signal,
@@ -226,6 +230,17 @@ export class ArchiveService {
         await lock?.release();
       }
     });
+  }
+
+  /** A vault path that exists must be a folder (a file there is a user's mistake, not a crash). */
+  private async checkVaultFolder(vault: string): Promise<void> {
+    try {
+      if ((await this.opts.fs.stat(vault)).isDirectory()) return;
+    } catch (err) {
+      if (isNotFound(err)) return; // created by the first write
+      throw err;
+    }
+    throw new UserError(`The vault "${vault}" is a file, not a folder. Choose a folder for the vault (it is created if missing).`);
   }
 
   private runJob<T>(hooks: JobHooks, work: (run: ConnectorRun) => Promise<T>): Promise<T> {

@@ -33,6 +33,7 @@ describe('ArchiveService', () => {
       workspaceRoot: workspace,
       settings: defaultSettings,
       trusted,
+      fs,
       connectors: createConnectors({
         importTelegramExport: async () => summary(),
         listImportedChats: async () => [],
@@ -192,5 +193,11 @@ describe('ArchiveService', () => {
     await service.addSource('youtube', '@GoogleDevelopers');
     assert.deepEqual(log, ['acquire Archive', 'release', 'acquire Archive', 'release']);
     assert.deepEqual(waits, ['vault-archiver import (pid 1)']);
+  });
+
+  it('says the vault is a file instead of failing deep inside a job', async () => {
+    await fs.writeFile(path.join(workspace, 'Archive'), 'not a folder');
+    const { service } = make({});
+    await assert.rejects(service.importExport(exportDir), (e: unknown) => e instanceof UserError && /is a file, not a folder/.test(e.message));
   });
 });
