@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { type ExportEvent, ExportReader } from '../../../server/engine/connectors/telegram-export/exportReader';
-import { nodeVaultFs } from '../../../server/engine/vault/vaultFs';
+import { nodeVaultFs, type VaultFs } from '../../../server/engine/vault/vaultFs';
+import { readText } from './exportReaderSupport';
 
 async function readAll(file: string, chunkSize?: number): Promise<{ events: ExportEvent[]; reader: ExportReader }> {
   const reader = new ExportReader(file, (await fsp.stat(file)).size, { fs: nodeVaultFs, chunkSize });
@@ -38,6 +40,7 @@ describe('ExportReader', () => {
     );
     assert.deepEqual(events[1], { kind: 'chat-start', header: { id: 42, name: 'Alice', type: 'personal_chat' }, list: 'single', ordinal: 0 });
     assert.deepEqual((events[3] as { value: unknown }).value, msg(2, { text: ['a', { type: 'bold', text: 'b' }] }));
+    assert.equal((events[3] as { raw: string }).raw, JSON.stringify(msg(2, { text: ['a', { type: 'bold', text: 'b' }] }), null, 1).replace(/\n/g, '\n  '));
     assert.equal(reader.bytesRead, (await fsp.stat(file)).size);
   });
 
@@ -89,10 +92,17 @@ describe('ExportReader', () => {
     assert.match(err.message, /malformed/);
   });
 
-  it('a file that is not an export says so', async () => {
+  it('a file that is not an export says so, as a fatal error', async () => {
     const { events } = await readAll(await write('other.json', { hello: 'world' }));
+    assert.deepEqual(events, [{ kind: 'error', message: 'not a Telegram Desktop export: the file holds no chat (neither "messages" nor "chats.list" found)', fatal: true }]);
+  });
+
+  it('a file that cannot be read gives an error, not an exception', async () => {
+    const events: ExportEvent[] = [];
+    for await (const e of new ExportReader(path.join(dir, 'missing.json'), 0, { fs: nodeVaultFs })) events.push(e);
     assert.equal(events.length, 1);
-    assert.match((events[0] as { message: string }).message, /holds no chat/);
+    assert.equal(events[0].kind, 'error');
+    assert.match((events[0] as { message: string }).message, /^could not read the file: .*ENOENT/);
   });
 
   it('passes non-object entries of "messages" through for the importer to report', async () => {
@@ -111,13 +121,24 @@ describe('ExportReader', () => {
     for (let i = 1; i <= 20000; i++) parts.push((i > 1 ? ',' : '') + JSON.stringify(msg(i)));
     parts.push(']}');
     const file = await write('big.json', parts.join(''));
-    const reader = new ExportReader(file, (await fsp.stat(file)).size, { fs: nodeVaultFs, chunkSize: 16 * 1024 });
+    const opened: Readable[] = [];
+    const fs: Pick<VaultFs, 'createReadStream'> = {
+      createReadStream: ((p: string, o: object) => {
+        const stream = nodeVaultFs.createReadStream(p, o);
+        opened.push(stream);
+        return stream;
+      }) as VaultFs['createReadStream'],
+    };
+    const reader = new ExportReader(file, (await fsp.stat(file)).size, { fs, chunkSize: 16 * 1024 });
     let n = 0;
     for await (const e of reader) {
       if (e.kind === 'message' && ++n === 100) break;
     }
     assert.equal(n, 100);
-    assert.ok(reader.bytesRead < (await fsp.stat(file)).size, 'stopped reading well before the end (backpressure)');
+    assert.ok(reader.bytesRead < 32 * 1024, `progress is what was consumed (${reader.bytesRead})`);
+    assert.equal(opened.length, 1);
+    assert.ok(opened[0].destroyed, 'the file was released');
+    assert.ok(opened[0].readableLength <= 2 * 16 * 1024, 'nothing much was read ahead');
   });
 
   it('progress follows what the consumer took, not what the parser read ahead', async () => {
@@ -138,11 +159,35 @@ describe('ExportReader', () => {
     assert.equal(reader.bytesRead, size);
   });
 
-  it('does not let a "__proto__" key pollute objects', async () => {
-    const file = await write('proto.json', '{"name":"P","type":"personal_chat","id":10,"messages":[{"id":1,"__proto__":{"polluted":true},"text":""}]}');
+  it('does not let a "__proto__" key pollute objects (it stays an own property of the message)', async () => {
+    const file = await write('proto.json', '{"name":"P","type":"personal_chat","id":10,"__proto__":{"id":666},"messages":[{"id":1,"__proto__":{"polluted":true},"text":"","entities":{"__proto__":{"x":1}}}]}');
     const { events } = await readAll(file);
     const m = (events.find((e) => e.kind === 'message') as { value: Record<string, unknown> }).value;
     assert.equal((m as { polluted?: boolean }).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(m), Object.prototype);
+    assert.ok(Object.hasOwn(m, '__proto__'));
+    assert.equal(Object.getPrototypeOf(m.entities), Object.prototype);
     assert.equal(({} as { polluted?: boolean }).polluted, undefined);
+    assert.deepEqual((events.find((e) => e.kind === 'chat-start') as { header: unknown }).header, { id: 10, name: 'P', type: 'personal_chat' });
+  });
+
+  it('the chat header is the id, name and type written before the chat\'s messages', async () => {
+    const { events } = await readText('{"chats":{"list":[{"id":1,"name":"First","messages":[],"type":"late","name ":"x"},{"type":"public_channel","id":"2","messages":[]}]}}');
+    assert.deepEqual(
+      events.flatMap((e) => (e.kind === 'chat-start' ? [e.header] : [])),
+      [
+        { id: 1, name: 'First', type: undefined },
+        { id: '2', name: undefined, type: 'public_channel' },
+      ],
+    );
+  });
+
+  it('keys are read as JSON strings: an escaped "messages" is still "messages"', async () => {
+    const { events } = await readText('{"n\\u0061me":"Esc","mess\\u0061ges":[{"id":1}]}');
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['shape', 'chat-start', 'message', 'chat-end'],
+    );
+    assert.equal((events[1] as { header: { name: unknown } }).header.name, 'Esc');
   });
 });

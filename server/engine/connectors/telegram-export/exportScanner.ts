@@ -235,8 +235,8 @@ export class ExportScanner {
         if (key !== 'list') return this.skip(c);
         if (c !== OPEN_ARRAY) return this.fail(`"${frame.path}.list" is ${describeValueStart(c)}, not a list of chats`, true);
         this.chatList = frame.path === 'left_chats' ? 'left_chats' : 'chats';
-        this.sendShape('account');
-        return this.open(CHAT_LIST, true, `${frame.path}.list`);
+        this.open(CHAT_LIST, true, `${frame.path}.list`);
+        return this.sendShape('account');
       case CHAT_LIST: {
         const path = `${frame.path}[${frame.count++}]`;
         if (c !== OPEN_OBJECT) return this.fail(`"${path}" is ${describeValueStart(c)}, not a chat (an object with "messages")`, true);
@@ -269,8 +269,8 @@ export class ExportScanner {
 
   private openMessages(c: number, list: ChatList, path: string, h: Record<string, unknown>): void {
     if (c !== OPEN_ARRAY) return this.fail(`"${path}" is ${describeValueStart(c)}, not a list of messages`, true);
-    this.sendShape(list === 'single' ? 'single' : 'account');
     this.open(MESSAGES, true, path);
+    this.sendShape(list === 'single' ? 'single' : 'account');
     this.lastMessageId = undefined;
     this.emit({ kind: 'chat-start', header: { id: h.id, name: h.name, type: h.type }, list, ordinal: this.chatOrdinal++ });
   }
@@ -306,7 +306,8 @@ export class ExportScanner {
       const found = buf[this.scanner.mismatchAt];
       const expected = this.scanner.expectedCloser ? `${showByte(this.scanner.expectedCloser)}` : 'nothing';
       this.pos = this.scanner.mismatchAt;
-      return this.fail(`the JSON is malformed at byte ${this.offset}: ${showByte(found)} where ${expected} should close`);
+      const inMessage = this.valueFor === MESSAGE ? ` in ${messageName(this.frames[this.frames.length - 1])}` : '';
+      return this.fail(`the JSON is malformed at byte ${this.offset}${inMessage}: ${showByte(found)} where ${expected} should close`);
     }
     this.pos = end;
     const valueFor = this.valueFor;
@@ -318,8 +319,8 @@ export class ExportScanner {
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      const what = valueFor === MESSAGE ? `message #${frame.count} of "${frame.path}"` : `the value at byte ${this.valueStart}`;
-      return this.fail(`the JSON is malformed in ${what} (bytes ${this.valueStart}–${this.offset}): ${errorText(err)}`);
+      if (valueFor === MESSAGE) return this.fail(`the JSON is malformed in ${messageName(frame)} (which starts at byte ${this.valueStart}): ${errorText(err)}`);
+      return this.fail(`the JSON is malformed at byte ${this.valueStart}: ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)} is not a JSON value`);
     }
     if (valueFor === OBJECT_KEY) {
       frame.key = value as string;
@@ -327,7 +328,9 @@ export class ExportScanner {
     } else if (valueFor === HEADER_FIELD) {
       (frame.role === ROOT ? this.rootHeader : this.chatHeader)[frame.key] = value;
     } else if (valueFor === MESSAGE) {
-      if (typeof value === 'object' && value !== null) this.lastMessageId = (value as { id?: unknown }).id;
+      // Entries that are not messages (the validator reports them) do not move the mark.
+      const id = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { id?: unknown }).id : undefined;
+      if (id !== undefined) this.lastMessageId = id;
       this.emit({ kind: 'message', value, index: frame.count - 1, raw });
     }
   }
@@ -363,6 +366,10 @@ function whatTheFileIs(head: string): string {
   const first = text.charCodeAt(0);
   if (/^(\[|"|-?\d|true\b|false\b|null\b)/.test(text)) return `the file holds ${describeValueStart(first)}, not an object with "messages" or "chats"`;
   return `the file is not JSON (it begins with ${JSON.stringify(text.slice(0, 40))})`;
+}
+
+function messageName(frame: Frame): string {
+  return `message #${frame.count} of "${frame.path}"`;
 }
 
 function showByte(c: number): string {
