@@ -198,7 +198,11 @@ export async function acquireVaultLock(vaultRoot: string, opts: AcquireVaultLock
     stateDir: path.join(path.resolve(vaultRoot), STATE_DIR),
     lockDir: vaultLockPath(path.resolve(vaultRoot)),
   };
-  await ctx.fs.mkdir(ctx.stateDir, { recursive: true });
+  await ctx.fs.mkdir(ctx.stateDir, { recursive: true }).catch((err: unknown) => {
+    const code = errnoCode(err);
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UserError(`${ctx.stateDir} is not a folder. It holds Vault Archiver's state: move that file away and try again.`);
+    throw err;
+  });
   const maxPoll = opts.maxPollMs ?? 2000;
   let pause = opts.pollMs ?? 200;
   let announced: string | undefined;

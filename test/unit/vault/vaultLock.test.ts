@@ -142,6 +142,11 @@ describe('vault lock', () => {
     await lock.release();
   });
 
+  it('says what to do when the state folder is a file', async () => {
+    await fsp.writeFile(path.join(vault, '.vault-archiver'), 'x');
+    await assert.rejects(acquireVaultLock(vault, as(100)), (err: unknown) => err instanceof UserError && /\.vault-archiver is not a folder/.test(err.message));
+  });
+
   it('a release after a takeover removes nothing of the new holder\'s', async () => {
     const clock = fakeClock();
     const old = await acquireVaultLock(vault, as(100, { host: 'desktop', clock }));

@@ -1,0 +1,178 @@
+/**
+ * The CLI's command line, read with node:util parseArgs (strict): every mistake becomes a
+ * UsageError whose message names the offending word and points at `vault-archiver help`.
+ */
+import { parseArgs } from 'node:util';
+import { type WorkerSettings, settingSpecs } from '../../shared/settings';
+
+/** A mistake in the command line (exit 2). `showUsage`: print the whole usage after the message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
+}
+
+export const WRITE_COMMANDS = ['import', 'sync'] as const;
+export const COMMANDS = ['import', 'sync', 'status'] as const;
+export type VaultCommand = (typeof COMMANDS)[number];
+
+export type CliArgs =
+  | { readonly command: 'help' | 'version'; readonly json: boolean }
+  | {
+      readonly command: VaultCommand;
+      readonly json: boolean;
+      readonly vault: string;
+      /** import: the export folder, or its result.json. */
+      readonly exportPath?: string;
+      readonly sources: readonly string[];
+      /** Writers: wait for another process that has the vault (default: refuse at once). */
+      readonly wait: boolean;
+      readonly settings: Partial<WorkerSettings>;
+    };
+
+const OPTIONS = {
+  vault: { type: 'string' },
+  json: { type: 'boolean' },
+  hardlinks: { type: 'boolean' },
+  'split-by-month': { type: 'string' },
+  'media-concurrency': { type: 'string' },
+  source: { type: 'string', multiple: true },
+  wait: { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+type OptionName = keyof typeof OPTIONS;
+
+const GLOBAL_OPTIONS: readonly OptionName[] = ['json', 'help', 'version'];
+const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } = {
+  import: ['vault', 'hardlinks', 'split-by-month', 'media-concurrency', 'wait', 'no-wait'],
+  sync: ['vault', 'source', 'media-concurrency', 'wait', 'no-wait'],
+  status: ['vault'],
+};
+
+const SEE_HELP = 'see vault-archiver help';
+
+/** Reads argv (without node and the script). Throws UsageError for any mistake. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed: ReturnType<typeof parseStrict>;
+  try {
+    parsed = parseStrict(argv);
+  } catch (err) {
+    if (isParseArgsError(err)) throw new UsageError(explainParseError(argv, err));
+    throw err;
+  }
+  const { values, positionals, tokens } = parsed;
+  const json = values.json === true;
+  const [word, ...rest] = positionals;
+  if (values.help || word === 'help') return { command: 'help', json };
+  if (values.version) return { command: 'version', json };
+  if (word === undefined) throw new UsageError('no command given.', true);
+  if (!isVaultCommand(word)) throw new UsageError(`unknown command "${word}"; ${SEE_HELP}`);
+  const command = word;
+
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const name = t.name as OptionName;
+    if (!GLOBAL_OPTIONS.includes(name) && !COMMAND_OPTIONS[command].includes(name)) {
+      throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
+    }
+  }
+  const exportPath = command === 'import' ? rest[0] : undefined;
+  const extra = command === 'import' ? rest.slice(1) : rest;
+  if (command === 'import' && exportPath === undefined) {
+    throw new UsageError(`import needs the export folder: vault-archiver import <export folder> --vault <folder>; ${SEE_HELP}`);
+  }
+  if (extra.length) {
+    const hint = command === 'import' ? 'import takes one export folder' : `${command} takes no folder (the vault is given with --vault)`;
+    throw new UsageError(`unexpected "${extra[0]}": ${hint}; ${SEE_HELP}`);
+  }
+  if (values.vault === undefined) throw new UsageError(`--vault <folder> is required: the folder the notes go to; ${SEE_HELP}`);
+  if (!values.vault.trim()) throw new UsageError(`--vault needs a folder, not an empty string; ${SEE_HELP}`);
+  if (exportPath !== undefined && !exportPath.trim()) throw new UsageError(`the export folder is an empty string; ${SEE_HELP}`);
+
+  const settings: { -readonly [K in keyof WorkerSettings]?: WorkerSettings[K] } = {};
+  if (values.hardlinks) settings.useHardlinks = true;
+  if (values['split-by-month'] !== undefined) settings.splitByMonthOver = wholeNumber('--split-by-month', values['split-by-month'], 'splitByMonthOver');
+  if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
+  return { command, json, vault: values.vault, exportPath, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+}
+
+function parseStrict(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
+}
+
+function isVaultCommand(word: string): word is VaultCommand {
+  return (COMMANDS as readonly string[]).includes(word);
+}
+
+/** --wait and --no-wait: the last one given wins (an alias with --wait can be overridden). */
+function lastWaitFlag(tokens: ReturnType<typeof parseStrict>['tokens']): boolean {
+  let wait = false;
+  for (const t of tokens) {
+    if (t.kind === 'option' && t.name === 'wait') wait = true;
+    if (t.kind === 'option' && t.name === 'no-wait') wait = false;
+  }
+  return wait;
+}
+
+function wholeNumber(flag: string, text: string, field: 'splitByMonthOver' | 'mediaConcurrency'): number {
+  const spec = settingSpecs[field];
+  const min = spec.type === 'integer' ? spec.minimum : 0;
+  const max = spec.type === 'integer' ? (spec.maximum ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not "${text}"; ${SEE_HELP}`);
+  }
+  return n;
+}
+
+function isParseArgsError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/**
+ * Node's own messages are long and suggest `--` tricks; re-read the line without strictness to
+ * name the word that is wrong in our terms.
+ */
+function explainParseError(argv: readonly string[], err: Error): string {
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const spec = (OPTIONS as Record<string, { type: 'string' | 'boolean' }>)[t.name];
+    if (!spec) return `unknown option ${t.rawName}; ${SEE_HELP}`;
+    if (spec.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-')))) {
+      return `${t.rawName} needs a value; ${SEE_HELP}`;
+    }
+    if (spec.type === 'boolean' && t.value !== undefined) return `${t.rawName} takes no value; ${SEE_HELP}`;
+  }
+  return `${err.message.split('\n')[0]}; ${SEE_HELP}`;
+}
+
+export const USAGE = `Usage:
+  vault-archiver import <export folder> --vault <folder> [options]
+      Import a Telegram Desktop export into the vault: the folder holding result.json
+      (exported as "Machine-readable JSON"), or that result.json itself.
+  vault-archiver sync --vault <folder> [--source <id>]... [--wait]
+      Fetch what is new for the vault's sources (all of them without --source).
+  vault-archiver status --vault <folder> [--json]
+      List the vault's sources with their item counts and last sync.
+  vault-archiver help | --help | -h        this help
+  vault-archiver --version | -v            the version
+
+Options:
+  --vault <folder>          the vault folder (import creates it if missing)
+  --json                    machine-readable output: one JSON object per line, errors included
+  --wait                    if another import or sync has the vault, wait for it to finish
+  --no-wait                 if another has the vault, stop at once and say who (the default)
+  --hardlinks               import: hardlink attachments instead of copying them (same disk only)
+  --split-by-month <n>      import: one note per month for chats with more than n messages
+  --media-concurrency <n>   parallel attachment copies (default ${settingSpecs.mediaConcurrency.default})
+  --source <id>             sync: only this source (repeatable)
+
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with warnings, 130 cancelled.`;
