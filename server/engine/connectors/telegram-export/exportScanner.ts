@@ -12,7 +12,7 @@
  * Pull-driven: feed() a chunk, then next() until it answers undefined (the chunk is used up), so
  * a message is only parsed when the consumer asks for it. finish() at the end of the file.
  */
-import type { ChatHeaderFields, ExportEvent } from './exportEvents';
+import type { ExportEvent } from './exportEvents';
 import {
   ByteCapture, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, describeValueStart, isJsonSpace, isValueStart, MISMATCH, NEED_MORE, OPEN_ARRAY, OPEN_OBJECT, QUOTE, ValueScanner,
 } from './jsonScan';
@@ -72,15 +72,14 @@ export class ExportScanner {
   private base = 0;
   private readonly queue: ExportEvent[] = [];
   private readonly queueEnds: number[] = [];
-  /** File offset just past the bytes the event last returned by next() was made from. */
-  eventEnd = 0;
-  failed = false;
+  private lastEventEnd = 0;
+  private broken = false;
 
   private readonly scanner = new ValueScanner();
   private readonly capture = new ByteCapture();
   private valueFor = 0;
   private valueStart = 0;
-  private head: Buffer[] = [];
+  private readonly head: Buffer[] = [];
   private headBytes = 0;
 
   private shapeSent = false;
@@ -98,6 +97,16 @@ export class ExportScanner {
     return this.base + this.pos;
   }
 
+  /** File offset just past the bytes that the event last returned by next() was made from. */
+  get eventEnd(): number {
+    return this.lastEventEnd;
+  }
+
+  /** An error was reported: nothing more comes. */
+  get failed(): boolean {
+    return this.broken;
+  }
+
   /** The next chunk of the file; call after next() answered undefined. */
   feed(chunk: Buffer): void {
     if (this.capture.active) this.capture.carry(this.buf);
@@ -111,17 +120,17 @@ export class ExportScanner {
     for (;;) {
       const e = this.queue.shift();
       if (e) {
-        this.eventEnd = this.queueEnds.shift() ?? this.offset;
+        this.lastEventEnd = this.queueEnds.shift() ?? this.offset;
         return e;
       }
-      if (this.failed || this.pos >= this.buf.length) return undefined;
+      if (this.broken || this.pos >= this.buf.length) return undefined;
       this.step();
     }
   }
 
   /** The file ended: the last events (an error when the document is incomplete or no export). */
   finish(): ExportEvent[] {
-    if (!this.failed) {
+    if (!this.broken) {
       if (this.doc === BEFORE_ROOT) this.fail(`${NOT_AN_EXPORT}the file is empty`, true);
       else if (this.doc === NOT_AN_OBJECT) this.fail(NOT_AN_EXPORT + whatTheFileIs(Buffer.concat(this.head).toString('utf8')), true);
       else if (this.doc === IN_ROOT) this.fail(`the file ends early (truncated after ${this.offset} bytes)`);
@@ -129,14 +138,14 @@ export class ExportScanner {
     }
     const out: ExportEvent[] = [];
     for (let e = this.next(); e; e = this.next()) out.push(e);
-    this.eventEnd = this.offset;
+    this.lastEventEnd = this.offset;
     return out;
   }
 
   /** Scans until an event is queued or the chunk is used up. */
   private step(): void {
     const buf = this.buf;
-    while (this.pos < buf.length && this.queue.length === 0 && !this.failed) {
+    while (this.pos < buf.length && this.queue.length === 0 && !this.broken) {
       if (this.valueFor) {
         this.continueValue(buf);
         continue;
@@ -346,7 +355,7 @@ export class ExportScanner {
 
   /** Ends the events with an error naming the chat being read, if any. */
   private fail(message: string, fatal?: true): void {
-    this.failed = true;
+    this.broken = true;
     this.valueFor = 0;
     const inChat = this.frames.some((f) => f.role === CHAT || f.role === MESSAGES);
     const h = this.frames.some((f) => f.role === CHAT) ? this.chatHeader : this.rootHeader;
@@ -380,4 +389,3 @@ function errorText(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
 }
 
-export type { ChatHeaderFields };
