@@ -1,9 +1,10 @@
 /** The built CLI (dist/cli.js) as scripts use it: exit codes, JSON lines, messages instead of stack traces, the vault lock. */
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { acquireVaultLock } from '../../server/engine/vault/vaultLock';
 import { repoRoot } from '../support/workerProcess';
 
@@ -24,7 +25,7 @@ function runJson(...args: string[]): { status: number | null; stderr: string; ev
 }
 
 /** Collects a child's output and resolves once `pattern` appears in it. */
-function watch(child: ChildProcessWithoutNullStreams) {
+function watch(child: ChildProcessByStdio<null, Readable, Readable>) {
   let text = '';
   const waiters: { re: RegExp; resolve: () => void }[] = [];
   const onData = (d: Buffer) => {
