@@ -1,11 +1,12 @@
 /**
  * Albums. The export has no grouped_id, so an album is inferred: consecutive ids, same sender,
- * same second, each message a photo/video/file/music (what Telegram lets you group), same reply
- * and forward origin, at most 10 (Telegram's album limit). Stickers, voice and round videos and
- * GIFs are never grouped.
+ * same second (`date_unixtime`, or `date` in exports without it; never two unknown dates), each
+ * message a photo/video/file/music (what Telegram lets you group), same reply and forward origin,
+ * at most 10 (Telegram's album limit). Stickers, voice and round videos and GIFs are never grouped.
  */
 import type { ExportMessage } from './message';
 import { isPlaceholderPath } from './media';
+import { sameSecond } from './dates';
 
 const MAX_ALBUM = 10;
 const NEVER_GROUPED = new Set(['sticker', 'voice_message', 'video_message', 'animation']);
@@ -25,7 +26,8 @@ function kindOf(m: ExportMessage): 'visual' | 'music' | 'file' {
 function sameOrigin(a: ExportMessage, b: ExportMessage): boolean {
   return (
     a.from_id === b.from_id &&
-    a.date_unixtime === b.date_unixtime &&
+    // exports before 2021 have no date_unixtime: then the dates (to the second) are compared
+    sameSecond(a, b) &&
     a.reply_to_message_id === b.reply_to_message_id &&
     a.reply_to_peer_id === b.reply_to_peer_id &&
     a.forwarded_from === b.forwarded_from &&

@@ -19,7 +19,9 @@
  */
 import type { ExportMessage, Reaction } from './message';
 import type { ChatContext } from './index';
-import { aliasText, escapeInline, strong, wikiLink } from './markdown';
+import { aliasText, escapeInline, nameText, oneLine, strong, wikiLink } from './markdown';
+import { editDate, messageDate } from './dates';
+import { extraFieldLines } from './fields';
 import { buttonLines, mediaLines } from './media';
 import { serviceSentence } from './service';
 import { renderTextLines } from './text';
@@ -31,6 +33,18 @@ export function displayDate(date: unknown): string {
   return escapeInline(aliasText(date.replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 ')));
 }
 
+/**
+ * The date a block shows: the message's local date-time (from `date_unixtime` in UTC when `date`
+ * is missing), or `date` as written, escaped, when it is not a date-time.
+ */
+function shownDate(msg: ExportMessage): string {
+  const date = messageDate(msg);
+  if (date !== undefined) return displayDate(date);
+  // set by the importer's validation when `date` was not a date-time (kept out of properties)
+  const asWritten = typeof msg.invalid_date === 'string' ? msg.invalid_date : msg.date;
+  return displayDate(asWritten);
+}
+
 function editedMark(date: string | undefined, edited: string | undefined): string | undefined {
   if (typeof edited !== 'string' || edited === '') return undefined;
   const d = /^(\d{4}-\d{2}-\d{2})T(.*)$/.exec(edited);
@@ -40,8 +54,8 @@ function editedMark(date: string | undefined, edited: string | undefined): strin
 
 function senderName(msg: ExportMessage, ctx: ChatContext): string {
   if (msg.from === null) return strong('Deleted Account');
-  if (typeof msg.from === 'string' && aliasText(msg.from) !== '') return strong(msg.from);
-  if (/channel/.test(ctx.chatType) && aliasText(ctx.chatTitle) !== '') return strong(ctx.chatTitle);
+  if (typeof msg.from === 'string' && oneLine(msg.from) !== '') return strong(msg.from);
+  if (/channel/.test(ctx.chatType) && oneLine(ctx.chatTitle) !== '') return strong(ctx.chatTitle);
   return strong('Unknown sender');
 }
 
@@ -49,7 +63,7 @@ const USERNAME = /^@([A-Za-z0-9_]{3,32})$/;
 
 function botLink(via: string): string {
   const m = USERNAME.exec(via);
-  return m ? `[${escapeInline(via)}](https://t.me/${m[1]})` : escapeInline(aliasText(via));
+  return m ? `[${escapeInline(via)}](https://t.me/${m[1]})` : nameText(via);
 }
 
 /** Anchor text for a link to message `id`: `[[note#^m5|label]]`, within the same note `[[#^m5|label]]`. */
@@ -68,11 +82,11 @@ function refOrText(ctx: ChatContext): (id: number, label: string) => string {
 function headerLine(group: readonly ExportMessage[], ctx: ChatContext): string {
   const first = group[0];
   let who = senderName(first, ctx);
-  if (typeof first.author === 'string' && aliasText(first.author) !== '' && first.author !== first.from) who += ` (${escapeInline(aliasText(first.author))})`;
+  if (typeof first.author === 'string' && oneLine(first.author) !== '' && first.author !== first.from) who += ` (${nameText(first.author)})`;
   if (typeof first.via_bot === 'string' && first.via_bot !== '') who += ` via ${botLink(first.via_bot)}`;
-  const parts = [who, displayDate(first.date)];
-  const edits = group.map((m) => m.edited).filter((e): e is string => typeof e === 'string' && e !== '').sort();
-  const edited = editedMark(first.date, edits[edits.length - 1]);
+  const parts = [who, shownDate(first)];
+  const edits = group.map((m) => editDate(m)).filter((e): e is string => e !== undefined).sort();
+  const edited = editedMark(messageDate(first), edits[edits.length - 1]);
   if (edited) parts.push(edited);
   let line = parts.join(' · ');
   // album members other than the first have no block id of their own: listed here (hidden in
@@ -85,7 +99,7 @@ function forwardLine(msg: ExportMessage): string | undefined {
   const hasFwd = 'forwarded_from' in msg;
   const hasSaved = typeof msg.saved_from === 'string' && msg.saved_from !== '';
   if (!hasFwd && !hasSaved) return undefined;
-  const fwd = hasFwd ? (typeof msg.forwarded_from === 'string' && aliasText(msg.forwarded_from) !== '' ? strong(msg.forwarded_from) : 'an unknown sender') : undefined;
+  const fwd = hasFwd ? (typeof msg.forwarded_from === 'string' && oneLine(msg.forwarded_from) !== '' ? strong(msg.forwarded_from) : 'an unknown sender') : undefined;
   const saved = hasSaved ? strong(msg.saved_from as string) : undefined;
   if (fwd && saved && saved !== fwd) return `↪ Forwarded from ${fwd} (saved from ${saved})`;
   if (fwd) return `↪ Forwarded from ${fwd}`;
@@ -153,23 +167,25 @@ function messageSections(group: readonly ExportMessage[], ctx: ChatContext): str
   const media: string[] = [];
   const texts: string[][] = [];
   const buttons: string[] = [];
+  const extras: string[] = [];
   for (const m of group) {
     media.push(...mediaLines(m, ctx));
     const t = renderTextLines(m.text, m.text_entities);
     if (t.length) texts.push(t);
     buttons.push(...buttonLines(m));
+    extras.push(...extraFieldLines(m));
   }
   const reactions = reactionsLine(group);
-  return joinSections([head, media, ...texts, buttons, reactions ? [reactions] : []]);
+  return joinSections([head, media, ...texts, extras, buttons, reactions ? [reactions] : []]);
 }
 
 function serviceSections(msg: ExportMessage, ctx: ChatContext): string[] {
   const { icon, text } = serviceSentence(msg, ctx, refOrText(ctx));
-  return joinSections([[`${icon} ${text} · ${displayDate(msg.date)}`], mediaLines(msg, ctx)]);
+  return joinSections([[`${icon} ${text} · ${shownDate(msg)}`], mediaLines(msg, ctx), extraFieldLines(msg)]);
 }
 
 function unsupportedSections(msg: ExportMessage): string[] {
-  const when = typeof msg.date === 'string' ? ` · ${displayDate(msg.date)}` : '';
+  const when = messageDate(msg) !== undefined || typeof msg.date === 'string' ? ` · ${shownDate(msg)}` : '';
   return [`⚠️ *Unsupported message: Telegram Desktop could not export it*${when}`];
 }
 

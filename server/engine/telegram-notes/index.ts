@@ -26,7 +26,8 @@ export { TopicTracker, type Topic } from './topics';
 export { renderBlock, displayDate } from './block';
 export { parseBlocks, bodyStart, type ParsedBlock } from './parse';
 export { renderFrontmatter, parseFrontmatter, yamlString, type NoteMeta } from './frontmatter';
-export { chatFolderName, noteFileName, chatDisplayTitle, monthKeyOf, attachmentFileName } from './names';
+export { chatFolderName, noteFileName, chatDisplayTitle, monthKeyOf, attachmentFileName, shortTitle } from './names';
+export { isLocalDateTime, messageDate, editDate } from './dates';
 export { renderTextLines, textParts, plainText } from './text';
 export { escapeInline, cleanText } from './markdown';
 

@@ -159,6 +159,19 @@ export function aliasText(s: string): string {
   return c.replace(/\n/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')').replace(/\|/g, '/').trim();
 }
 
+/** Text on one line: cleaned, line breaks as spaces, no blanks at the edges (names, titles). */
+export function oneLine(s: string): string {
+  return cleanText(String(s)).replace(/\n/g, ' ').trim();
+}
+
+/**
+ * A person's or chat's name as written, for Markdown text: escaped, never altered, so "a||b" and
+ * "[team]" read as they were written (aliasText's replacements are only for wikilink aliases).
+ */
+export function nameText(s: string): string {
+  return escapeInline(oneLine(s));
+}
+
 /** Whether a vault path can sit inside [[...]]: Obsidian forbids these in link targets. */
 function wikiSafe(target: string): boolean {
   return !/[[\]|#^\n\r]/.test(target) && target.trim() === target && target !== '';
@@ -226,7 +239,7 @@ function markdownWrapFits(delim: string, inner: string, prev: string | undefined
  * `**name**` when that parses as bold, `<b>name</b>` when the name would defeat the delimiters.
  */
 export function strong(s: string): string {
-  const inner = escapeInline(aliasText(s));
+  const inner = nameText(s);
   if (inner === '') return '';
   return markdownWrapFits('**', inner, ' ', ' ') ? `**${inner}**` : `<b>${inner}</b>`;
 }

@@ -5,10 +5,13 @@
  */
 import type { ExportMessage } from './message';
 import type { ChatContext } from './index';
-import { aliasText, cleanText, embed, encodeUrl, escapeInline, strong, wikiLink } from './markdown';
+import { aliasText, cleanText, embed, encodeUrl, escapeInline, oneLine, strong, wikiLink } from './markdown';
 import { plainText, renderInline } from './text';
 
 export type MediaRole = 'photo' | 'file' | 'thumbnail';
+
+/** `media_type` values Telegram Desktop writes; others are shown with their name. */
+export const KNOWN_MEDIA_TYPES: ReadonlySet<string> = new Set(['sticker', 'video_message', 'voice_message', 'animation', 'video_file', 'audio_file']);
 
 /**
  * True for what Telegram Desktop writes instead of a path when a file is not in the export:
@@ -153,13 +156,23 @@ function documentLabel(msg: ExportMessage): string {
     case 'sticker':
       return join([`Sticker${msg.sticker_emoji ? ' ' + escapeInline(aliasText(msg.sticker_emoji)) : ''}`]);
     default:
-      return join([`📎 ${escapeInline(aliasText(name ?? 'File'))}`, size]);
+      return join([`📎 ${escapeInline(aliasText(name ?? 'File'))}${unknownKind(msg)}`, size]);
   }
+}
+
+/** A `media_type` this version does not know, named after the label so a newer kind is not mistaken for a plain file. */
+function unknownKind(msg: ExportMessage): string {
+  const t = msg.media_type;
+  if (t === undefined || t === null || (typeof t === 'string' && (t === '' || KNOWN_MEDIA_TYPES.has(t)))) return '';
+  return ' ' + remark(`(media type ${escapeInline(aliasText(String(t)))})`);
 }
 
 /** Lines for the document of a message: file, sticker, voice, video, GIF, music. */
 function documentLines(msg: ExportMessage, ctx: ChatContext): string[] {
-  if (msg.file === undefined) return [];
+  if (msg.file === undefined) {
+    // a media kind without its file field (a newer exporter's kind): still say what it was
+    return msg.media_type !== undefined && msg.media_type !== null && msg.media_type !== '' ? [`${documentLabel(msg)} — ${remark('no file in the export')}`] : [];
+  }
   const label = documentLabel(msg);
   const spoiler = msg.media_spoiler ? ' ' + remark('(spoiler)') : '';
   const thumbPath = thumbnailShown(msg) ? (msg.thumbnail as string) : undefined;
@@ -187,7 +200,7 @@ function documentLines(msg: ExportMessage, ctx: ChatContext): string[] {
     // not displayable in Obsidian: a link with the original name, and the preview if there is one
     const name = typeof msg.file_name === 'string' && msg.file_name !== '' ? msg.file_name : baseName(stored);
     const size = formatSize(msg.file_size);
-    const lines = [join([`📎 ${wikiLink(stored, undefined, name)}`, size]) + spoiler];
+    const lines = [join([`📎 ${wikiLink(stored, undefined, name)}${unknownKind(msg)}`, size]) + spoiler];
     if (thumbEmbed) lines.push(thumbEmbed);
     return lines;
   }
@@ -199,14 +212,20 @@ function osmLink(lat: number, lon: number): string {
   return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
 }
 
+function isObject<T>(v: T | undefined | null): v is T {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function number(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 function locationLines(msg: ExportMessage): string[] {
   const hasVenue = typeof msg.place_name === 'string' || typeof msg.address === 'string';
-  if (msg.location_information === undefined && !hasVenue) return [];
-  const loc = msg.location_information;
+  // null is the exporter's "invalid point"; a form that is neither is shown as text with the odd fields
+  const raw = msg.location_information;
+  if ((raw === undefined || (raw !== null && !isObject(raw))) && !hasVenue) return [];
+  const loc = isObject(raw) ? raw : undefined;
   const lat = number(loc?.latitude);
   const lon = number(loc?.longitude);
   const point = lat !== undefined && lon !== undefined ? `[${lat}, ${lon}](${encodeUrl(osmLink(lat, lon))})` : remark('location unavailable');
@@ -238,8 +257,8 @@ export function formatPeriod(seconds: number): string {
 
 function contactLines(msg: ExportMessage, ctx: ChatContext): string[] {
   const c = msg.contact_information;
-  if (!c) return [];
-  const name = aliasText([c.first_name, c.last_name].filter((s) => typeof s === 'string' && s !== '').join(' ')) || 'Contact';
+  if (!isObject(c)) return []; // any other form is shown as text with the message's odd fields
+  const name = oneLine([c.first_name, c.last_name].filter((s) => typeof s === 'string' && s !== '').join(' ')) || 'Contact';
   const phone = typeof c.phone_number === 'string' && c.phone_number !== '' ? c.phone_number : undefined;
   const digits = phone?.replace(/[^\d+]/g, '');
   const phoneMd = phone ? (digits && /^\+?\d{3,20}$/.test(digits) ? `[${escapeInline(phone)}](tel:${digits})` : escapeInline(phone)) : undefined;
@@ -257,7 +276,7 @@ function pluralVotes(n: number): string {
 
 function pollLines(msg: ExportMessage): string[] {
   const poll = msg.poll;
-  if (!poll) return [];
+  if (!isObject(poll)) return [];
   const lines = [`📊 **Poll:** ${renderInline(poll.question) || remark('no question')}`];
   for (const a of Array.isArray(poll.answers) ? poll.answers : []) {
     const text = renderInline(a.text) || remark('empty answer');
@@ -272,7 +291,7 @@ function pollLines(msg: ExportMessage): string[] {
 
 function todoLines(msg: ExportMessage): string[] {
   const todo = msg.todo_list;
-  if (!todo) return [];
+  if (!isObject(todo)) return [];
   const lines = [`☑ **To-do:** ${renderInline(todo.title) || remark('untitled')}`];
   // not "- [ ]": real Obsidian tasks would show up in every task query of the vault
   for (const item of Array.isArray(todo.answers) ? todo.answers : []) lines.push(`- ☐ ${renderInline(item.text)}`);

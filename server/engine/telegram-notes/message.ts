@@ -50,9 +50,19 @@ export interface PollAnswer {
 export interface ExportMessage {
   readonly id: number;
   readonly type: 'message' | 'service' | 'unsupported' | string;
-  /** Local time without zone, e.g. 2024-01-05T14:03:22 */
+  /**
+   * Local time of the exporting computer, without zone, e.g. 2024-01-05T14:03:22. Missing in some
+   * messages (then `date_unixtime` dates it, in UTC); see dates.ts for every era's forms.
+   */
   readonly date: string;
+  /** Since 2021 ("1704463402"); older exports lack it. */
   readonly date_unixtime: string;
+  /**
+   * Not written by Telegram Desktop: the importer's validation moves a `date` that is not a local
+   * date-time here, so the block shows it as written while properties and months ignore it.
+   */
+  readonly invalid_date?: string;
+  /** ~2018-2020 exports write it on every message: the epoch in local time means "never edited". */
   readonly edited?: string;
   readonly edited_unixtime?: string;
   readonly from?: string | null;

@@ -3,6 +3,7 @@
  */
 import type { ExportChatHeader } from './message';
 import { DEFAULT_MAX_NAME_BYTES, sanitizeFileName } from '../vault/fileNames';
+import { isLocalDateTime } from './dates';
 
 /** A human title for a chat, also when the export has none (Saved Messages has no name). */
 export function chatDisplayTitle(header: Pick<ExportChatHeader, 'id' | 'name' | 'type'>): string {
@@ -20,6 +21,19 @@ export function chatDisplayTitle(header: Pick<ExportChatHeader, 'id' | 'name' | 
   return `Chat ${header.id}`;
 }
 
+const SHORT_TITLE_CHARS = 60;
+
+/**
+ * A chat title short enough to name the chat on every line of a warning list: one line, at most 60
+ * characters (whole code points, so no emoji is cut in half), an ellipsis when it was longer.
+ */
+export function shortTitle(title: string, max = SHORT_TITLE_CHARS): string {
+  const line = String(title).replace(/[\r\n\u0085\u2028\u2029\t]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const chars = Array.from(line);
+  if (chars.length <= max) return line;
+  return chars.slice(0, max - 1).join('').trimEnd() + '…';
+}
+
 /** Folder for a chat under Telegram/ (sanitised; the engine adds " (id)" on collision). */
 export function chatFolderName(title: string, chatId: number): string {
   return sanitizeFileName(title, { fallback: `Chat ${chatId}` });
@@ -27,11 +41,9 @@ export function chatFolderName(title: string, chatId: number): string {
 
 const MONTH_KEY = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** "YYYY-MM" of an export date ("2024-03-01T18:41:04"), for month-split notes. */
+/** "YYYY-MM" of an export date ("2024-03-01T18:41:04"), for month-split notes; nothing for a text that is not a date-time. */
 export function monthKeyOf(date: unknown): string | undefined {
-  if (typeof date !== 'string') return undefined;
-  const key = date.slice(0, 7);
-  return MONTH_KEY.test(key) ? key : undefined;
+  return isLocalDateTime(date) ? date.slice(0, 7) : undefined;
 }
 
 /**

@@ -5,17 +5,41 @@
  */
 import type { ExportMessage } from './message';
 import type { ChatContext } from './index';
-import { aliasText, escapeInline, strong } from './markdown';
+import { aliasText, escapeInline, nameText, oneLine, strong } from './markdown';
 import { formatAmount, formatDuration, formatPeriod } from './media';
 import { plainText } from './text';
+import { localDateTimeFromUnixtime, unixtimeOf } from './dates';
 
+/** Actions with a sentence of their own below; others are shown by name, with their fields as text. */
+export const KNOWN_ACTIONS: ReadonlySet<string> = new Set([
+  'create_group', 'create_channel', 'edit_group_title', 'edit_group_photo', 'delete_group_photo', 'invite_members', 'remove_members',
+  'join_group_by_link', 'join_group_by_request', 'joined_telegram', 'migrate_to_supergroup', 'migrate_from_group', 'pin_message',
+  'clear_history', 'score_in_game', 'send_payment', 'refunded_payment', 'phone_call', 'conference_call', 'group_call',
+  'invite_to_group_call', 'group_call_scheduled', 'take_screenshot', 'allow_sending_messages', 'attach_menu_bot_allowed',
+  'web_app_bot_allowed', 'send_passport_values', 'proximity_reached', 'requested_phone_number', 'set_messages_ttl', 'edit_chat_theme',
+  'send_webview_data', 'send_premium_gift', 'topic_created', 'topic_edit', 'suggest_profile_photo', 'requested_peer',
+  'set_chat_wallpaper', 'set_same_chat_wallpaper', 'boost_apply', 'gift_code_prize', 'giveaway_launch', 'giveaway_results',
+  'send_stars_gift', 'send_ton_gift', 'stars_prize', 'send_star_gift', 'paid_messages_refund', 'paid_messages_price_change',
+  'todo_completions', 'todo_append_tasks',
+]);
+
+/** A person's or chat's name as written (escaped, never altered), or `fallback`. */
 function name(value: unknown, fallback: string): string {
   if (value === null) return 'Deleted Account';
-  return typeof value === 'string' && aliasText(value) !== '' ? escapeInline(aliasText(value)) : fallback;
+  return typeof value === 'string' && oneLine(value) !== '' ? nameText(value) : fallback;
 }
 
+/** A title in «», as written. */
 function quoted(value: unknown): string {
-  return `«${escapeInline(aliasText(typeof value === 'string' ? value : String(value ?? '')))}»`;
+  return `«${nameText(typeof value === 'string' ? value : String(value ?? ''))}»`;
+}
+
+/** The exporter writes a scheduled call's date as a unixtime number. */
+function scheduleDate(value: unknown): string | undefined {
+  if (typeof value === 'string') return escapeInline(oneLine(value).replace('T', ' '));
+  const unix = unixtimeOf(value);
+  const date = unix === undefined ? undefined : localDateTimeFromUnixtime(unix);
+  return date === undefined ? undefined : `${date.replace('T', ' ')} UTC`;
 }
 
 function list(values: unknown): string {
@@ -35,7 +59,7 @@ export type MessageRef = (messageId: number, label: string) => string;
 /** Icon and sentence of a service message (without date). */
 export function serviceSentence(msg: ExportMessage, ctx: ChatContext, ref: MessageRef): { icon: string; text: string } {
   const channelLike = /channel/.test(ctx.chatType);
-  const actor = name(msg.actor, channelLike ? escapeInline(aliasText(ctx.chatTitle)) || 'The channel' : 'Someone');
+  const actor = name(msg.actor, channelLike ? nameText(ctx.chatTitle) || 'The channel' : 'Someone');
   const a = msg.action;
   const isGroup = /group/.test(ctx.chatType);
   switch (a) {
@@ -99,8 +123,10 @@ export function serviceSentence(msg: ExportMessage, ctx: ChatContext, ref: Messa
     }
     case 'invite_to_group_call':
       return { icon: '🎙', text: `${actor} invited ${list(msg.members)} to the voice chat` };
-    case 'group_call_scheduled':
-      return { icon: '🎙', text: `${actor} scheduled a voice chat${typeof msg.schedule_date === 'string' ? ` for ${escapeInline(msg.schedule_date.replace('T', ' '))}` : ''}` };
+    case 'group_call_scheduled': {
+      const when = scheduleDate(msg.schedule_date);
+      return { icon: '🎙', text: `${actor} scheduled a voice chat${when ? ` for ${when}` : ''}` };
+    }
     case 'take_screenshot':
       return { icon: '📸', text: `${actor} took a screenshot` };
     case 'allow_sending_messages':

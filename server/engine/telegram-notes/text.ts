@@ -111,7 +111,39 @@ class BodyBuilder {
   }
 }
 
-function renderPart(b: BodyBuilder, part: TextEntity): void {
+/**
+ * What surrounds a `link` part in the text: a bare URL is a link in Obsidian (GFM autolinks) and
+ * markdown-it (linkify) only when it stands alone, and it swallows whatever non-blank text follows
+ * it ("https://x/a.jpgгыгы" would be one link).
+ */
+interface LinkSurroundings {
+  /** The character before the URL on its line; "" at the start of a line. */
+  readonly before: string;
+  /** The text right after the URL on its line (a few characters); "" at the end of a line. */
+  readonly after: string;
+}
+
+const BLOCK_PARTS = new Set(['pre', 'blockquote']);
+
+function linkSurroundings(parts: readonly TextEntity[], i: number): LinkSurroundings {
+  const prev = parts[i - 1];
+  const before = prev === undefined || BLOCK_PARTS.has(prev.type) ? '' : cleanText(prev.text).slice(-1);
+  let after = '';
+  for (let k = i + 1; k < parts.length && after.length < 4; k++) {
+    if (BLOCK_PARTS.has(parts[k].type)) break;
+    after += cleanText(parts[k].text);
+  }
+  return { before: before === '\n' ? '' : before, after: after.split('\n')[0] };
+}
+
+/** True when nothing around a bare URL would join it: blank or nothing before, blank (or end-of-sentence punctuation and blank) after. */
+function standsAlone(s: LinkSurroundings | undefined): boolean {
+  if (!s) return true;
+  if (s.before !== '' && !/\s/u.test(s.before)) return false;
+  return /^(?:[.,:!?]*(?:\s|$))/u.test(s.after);
+}
+
+function renderPart(b: BodyBuilder, part: TextEntity, around?: LinkSurroundings): void {
   const text = cleanText(part.text);
   if (text === '') return;
   switch (part.type) {
@@ -143,8 +175,13 @@ function renderPart(b: BodyBuilder, part: TextEntity): void {
       if (text.includes('\n')) return b.inline(text, (p, l) => l.text(p));
       const href = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
       if (!isSafeHref(href)) return b.inline(text, (p, l) => l.text(p));
-      // a bare URL reads best; only when nothing in it means anything to Markdown
-      if (BARE_URL.test(text) && !LOOSE_UNDERSCORE.test(text) && !/==|&[#A-Za-z0-9]+;|[.,:;!?')]$/.test(text)) return b.inline(text, (p, l) => l.raw(p));
+      if (BARE_URL.test(text)) {
+        // a bare URL reads best; only when nothing in it or around it means anything to Markdown
+        const plain = !LOOSE_UNDERSCORE.test(text) && !/==|&[#A-Za-z0-9]+;|[.,:;!?')]$/.test(text);
+        if (plain && standsAlone(around)) return b.inline(text, (p, l) => l.raw(p));
+        // text right after it ("https://x/a.jpgгыгы"): an autolink ends exactly at ">"
+        if (!standsAlone(around)) return b.inline(text, (p, l) => l.raw(`<${p}>`));
+      }
       return b.inline(text, (p, l) => l.raw(`[${escapeInline(p)}](${encodeUrl(href)})`));
     }
     case 'email':
@@ -178,7 +215,8 @@ function renderPart(b: BodyBuilder, part: TextEntity): void {
 /** Markdown lines of a message text (no quote prefix yet); [] for an empty text. */
 export function renderTextLines(text: TextValue | undefined, entities?: readonly TextEntity[]): string[] {
   const b = new BodyBuilder();
-  for (const part of textParts(text, entities)) renderPart(b, part);
+  const parts = textParts(text, entities);
+  parts.forEach((part, i) => renderPart(b, part, part.type === 'link' ? linkSurroundings(parts, i) : undefined));
   return b.finish();
 }
 

@@ -80,7 +80,8 @@ describe('format: service messages', () => {
     assert.equal(line('create_channel', { actor: undefined, title: 'News' }, ctx({ chatType: 'public_channel', chatTitle: 'Tech Digest' })), `✨ Tech Digest created the channel «News» · ${D}`);
   });
 
-  it('escapes names and titles', () => {
-    assert.equal(line('topic_created', { title: '# [[x]] | %%' , actor: '**Eve**' }), `🗂 \\*\\*Eve\\*\\* created the topic «\\# ((x)) / %&#37;» · ${D}`);
+  it('escapes names and titles, never altering them ("[[x]] | y" reads as written)', () => {
+    assert.equal(line('topic_created', { title: '# [[x]] | %%' , actor: '**Eve**' }), `🗂 \\*\\*Eve\\*\\* created the topic «\\# \\[\\[x\\]\\] \\| %&#37;» · ${D}`);
+    assert.equal(line('invite_members', { actor: 'a||b', members: ['[team] lead'] }), `👋 a\\|\\|b added \\[team\\] lead · ${D}`);
   });
 });
