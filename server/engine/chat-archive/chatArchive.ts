@@ -36,6 +36,7 @@ import {
   noteFileName,
   renderBlock,
   renderFrontmatter,
+  shortTitle,
 } from '../telegram-notes';
 import {
   type ChatIndexHeader,
@@ -197,7 +198,7 @@ export class ChatImport {
     const notes = this.header.notes.slice();
     for (let i = 0; i < notes.length; i++) await this.openNote(i, notes[i], dirty);
     const stats = this.table.noteStats(this.notes.length);
-    for (const n of this.notes) n.maxId = stats[n.idx].count ? stats[n.idx].maxId : 0;
+    for (const n of this.notes) n.maxId = stats[n.idx].count ? stats[n.idx].maxId : Number.NEGATIVE_INFINITY;
     // The layout of a chat is chosen once, before its first note exists, and then kept.
     this.layoutPending = this.run.settings.splitByMonthOver > 0 && this.header.notes.length === 0;
     if (!this.header.notes.length && !this.layoutPending) this.header.layout = 'single';
@@ -280,7 +281,7 @@ export class ChatImport {
       rec,
       abs,
       disk: { size: 0, header: '' },
-      maxId: 0,
+      maxId: Number.NEGATIVE_INFINITY, // an empty note: any first id, a negative one too, is appended
       replace: new Map(),
       lackingFiles: new Map(),
       remove: new Set(),
@@ -314,7 +315,7 @@ export class ChatImport {
     this.table.removeNote(idx);
     const scan = await scanNote(fs, abs, (p) => {
       if (p.kind !== 'block') return;
-      const ids = p.ids.filter((id) => Number.isInteger(id) && id > 0 && id <= MAX_MESSAGE_ID);
+      const ids = p.ids.filter((id) => Number.isInteger(id) && Math.abs(id) <= MAX_MESSAGE_ID);
       if (!ids.length) return;
       const [h1, h2] = blockHash(p.text);
       ids.forEach((id, i) => {
@@ -568,7 +569,7 @@ export class ChatImport {
       rec,
       abs: this.abs(rec.path),
       disk: { size: 0, header: '' },
-      maxId: 0,
+      maxId: Number.NEGATIVE_INFINITY, // an empty note: any first id, a negative one too, is appended
       replace: new Map(),
       lackingFiles: new Map(),
       remove: new Set(),
@@ -805,7 +806,7 @@ export class ChatImport {
   }
 
   private warn(item: string | number, message: string): void {
-    this.run.warn({ source: this.chat.title, item, message });
+    this.run.warn({ source: shortTitle(this.chat.title), item, message });
   }
 
   private abs(vaultPath: string): string {

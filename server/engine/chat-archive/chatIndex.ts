@@ -23,7 +23,13 @@ const ROWS_MAGIC = 'VAROWS1\n';
 /** note column value of a removed row (dropped at the next compaction). */
 const REMOVED = 0xffff;
 export const MAX_NOTES_PER_CHAT = REMOVED - 1;
+/**
+ * Message ids fit the table's int32 column. Ids below zero are real: Telegram Desktop exports the
+ * history of a group from before its upgrade to a supergroup with negative ids (-999678449), and
+ * they sort before every id of the supergroup, as that history is older.
+ */
 export const MAX_MESSAGE_ID = 0x7fffffff;
+export const MIN_MESSAGE_ID = -MAX_MESSAGE_ID;
 
 export interface NoteRecord {
   /** Vault-relative path with ".md", forward slashes. */
@@ -202,9 +208,12 @@ export class MessageTable {
     this.removed = 0;
   }
 
-  /** Per note: message count and highest id (for frontmatter and append-vs-insert decisions). */
+  /**
+   * Per note: message count and highest id (for frontmatter and append-vs-insert decisions); the
+   * highest id of an empty note is -Infinity, so any id, negative ones too, comes after it.
+   */
   noteStats(notes: number): { count: number; maxId: number }[] {
-    const stats = Array.from({ length: notes }, () => ({ count: 0, maxId: 0 }));
+    const stats = Array.from({ length: notes }, () => ({ count: 0, maxId: Number.NEGATIVE_INFINITY }));
     for (let r = 0; r < this.length; r++) {
       const n = this.note[r];
       if (n === REMOVED || n >= notes) continue;

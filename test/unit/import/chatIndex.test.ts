@@ -64,7 +64,7 @@ describe('MessageTable (per-chat dedup index)', () => {
     ]);
     t.removeNote(0);
     assert.deepEqual(t.noteStats(2), [
-      { count: 0, maxId: 0 },
+      { count: 0, maxId: Number.NEGATIVE_INFINITY },
       { count: 1, maxId: 2 },
     ]);
   });
