@@ -9,6 +9,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseBlocks } from '../../../server/engine/telegram-notes';
 import { listImportedChats } from '../../../server/engine/connectors/telegram-export';
+import { UserError } from '../../../server/engine/errors';
 import { assertVaultConsistent, msg, notesOf, readNote, runImport, settings, snapshot, tempDir, writeExport } from './helpers';
 
 describe('import: hostile and broken exports', function () {
@@ -247,5 +248,31 @@ describe('import: hostile and broken exports', function () {
     assert.equal(s.messagesWritten, 1);
     const warn = s.warnings.find((x) => /malformed/.test(x.message));
     assert.equal(warn?.source, 'Broken');
+  });
+
+  it('a file that is not an export fails with a UserError naming what is wrong, and writes nothing', async () => {
+    const exp = path.join(work, 'not-export');
+    await fsp.mkdir(exp, { recursive: true });
+    const vault = path.join(work, 'vault-none');
+    const cases: [string, RegExp][] = [
+      ['', /not a Telegram Desktop export: the file is empty/],
+      ['<!DOCTYPE html><html><body>messages</body></html>', /HTML export/],
+      ['[1,2,3]', /holds a list/],
+      ['{"name":"X","type":"personal_chat","id":1,"messages":"oops"}', /"messages" is a string, not a list of messages/],
+      ['{"about":"x","chats":{"about":"c","list":{"id":1}}}', /"chats\.list" is an object, not a list of chats/],
+    ];
+    for (const [text, expected] of cases) {
+      await fsp.writeFile(path.join(exp, 'result.json'), text);
+      await assert.rejects(runImport(exp, vault), (e: unknown) => e instanceof UserError && expected.test(e.message), text);
+    }
+    assert.deepEqual(await notesOf(vault).catch(() => []), []);
+    // Given the path of result.json itself, the importer reads it too.
+    await fsp.writeFile(path.join(exp, 'result.json'), JSON.stringify({ name: 'Fine', type: 'personal_chat', id: 931, messages: [msg(1)] }));
+    assert.equal((await runImport(path.join(exp, 'result.json'), vault)).messagesWritten, 1);
+    // An HTML-format export folder is named as such.
+    const html = path.join(work, 'html-export');
+    await fsp.mkdir(html, { recursive: true });
+    await fsp.writeFile(path.join(html, 'messages.html'), '<html></html>');
+    await assert.rejects(runImport(html, vault), (e: unknown) => e instanceof UserError && /is an HTML export/.test(e.message));
   });
 });

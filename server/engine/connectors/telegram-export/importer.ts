@@ -186,6 +186,9 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
           }
           break;
         case 'error': {
+          // Nothing in the file is an export (empty, HTML, a list, "messages" not a list): a
+          // user's mistake, reported as such; after some chats it is one more warning.
+          if (event.fatal && chatsSeen.size === 0) throw new UserError(`${resultFile}: ${event.message}.`);
           const chatTitle = current?.chat.title ?? titleOf(event.chat);
           warn({
             source: chatTitle,
