@@ -209,7 +209,7 @@ function readCanonical(yaml: string): NoteMeta | undefined {
   return meta;
 }
 
-/** The YAML text of what, in a frontmatter, is the user's (see NoteMeta.extraYaml); '' for nothing. */
+/** The YAML text of what, in a frontmatter, is the user's (see NoteMeta.extraYaml), without its last line break; '' for nothing. */
 function userPart(layout: YamlLayout): string {
   let kept = '';
   for (const e of layout.entries) {

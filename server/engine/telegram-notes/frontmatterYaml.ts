@@ -216,10 +216,12 @@ function withTrailing(piece: string, trailing: string): string {
  * A frontmatter body: our pieces in our order, each under the comments the user put above that
  * key (and with the comments on its value), then the user's entries in their order, then the
  * trailing comments. `keepsUserText(key, value)` says when the user's own text may stand for ours
- * (their `tags`, when they still hold what we would write). Always valid YAML; never throws.
+ * (their `tags`, when they still hold what we would write). `keptLines` is YAML text without
+ * its last line break (NoteMeta.extraYaml). The result is always valid YAML; never throws.
  */
-export function mergeFrontmatter(pieces: readonly OwnPiece[], kept: string, keepsUserText: (key: string, value: unknown) => boolean): string {
+export function mergeFrontmatter(pieces: readonly OwnPiece[], keptLines: string, keepsUserText: (key: string, value: unknown) => boolean): string {
   const canonical = pieces.map((p) => p.text).join('');
+  const kept = keptLines + '\n'; // lines without the last line break (a kept `|+` block may end with blank lines)
   try {
     const layout = layoutOf(kept) ?? layoutOf(salvage(kept));
     if (layout) {
