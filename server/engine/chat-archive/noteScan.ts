@@ -27,7 +27,7 @@ export interface ScanResult {
 const DEFAULT_CHUNK = 4 << 20;
 const NL = 0x0a;
 
-/** Byte index just after the last `^m<digits>` line followed by a blank line in `buf`, or -1. */
+/** Byte index just after the last `^m<id>` line (`^m42`, `^m-999678449`) followed by a blank line in `buf`, or -1. */
 export function lastBlockEnd(buf: Uint8Array, limit = buf.length): number {
   let i = limit - 2;
   while (i > 0) {
@@ -45,7 +45,7 @@ export function lastBlockEnd(buf: Uint8Array, limit = buf.length): number {
   return -1;
 }
 
-/** The block-id line: `^m` + digits, alone on its line (see format/parse.ts). */
+/** The block-id line: `^m`, an optional "-" (ids from before a supergroup upgrade), digits, alone on its line (see telegram-notes/parse.ts). */
 function isBlockIdLine(buf: Uint8Array, start: number, end: number): boolean {
   if (end - start < 3 || buf[start] !== 0x5e /* ^ */ || buf[start + 1] !== 0x6d /* m */) return false;
   let j = start + 2;

@@ -30,7 +30,8 @@ import { renderTextLines } from './text';
 export function displayDate(date: unknown): string {
   if (typeof date !== 'string' || date === '') return 'unknown date';
   if (date.length === 19 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(date)) return date.slice(0, 10) + ' ' + date.slice(11);
-  return escapeInline(aliasText(date.replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 ')));
+  // not a date-time: shown as written (escaped, never altered)
+  return escapeInline(oneLine(date.replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 ')));
 }
 
 /**

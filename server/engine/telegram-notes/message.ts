@@ -66,7 +66,8 @@ export interface ExportMessage {
   readonly edited?: string;
   readonly edited_unixtime?: string;
   readonly from?: string | null;
-  readonly from_id?: string;
+  /** "user123" / "channel456" since 2021; before that the bare number (123). */
+  readonly from_id?: string | number;
   readonly author?: string;
   readonly forwarded_from?: string | null;
   readonly saved_from?: string;
@@ -75,7 +76,7 @@ export interface ExportMessage {
   readonly via_bot?: string;
   // service messages
   readonly actor?: string | null;
-  readonly actor_id?: string;
+  readonly actor_id?: string | number;
   readonly action?: string;
   readonly title?: string;
   readonly new_title?: string;

@@ -69,6 +69,36 @@ describe('MessageTable (per-chat dedup index)', () => {
     ]);
   });
 
+  it('negative ids (a group before its supergroup upgrade) sort before positive ones, in memory and on disk', async () => {
+    const t = new MessageTable();
+    t.add(-999678449, 0, -999678449, 1, 1);
+    t.add(-999678446, 0, -999678446, 2, 2);
+    t.add(-999678445, 0, -999678446, 0, 0); // album member
+    t.add(1, 0, 1, 3, 3);
+    t.add(-999678447, 1, -999678447, 4, 4); // out of order
+    t.add(-2147483647, 1, -2147483647, 5, 5); // the smallest id the int32 column holds
+    assert.equal(t.note[t.find(-999678447)], 1);
+    assert.deepEqual(t.blockRows(-999678446).map((r) => t.ids[r]), [-999678446, -999678445]);
+    assert.deepEqual(t.noteStats(3), [
+      { count: 4, maxId: 1 },
+      { count: 2, maxId: -999678447 },
+      { count: 0, maxId: Number.NEGATIVE_INFINITY },
+    ]);
+    t.compact();
+    assert.deepEqual(Array.from(t.ids.subarray(0, t.length)), [-2147483647, -999678449, -999678447, -999678446, -999678445, 1]);
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'va-index-'));
+    try {
+      const files = new ChatIndexFiles(dir, 78);
+      await files.writeRows(nodeVaultFs, t, []);
+      const back = await files.readRows(nodeVaultFs);
+      assert.ok(back, 'a sorted table with negative ids is valid on disk');
+      assert.equal(back.table.first[back.table.find(-999678445)], -999678446);
+      assert.equal(back.table.h1[back.table.find(-2147483647)], 5);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('saves and loads rows and header files; a corrupt rows file counts as lost', async () => {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'va-index-'));
     try {
@@ -113,6 +143,9 @@ describe('note scanning helpers', () => {
     assert.equal(lastBlockEnd(b('para\n\nno id here\n\n')), -1);
     assert.equal(lastBlockEnd(b('x ^m5\n\n')), -1, 'the id line stands alone');
     assert.equal(lastBlockEnd(b('> q\n\n^m5\n\n> r\n\n')), 10);
+    assert.equal(lastBlockEnd(b('> q\n\n^m-999678449\n\n> r\n\n')), 19, 'negative ids too');
+    assert.equal(lastBlockEnd(b('> q\n\n^m-\n\n')), -1, 'a dash alone is no id');
+    assert.equal(lastBlockEnd(b('> q\n\n^m--5\n\n')), -1);
   });
 
   it('attachment paths drop the chats/chat_NNN prefix and sanitise every segment', () => {

@@ -65,6 +65,19 @@ describe('scanNote (reading a note back in chunks)', () => {
     assert.ok(r.size > r.blocksEnd);
   });
 
+  it('reads blocks with negative ids back, in chunks cut right after them', async () => {
+    const f = path.join(dir, 'negative.md');
+    const ids = [-999678449, -999678448, -5, 1, 2];
+    const body = ids.map((id) => renderBlock([message(id, `message ${id}`)], ctx)).join('');
+    await fsp.writeFile(f, renderFrontmatter({ source: 'telegram', chatId: 1, chatType: 'private_supergroup', title: 'Chat', messageCount: ids.length }) + body);
+    for (const chunkBytes of [64, 90, 4096]) {
+      const pieces: NotePiece[] = [];
+      const r = await scanNote(nodeVaultFs, f, (p) => void pieces.push(p), { chunkBytes });
+      assert.deepEqual(pieces.filter((p) => p.kind === 'block').map((p) => (p.kind === 'block' ? p.ids : [])), ids.map((id) => [id]));
+      assert.equal(r.blocks, ids.length);
+    }
+  });
+
   it('a note without frontmatter or blocks is all "other"', async () => {
     const f = path.join(dir, 'plain.md');
     await fsp.writeFile(f, '---\nsource: tele');
