@@ -92,7 +92,10 @@ function int(n: number | undefined): string | undefined {
 
 function tagsText(tags: readonly string[]): string {
   if (!tags.length) return '';
-  return 'tags:\n' + tags.map((t) => `  - ${TAG_OK.test(t) && !YAML_KEYWORDS.test(t) && !/^\d+$/.test(t) ? t : yamlString(t)}\n`).join('');
+  // Plain only when no YAML 1.1/1.2 parser can read it as anything but that string: a digit or
+  // sign first may be a number or a date (0x1F, 1e3, 2024-01-01), a lone "-" a nested list.
+  const plain = (t: string) => TAG_OK.test(t) && /^[\p{L}_/]/u.test(t) && !YAML_KEYWORDS.test(t);
+  return 'tags:\n' + tags.map((t) => `  - ${plain(t) ? t : yamlString(t)}\n`).join('');
 }
 
 /** Our keys as we write them, in our order; '' for a key that is absent. */
@@ -201,6 +204,7 @@ function readCanonical(yaml: string): NoteMeta | undefined {
     }
     const value = decode(inTags ? m[1] : m[2]);
     if (value === undefined || (!inTags && (values.has(m[1]) || !OWN_KEY_SET.has(m[1])))) return undefined;
+    if (inTags && value === '') return undefined; // an empty tag is not a tag (tagsOf): the YAML path keeps it as written
     if (inTags) tags.push(value);
     else values.set(m[1], value);
   }

@@ -173,6 +173,14 @@ describe('frontmatter: tags as the user left them', () => {
     assert.doesNotMatch(rewrite(rewrite(withTags(''))), /tags/);
   });
 
+  it('a tag YAML would read as something else is quoted, and reads back as itself', () => {
+    const tags = ['-', '-1', 'yes', 'No', '2024', '0x1F', '1e3', '2024-01-01', '', ' ', 'a b', '#x', '[[x]]', 'ok/sub-tag_1', 'été'];
+    const note = renderFrontmatter({ ...META, tags }) + 'body';
+    assert.deepEqual(valuesOf(note).tags, tags);
+    assert.deepEqual(parseFrontmatter(note)!.meta.tags, tags.filter((t) => t !== ''), 'an empty tag is no tag');
+    assert.match(note, /\n {2}- ok\/sub-tag_1\n {2}- été\n---/, 'plain words stay plain');
+  });
+
   it('tags the caller changed are written in our format, under the comment the user put above them', () => {
     const once = rewrite(withTags('# mine\ntags: [a, b]\n'), { tags: ['a', 'b', 'c'] });
     assert.match(once, /# mine\ntags:\n {2}- a\n {2}- b\n {2}- c\n---/);
