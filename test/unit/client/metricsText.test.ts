@@ -12,7 +12,7 @@ describe('metrics text', () => {
     const table = metricsTable({ ...emptyMetrics, bytesSaved: 3 * 1024 * 1024 });
     assert.match(table, /\| Bytes saved by dedup \| 3\.0 MB \|/);
     assert.doesNotMatch(table, /quota/i);
-    assert.equal(table.split('\n').length, 2 + 11);
+    assert.equal(table.split('\n').length, 2 + 10);
   });
   it('formats byte sizes', () => {
     assert.equal(formatBytes(0), '0 B');
