@@ -12,6 +12,7 @@ import type { LockAcquirer, MetricsPort } from './service/archiveService';
 import { parseTelegramRef, parseYouTubeRef, telegramSourceId, youTubeSourceId } from './sources/refs';
 import { TELEGRAM_DIR, YOUTUBE_DIR } from './vault/layout';
 import { type VaultFs, nodeVaultFs } from './vault/vaultFs';
+import { vaultLockAcquirer } from './vault/vaultLock';
 
 export const realImporter: ImporterPort = { importTelegramExport, listImportedChats, removeImportedChat };
 
@@ -44,6 +45,7 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
   ];
 }
 
-export function createEngineParts(): { connectors: Connector[]; metrics: MetricsPort; acquireLock?: LockAcquirer } {
-  return { connectors: createConnectors(), metrics: new MetricsRecorder() };
+/** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */
+export function createEngineParts(): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer } {
+  return { connectors: createConnectors(), metrics: new MetricsRecorder(), acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }) };
 }

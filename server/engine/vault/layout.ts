@@ -5,7 +5,7 @@
  *   <vault>/
  *     .vault-archiver/          the vault's own state (safe to delete: rebuilt from the notes)
  *       sources.json            sources added by reference (live chats, YouTube channels)
- *       lock                    held by the one process writing the vault
+ *       lock/                   held by the one process writing the vault (vaultLock.ts)
  *       telegram/               Telegram chat indexes and the content store
  *     Telegram/<chat>/          notes and attachments of each chat
  *     YouTube/<channel>/        notes of each channel
@@ -32,7 +32,8 @@ export class VaultLayout {
     return path.join(this.stateDir, 'sources.json');
   }
 
-  get lockFile(): string {
+  /** The writer lock: a folder holding one record of who holds it (vaultLock.ts says why a folder). */
+  get lockDir(): string {
     return path.join(this.stateDir, 'lock');
   }
 

@@ -57,9 +57,9 @@ import * as path from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { UserError } from '../errors';
 import { errnoCode } from './vaultFs';
+import { VaultLayout } from './layout';
 
 export const LOCK_DIR = 'lock';
-const STATE_DIR = '.vault-archiver';
 const STAGING_SUFFIX = '.staging';
 const DEFAULT_FOREIGN_STALE_MS = 12 * 60 * 60 * 1000;
 /** Staging folders older than this belong to a process that crashed mid-acquire. */
@@ -167,7 +167,7 @@ export function describeLockHolder(h: LockHolder, now: number = Date.now()): str
 }
 
 export function vaultLockPath(vaultRoot: string): string {
-  return path.join(vaultRoot, STATE_DIR, LOCK_DIR);
+  return new VaultLayout(vaultRoot).lockDir;
 }
 
 type Attempt = { readonly kind: 'acquired' } | { readonly kind: 'busy'; readonly holder: LockHolder } | { readonly kind: 'retry' };
@@ -195,7 +195,7 @@ export async function acquireVaultLock(vaultRoot: string, opts: AcquireVaultLock
     isAlive: opts.isProcessAlive ?? isProcessAlive,
     bootTimeMs: opts.bootTimeMs ?? Date.now() - os.uptime() * 1000,
     foreignStaleAfterMs: opts.foreignStaleAfterMs ?? DEFAULT_FOREIGN_STALE_MS,
-    stateDir: path.join(path.resolve(vaultRoot), STATE_DIR),
+    stateDir: new VaultLayout(vaultRoot).stateDir,
     lockDir: vaultLockPath(path.resolve(vaultRoot)),
   };
   await ctx.fs.mkdir(ctx.stateDir, { recursive: true }).catch((err: unknown) => {
