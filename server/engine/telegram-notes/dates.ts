@@ -18,12 +18,30 @@ const DAY_SECONDS = 86400;
 /** True for "YYYY-MM-DDTHH:MM:SS" naming a real calendar day and time of day. */
 export function isLocalDateTime(value: unknown): value is string {
   if (typeof value !== 'string' || value.length !== 19) return false;
-  const m = LOCAL_DATE_TIME.exec(value);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (value === lastChecked) return true;
+  // checked character by character: this runs several times per message of a large import
+  for (let i = 0; i < 19; i++) {
+    const c = value.charCodeAt(i);
+    const want = i === 4 || i === 7 ? 45 /* - */ : i === 10 ? 84 /* T */ : i === 13 || i === 16 ? 58 /* : */ : -1;
+    if (want >= 0 ? c !== want : c < 48 || c > 57) return false;
+  }
+  const year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  if (month < 1 || month > 12 || day < 1 || twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59 || twoDigits(value, 17) > 59) return false;
+  if (day > (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1])) return false;
+  lastChecked = value;
+  return true;
 }
+
+function twoDigits(s: string, at: number): number {
+  return (s.charCodeAt(at) - 48) * 10 + s.charCodeAt(at + 1) - 48;
+}
+
+/** The last string found to be a date-time (the same date is checked again for the same message). */
+let lastChecked = '';
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Seconds since the epoch from a `*_unixtime` field (a string of digits; a number is accepted too). */
 export function unixtimeOf(value: unknown): number | undefined {

@@ -62,8 +62,10 @@ const MEDIA_FIELDS = new Set([
   'todo_list', 'game_title', 'game_description', 'game_link', 'invoice_information', 'giveaway_information', 'giveaway_results', 'paid_stars_amount',
 ]);
 
+const FORM_OF = new Map<string, FieldForm>(Object.entries(FORMS));
+
 export function fieldForm(name: string): FieldForm | undefined {
-  return Object.prototype.hasOwnProperty.call(FORMS, name) ? FORMS[name] : undefined;
+  return FORM_OF.get(name);
 }
 
 function isTextParts(value: unknown): boolean {
@@ -127,21 +129,23 @@ function valueLines(value: unknown): string[] {
   return [escapeInline(cleanText(json).replace(/\n/g, ' '))];
 }
 
+/** Lines for one field: `🧩 \`field\`: value`, the value on lines of its own when it has several. */
+function fieldLines(name: string, value: unknown, into: string[]): void {
+  const label = `🧩 ${fileRemark(name)}:`;
+  const v = valueLines(value);
+  if (v.length === 0) into.push(`${label} ${escapeInline(JSON.stringify(value) ?? '')}`.trimEnd());
+  else if (v.length === 1 && !/^(?:`{3,}|>)/.test(v[0])) into.push(`${label} ${v[0]}`);
+  else into.push(label, ...v);
+}
+
 /**
- * Lines for the fields no other part of the block shows: `🧩 \`field\`: value`, one per field.
- * A service message's text is shown too when its action does not use it (only bots' web-view data does).
+ * Lines for the fields no other part of the block shows, one per field. A service message's text
+ * is shown too when its action does not use it (only bots' web-view data does).
  */
 export function extraFieldLines(msg: ExportMessage): string[] {
   const lines: string[] = [];
-  const show = (name: string, value: unknown) => {
-    const label = `🧩 ${fileRemark(name)}:`;
-    const v = valueLines(value);
-    if (v.length === 0) lines.push(`${label} ${escapeInline(JSON.stringify(value) ?? '')}`.trimEnd());
-    else if (v.length === 1 && !/^(?:`{3,}|>)/.test(v[0])) lines.push(`${label} ${v[0]}`);
-    else lines.push(label, ...v);
-  };
-  for (const f of leftoverFields(msg)) show(f.name, (msg as Record<string, unknown>)[f.name]);
-  if (msg.type === 'service' && msg.action !== 'send_webview_data' && readableAs('text', msg.text) && renderTextLines(msg.text, msg.text_entities).length > 0) {
+  for (const f of leftoverFields(msg)) fieldLines(f.name, (msg as Record<string, unknown>)[f.name], lines);
+  if (msg.type === 'service' && msg.action !== 'send_webview_data' && readableAs('text', msg.text)) {
     lines.push(...renderTextLines(msg.text, msg.text_entities));
   }
   return lines;

@@ -49,15 +49,11 @@ export class ExportMessageValidator {
       warn(id, 'skipped a second message with the same id in this chat (the first one is kept)');
       return undefined;
     }
-    const once = (kind: string, message: string) => {
-      if (this.warned.has(kind)) return;
-      this.warned.add(kind);
-      warn(id, message);
-    };
-    this.checkKind(m, once);
-    this.checkDate(m, once);
-    this.checkFields(m, once);
-    this.checkEntities(m, once);
+    const once: Once = { warned: this.warned, warn, id };
+    checkKind(m, once);
+    checkDate(m, once);
+    checkFields(m, once);
+    checkEntities(m, once);
     if (m.text === undefined || m.text === null) m.text = '';
     return m as unknown as ExportMessage;
   }
@@ -78,77 +74,90 @@ export class ExportMessageValidator {
     if (typeof id !== 'number' || !Number.isInteger(id) || Math.abs(id) > MAX_MESSAGE_ID) return undefined;
     return id === 0 ? 0 : id; // -0 would be written "0" but compare oddly nowhere else
   }
+}
 
-  private checkKind(m: Record<string, unknown>, once: (kind: string, message: string) => void): void {
-    if (typeof m.type !== 'string') {
-      if (m.type !== undefined) once('form:type', `a message type that is not text (${describe(m.type)}) was read as "message"`);
-      m.type = 'message';
-    }
-    const type = m.type as string;
-    if (!KNOWN_TYPES.has(type)) once(`type:${type}`, `message type "${type}" is not one Telegram Desktop documents; archived as far as it can be read`);
-    if (type === 'service' && typeof m.action === 'string' && !KNOWN_ACTIONS.has(m.action)) {
-      once(`action:${m.action}`, `service action "${m.action}" is not known to this version; shown by name, with its fields as text`);
-    }
-    if (typeof m.media_type === 'string' && m.media_type !== '' && !KNOWN_MEDIA_TYPES.has(m.media_type)) {
-      once(`media:${m.media_type}`, `media type "${m.media_type}" is not known to this version; its file is kept and named as that type`);
-    }
+/** Reports a kind the first time it is met in the run (no closure per message: this runs for every message). */
+interface Once {
+  readonly warned: Set<string>;
+  readonly warn: Warn;
+  readonly id: number;
+}
+
+function report(once: Once, kind: string, message: string): void {
+  if (once.warned.has(kind)) return;
+  once.warned.add(kind);
+  once.warn(once.id, message);
+}
+
+function checkKind(m: Record<string, unknown>, once: Once): void {
+  if (typeof m.type !== 'string') {
+    if (m.type !== undefined) report(once, 'form:type', `a message type that is not text (${describe(m.type)}) was read as "message"`);
+    m.type = 'message';
   }
+  const type = m.type as string;
+  if (!KNOWN_TYPES.has(type)) report(once, `type:${type}`, `message type "${type}" is not one Telegram Desktop documents; archived as far as it can be read`);
+  if (type === 'service' && typeof m.action === 'string' && !KNOWN_ACTIONS.has(m.action)) {
+    report(once, `action:${m.action}`, `service action "${m.action}" is not known to this version; shown by name, with its fields as text`);
+  }
+  if (typeof m.media_type === 'string' && m.media_type !== '' && !KNOWN_MEDIA_TYPES.has(m.media_type)) {
+    report(once, `media:${m.media_type}`, `media type "${m.media_type}" is not known to this version; its file is kept and named as that type`);
+  }
+}
 
-  /**
-   * `date` must be a local date-time ("2024-03-01T18:41:04") before it may reach a note's
-   * properties, its month or an album: one taken from `date_unixtime` (UTC) when missing; one that
-   * is something else moves to `invalid_date`, which the block shows as written.
-   */
-  private checkDate(m: Record<string, unknown>, once: (kind: string, message: string) => void): void {
-    if (isLocalDateTime(m.date) || m.type === 'unsupported') return;
-    if (m.date === undefined || m.date === null || m.date === '') {
-      delete m.date;
-      const unix = unixtimeOf(m.date_unixtime);
-      const derived = unix === undefined ? undefined : localDateTimeFromUnixtime(unix);
-      if (derived !== undefined) {
-        m.date = derived;
-        once('date:from-unixtime', 'messages without "date" are dated from "date_unixtime", in UTC');
-      } else {
-        once('date:none', 'messages without any date are archived without one (they stay out of the note\'s first and last date)');
-      }
-      return;
-    }
-    m.invalid_date = typeof m.date === 'string' ? m.date : (JSON.stringify(m.date) ?? String(m.date));
+/**
+ * `date` must be a local date-time ("2024-03-01T18:41:04") before it may reach a note's
+ * properties, its month or an album: one taken from `date_unixtime` (UTC) when missing; one that
+ * is something else moves to `invalid_date`, which the block shows as written.
+ */
+function checkDate(m: Record<string, unknown>, once: Once): void {
+  if (isLocalDateTime(m.date) || m.type === 'unsupported') return;
+  if (m.date === undefined || m.date === null || m.date === '') {
     delete m.date;
-    once('date:invalid', `a date that is not a date-time (${describe(m.invalid_date)}) is shown as written and left out of the note's properties`);
+    const unix = unixtimeOf(m.date_unixtime);
+    const derived = unix === undefined ? undefined : localDateTimeFromUnixtime(unix);
+    if (derived !== undefined) {
+      m.date = derived;
+      report(once, 'date:from-unixtime', 'messages without "date" are dated from "date_unixtime", in UTC');
+    } else {
+      report(once, 'date:none', 'messages without any date are archived without one (they stay out of the note\'s first and last date)');
+    }
+    return;
   }
+  m.invalid_date = typeof m.date === 'string' ? m.date : (JSON.stringify(m.date) ?? String(m.date));
+  delete m.date;
+  report(once, 'date:invalid', `a date that is not a date-time (${describe(m.invalid_date)}) is shown as written and left out of the note's properties`);
+}
 
-  /** Fields this version does not know, and known fields in a form the renderers cannot read. */
-  private checkFields(m: Record<string, unknown>, once: (kind: string, message: string) => void): void {
-    const unknownAction = m.type === 'service' && typeof m.action === 'string' && !KNOWN_ACTIONS.has(m.action);
-    for (const name of Object.keys(m)) {
-      const value = m[name];
-      if (value === undefined) continue;
-      const form = fieldForm(name);
-      if (form === undefined) {
-        // the fields of an unknown action are covered by the action's own warning
-        if (!unknownAction) once(`field:${name}`, `field "${name}" is not one this version knows; kept as text in the note`);
-        continue;
-      }
-      if (readableAs(form, value)) continue;
-      const coerced = coerce(form, value);
-      if (coerced !== undefined) {
-        m[name] = coerced;
-        once(`form:${name}:${kindOf(value)}`, `field "${name}" held ${describe(value)} where ${FORM_WORDS[form]} belongs; read as ${describe(coerced)}`);
-      } else if (name !== 'text' || (value !== null && value !== undefined)) {
-        once(`form:${name}:${kindOf(value)}`, `field "${name}" held ${kindOf(value)} where ${FORM_WORDS[form]} belongs; kept as text in the note`);
-      }
+/** Fields this version does not know, and known fields in a form the renderers cannot read. */
+function checkFields(m: Record<string, unknown>, once: Once): void {
+  const unknownAction = m.type === 'service' && typeof m.action === 'string' && !KNOWN_ACTIONS.has(m.action);
+  for (const name of Object.keys(m)) {
+    const value = m[name];
+    if (value === undefined) continue;
+    const form = fieldForm(name);
+    if (form === undefined) {
+      // the fields of an unknown action are covered by the action's own warning
+      if (!unknownAction) report(once, `field:${name}`, `field "${name}" is not one this version knows; kept as text in the note`);
+      continue;
+    }
+    if (readableAs(form, value)) continue;
+    const coerced = coerce(form, value);
+    if (coerced !== undefined) {
+      m[name] = coerced;
+      report(once, `form:${name}:${kindOf(value)}`, `field "${name}" held ${describe(value)} where ${FORM_WORDS[form]} belongs; read as ${describe(coerced)}`);
+    } else if (name !== 'text' || (value !== null && value !== undefined)) {
+      report(once, `form:${name}:${kindOf(value)}`, `field "${name}" held ${kindOf(value)} where ${FORM_WORDS[form]} belongs; kept as text in the note`);
     }
   }
+}
 
-  private checkEntities(m: Record<string, unknown>, once: (kind: string, message: string) => void): void {
-    for (const list of [m.text, m.text_entities]) {
-      if (!Array.isArray(list)) continue;
-      for (const e of list) {
-        const t = (e as { type?: unknown } | null)?.type;
-        if (typeof t !== 'string' || KNOWN_ENTITIES.has(t)) continue;
-        once(`entity:${t}`, `text entity type "${t}" is not one Telegram Desktop documents; its text is kept as plain text`);
-      }
+function checkEntities(m: Record<string, unknown>, once: Once): void {
+  for (const list of [m.text, m.text_entities]) {
+    if (!Array.isArray(list)) continue;
+    for (const e of list) {
+      const t = (e as { type?: unknown } | null)?.type;
+      if (typeof t !== 'string' || KNOWN_ENTITIES.has(t)) continue;
+      report(once, `entity:${t}`, `text entity type "${t}" is not one Telegram Desktop documents; its text is kept as plain text`);
     }
   }
 }
