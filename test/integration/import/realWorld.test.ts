@@ -197,6 +197,24 @@ describe('import: real Telegram Desktop exports of 2016-2026', function () {
     });
   }
 
+  it('a vault made before negative ids were kept gets them inserted before the rest, as a fresh import would', async () => {
+    const source = path.join(FIXTURES, '2022-supergroup-upgrade');
+    const older = path.join(work, 'older');
+    await fsp.cp(source, older, { recursive: true });
+    const json = JSON.parse(await fsp.readFile(path.join(source, 'result.json'), 'utf8'));
+    json.chats.list[0].messages = json.chats.list[0].messages.filter((m: { id: number }) => m.id > 0);
+    await fsp.writeFile(path.join(older, 'result.json'), JSON.stringify(json, null, 1));
+    const vault = path.join(work, 'vault');
+    await runImport(older, vault);
+    const s = await runImport(source, vault);
+    assert.equal(s.messagesWritten, 7);
+    const fresh = path.join(work, 'fresh');
+    await runImport(source, fresh);
+    const notes = (await notesOf(fresh)).filter((p) => p.startsWith('Telegram/'));
+    for (const p of notes) assert.equal(await readNote(vault, p), await readNote(fresh, p), p);
+    await assertVaultConsistent(vault);
+  });
+
   it('a first import of negative-then-positive ids appends in order (no rewrite of the new note)', async () => {
     // The same chat with every id moved above zero: both must take as many write calls.
     const source = path.join(FIXTURES, '2022-supergroup-upgrade');
