@@ -83,6 +83,8 @@ export interface RunContext {
   readonly writerOptions: Omit<NoteWriterOptions, 'fs' | 'counters'>;
   warn(w: JobWarning): void;
   log(level: 'info' | 'warn' | 'error', msg: string): void;
+  /** Kinds (message types, fields, entities) already warned about in this run: one warning per kind. */
+  readonly reportedKinds: Set<string>;
   /** Folder names (lower case) other chats hold → chat id. */
   readonly folderOwners: Map<string, number>;
   /** Notes found by reading frontmatter under Telegram/, for chats whose index is lost. */
@@ -148,7 +150,7 @@ export class ChatImport {
   private spoolChars = 0;
   private spoolCount = 0;
   private spoolFile: string | undefined;
-  private readonly validator = new ExportMessageValidator();
+  private readonly validator: ExportMessageValidator;
   private lastFlushCheck = 0;
   private lastMonth: string | undefined;
 
@@ -157,6 +159,7 @@ export class ChatImport {
     readonly chat: ChatHeaderIn,
   ) {
     this.files = new ChatIndexFiles(run.stateDir, chat.id);
+    this.validator = new ExportMessageValidator(run.reportedKinds);
     this.topicTracker = new TopicTracker(/supergroup/.test(chat.type));
   }
 

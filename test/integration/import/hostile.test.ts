@@ -175,7 +175,7 @@ describe('import: hostile and broken exports', function () {
         {
           id: 910,
           name: 'Odd',
-          messages: [msg(1), 'not a message', { type: 'message', text: 'no id' }, { id: -5, type: 'message', text: 'bad id' }, msg(2, { type: 'story_mention' }), { id: 3, type: 'unsupported' }, msg(4, { text: [{ type: 'hologram', text: 'future entity' }], text_entities: [{ type: 'hologram', text: 'future entity' }] })],
+          messages: [msg(1), 'not a message', { type: 'message', text: 'no id' }, { id: 1.5, type: 'message', text: 'bad id' }, msg(2, { type: 'story_mention' }), { id: 3, type: 'unsupported' }, msg(4, { text: [{ type: 'hologram', text: 'future entity' }], text_entities: [{ type: 'hologram', text: 'future entity' }] })],
         },
         { name: 'No id', messages: [msg(1)] } as never,
         { id: 911, name: 'After', messages: [msg(1)] },

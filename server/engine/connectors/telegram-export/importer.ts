@@ -16,7 +16,7 @@ import { MediaPipeline } from '../../media/mediaPipeline';
 import { type MetricsSink, isMetricsSink, nullMetrics } from '../../metrics';
 import { sweepTempFiles } from '../../vault/atomic';
 import { IoCounters, type VaultFs, isNotFound, nodeVaultFs } from '../../vault/vaultFs';
-import type { NoteMeta } from '../../telegram-notes';
+import { type NoteMeta, shortTitle } from '../../telegram-notes';
 import { ChatIndexFiles, type ChatIndexHeader } from '../../chat-archive/chatIndex';
 import { ChatImport, type DiscoveredNote, type RunContext, type RunTotals } from '../../chat-archive/chatArchive';
 import { TELEGRAM_DIR, VaultLayout } from '../../vault/layout';
@@ -132,6 +132,7 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
     warn,
     log,
     folderOwners,
+    reportedKinds: new Set<string>(),
     discoverNotes: () => (discovered ??= discoverNotes(fs, vaultRoot)),
   };
 
@@ -191,7 +192,7 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
           if (event.fatal && chatsSeen.size === 0) throw new UserError(`${resultFile}: ${event.message}.`);
           const chatTitle = current?.chat.title ?? titleOf(event.chat);
           warn({
-            source: chatTitle,
+            source: chatTitle === undefined ? undefined : shortTitle(chatTitle),
             item: typeof event.lastMessageId === 'number' ? event.lastMessageId : undefined,
             message:
               `result.json cannot be read past this point: ${event.message}. ` +
@@ -284,7 +285,7 @@ function titleOf(h: ChatHeaderFields | undefined): string | undefined {
 function chatHeader(h: ChatHeaderFields, warn: (w: JobWarning) => void): { id: number; title: string; type: string } | undefined {
   const id = typeof h.id === 'string' && /^-?\d+$/.test(h.id) ? Number(h.id) : h.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
-    warn({ source: titleOf(h) ?? 'export', message: `skipped a chat without a valid "id" (${JSON.stringify(h.id) ?? 'none'}): its notes could not be told apart from other chats'` });
+    warn({ source: shortTitle(titleOf(h) ?? 'export'), message: `skipped a chat without a valid "id" (${JSON.stringify(h.id) ?? 'none'}): its notes could not be told apart from other chats'` });
     return undefined;
   }
   return { id, title: titleOf({ ...h, id }) ?? `Chat ${id}`, type: typeof h.type === 'string' && h.type ? h.type : 'unknown' };
