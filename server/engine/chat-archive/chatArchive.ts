@@ -337,6 +337,7 @@ export class ChatImport {
     state.storedFirstDate = scan.header?.meta.firstDate;
     state.storedLastDate = scan.header?.meta.lastDate;
     state.kept = keptProperties(scan.header?.meta);
+    for (const w of scan.header?.warnings ?? []) this.run.log('warn', `${shortTitle(this.chat.title)}: ${rec.path}: ${w}`);
     state.touched = true; // the index must be rewritten for it
   }
 

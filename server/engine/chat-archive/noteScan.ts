@@ -20,7 +20,8 @@ export interface ScanResult {
   readonly size: number;
   /** Byte offset just after the last complete block (after the header when there is none; 0 without either). */
   readonly blocksEnd: number;
-  readonly header?: { readonly text: string; readonly meta: NoteMeta };
+  /** `warnings`: frontmatter lines that were not valid YAML (kept as comments in the rewrite). */
+  readonly header?: { readonly text: string; readonly meta: NoteMeta; readonly warnings?: readonly string[] };
   readonly blocks: number;
 }
 
@@ -108,7 +109,7 @@ export async function scanNote(
         const fm = safeFrontmatter(text);
         if (fm) {
           const p = advance(fm.end);
-          header = { text: p.text, meta: fm.meta };
+          header = { text: p.text, meta: fm.meta, warnings: fm.warnings };
           blocksEnd = p.end;
           await onPiece({ kind: 'header', text: p.text, meta: fm.meta, byteStart: p.start, byteEnd: p.end });
         }

@@ -25,7 +25,7 @@ export { AlbumGrouper } from './albums';
 export { TopicTracker, type Topic } from './topics';
 export { renderBlock, displayDate } from './block';
 export { parseBlocks, bodyStart, type ParsedBlock } from './parse';
-export { renderFrontmatter, parseFrontmatter, yamlString, type NoteMeta } from './frontmatter';
+export { renderFrontmatter, parseFrontmatter, yamlString, type NoteMeta, type ParsedFrontmatter } from './frontmatter';
 export { chatFolderName, noteFileName, chatDisplayTitle, monthKeyOf, attachmentFileName, shortTitle } from './names';
 export { isLocalDateTime, messageDate, editDate } from './dates';
 export { renderTextLines, textParts, plainText } from './text';
