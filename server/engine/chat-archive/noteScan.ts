@@ -7,7 +7,7 @@
  * Used to rebuild a lost or stale index from the notes, to find a torn tail after a crash, and to
  * stream a note through a rewrite when messages were edited or inserted.
  */
-import { type NoteMeta, parseBlocks, parseFrontmatter } from '../telegram-notes';
+import { type NoteMeta, type ParsedFrontmatter, parseBlocks, parseFrontmatter } from '../telegram-notes';
 import type { VaultFs } from '../vault/vaultFs';
 
 export type NotePiece =
@@ -145,7 +145,7 @@ export async function scanNote(
 }
 
 /** The frontmatter of a note from its first bytes (read by the caller), or undefined. */
-export function safeFrontmatter(text: string): { meta: NoteMeta; end: number } | undefined {
+export function safeFrontmatter(text: string): ParsedFrontmatter | undefined {
   try {
     return parseFrontmatter(text);
   } catch {
