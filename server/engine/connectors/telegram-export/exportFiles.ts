@@ -12,13 +12,17 @@ import { PathEscapeError, isSafeRelativePath, safeJoin, safeJoinReal, sanitizeFi
 import { type VaultFs, isNotFound } from '../../vault/vaultFs';
 
 export type ExportFile =
-  | { readonly ok: true; readonly source: string | Buffer; readonly stat?: import('node:fs').Stats }
+  /** `noFollow`: seen as a regular file (not a link) in its folder's listing; to be opened without
+   *  following links. `stat` when an lstat was needed to find it. */
+  | { readonly ok: true; readonly source: string | Buffer; readonly stat?: import('node:fs').Stats; readonly noFollow?: boolean }
   | { readonly ok: false; readonly reason: 'outside' | 'missing' | 'invalid'; readonly message: string };
 
 export class ExportFiles {
   private realRoot: Promise<string> | undefined;
   /** Real path of each folder files were found in (a handful: photos/, files/...), or why not. */
   private readonly realDirs = new Map<string, Promise<string | undefined>>();
+  /** What each such folder holds, listed once: name → kind of entry (undefined: unreadable). */
+  private readonly listings = new Map<string, Promise<Map<string, EntryKind> | undefined>>();
 
   constructor(
     readonly exportRoot: string,
@@ -27,8 +31,10 @@ export class ExportFiles {
 
   /**
    * Locates `relative` (as written in the JSON) inside the export folder. The folder's real path
-   * is checked once per folder; each file costs one lstat (which also tells whether the file
-   * itself is a symbolic link, followed and checked only then).
+   * is checked once per folder, and the folder is listed once (with entry types): a regular file
+   * found in the listing costs no system call here (it is then opened without following links);
+   * a symbolic link is followed and checked; a name not in the listing (another Unicode form, a
+   * case-insensitive disk, a file added since) gets the per-file lstat.
    */
   async locate(relative: string): Promise<ExportFile> {
     if (typeof relative !== 'string' || relative.trim() === '') return { ok: false, reason: 'invalid', message: 'empty file path' };
@@ -47,6 +53,12 @@ export class ExportFiles {
       return missing(relative);
     }
     if (realDir === OUTSIDE) return outside(relative);
+    const name = path.basename(target);
+    // A name with U+FFFD never opens as written (the lossy path below finds its raw bytes).
+    const kind = name.includes('\ufffd') ? undefined : (await this.listing(dir))?.get(name);
+    if (kind === 'file') return { ok: true, source: target, noFollow: true };
+    if (kind === 'other') return { ok: false, reason: 'missing', message: `"${relative}" is not a file` };
+    if (kind === 'link') return this.followLink(relative, target);
     let st: import('node:fs').Stats;
     try {
       st = await this.fs.lstat(target);
@@ -55,17 +67,35 @@ export class ExportFiles {
       if (relative.includes('\ufffd')) return this.lossy(relative, target);
       return missing(relative);
     }
-    if (st.isSymbolicLink()) {
-      try {
-        const real = await this.fs.realpath(target);
-        if (!isInside(await this.realExportRoot(), real)) return outside(relative);
-        return { ok: true, source: real };
-      } catch {
-        return missing(relative);
-      }
-    }
+    if (st.isSymbolicLink()) return this.followLink(relative, target);
     if (!st.isFile()) return { ok: false, reason: 'missing', message: `"${relative}" is not a file` };
     return { ok: true, source: target, stat: st };
+  }
+
+  private async followLink(relative: string, target: string): Promise<ExportFile> {
+    try {
+      const real = await this.fs.realpath(target);
+      if (!isInside(await this.realExportRoot(), real)) return outside(relative);
+      return { ok: true, source: real };
+    } catch {
+      return missing(relative);
+    }
+  }
+
+  private listing(dir: string): Promise<Map<string, EntryKind> | undefined> {
+    let known = this.listings.get(dir);
+    if (!known) {
+      known = this.fs.readdir(dir, { withFileTypes: true }).then(
+        (entries) => {
+          const kinds = new Map<string, EntryKind>();
+          for (const e of entries) kinds.set(e.name, e.isFile() ? 'file' : e.isSymbolicLink() ? 'link' : 'other');
+          return kinds;
+        },
+        () => undefined,
+      );
+      this.listings.set(dir, known);
+    }
+    return known;
   }
 
   private realDir(dir: string): Promise<string | undefined> {
@@ -125,6 +155,8 @@ export class ExportFiles {
 }
 
 const OUTSIDE = '\0outside';
+
+type EntryKind = 'file' | 'link' | 'other';
 
 function outside(relative: string): ExportFile {
   return { ok: false, reason: 'outside', message: `refused file path "${relative}": it leads outside the export folder` };
