@@ -28,6 +28,8 @@ export class ContentStore {
   /** Keyed by lower-cased path: names differing only in case are one file on macOS/Windows. */
   private readonly byPath = new Map<string, string>();
   private readonly sourceKeys = new Map<string, string>();
+  /** Cheap keys by their path part, so one task can both stat a source and compare its key. */
+  private readonly keysByName = new Map<string, string[]>();
   private dirty = false;
 
   constructor(
@@ -68,7 +70,7 @@ export class ContentStore {
         const refs = new Set<number | '*'>(Array.isArray(row[4]) ? (row[4] as (number | '*')[]) : ['*']);
         this.setEntry({ sha256: row[1], size: row[2], path: row[3], refs });
       } else if (row[0] === 'S' && typeof row[1] === 'string' && typeof row[2] === 'string') {
-        this.sourceKeys.set(row[1], row[2]);
+        this.setSourceKey(row[1], row[2]);
       }
     }
     this.dirty = false;
@@ -133,8 +135,30 @@ export class ContentStore {
 
   rememberSource(key: string, sha256: string): void {
     if (this.sourceKeys.get(key) === sha256) return;
-    this.sourceKeys.set(key, sha256);
+    this.setSourceKey(key, sha256);
     this.dirty = true;
+  }
+
+  /** [cheap key, sha256] pairs recorded for the source at `name` (the path part of its keys). */
+  knownSources(name: string): [string, string][] {
+    const keys = this.keysByName.get(name);
+    if (!keys) return [];
+    const out: [string, string][] = [];
+    for (const k of keys) {
+      const sha = this.sourceKeys.get(k);
+      if (sha !== undefined) out.push([k, sha]);
+    }
+    return out;
+  }
+
+  private setSourceKey(key: string, sha256: string): void {
+    if (!this.sourceKeys.has(key)) {
+      const name = keyName(key);
+      const keys = this.keysByName.get(name);
+      if (keys) keys.push(key);
+      else this.keysByName.set(name, [key]);
+    }
+    this.sourceKeys.set(key, sha256);
   }
 
   /**
@@ -163,6 +187,13 @@ export class ContentStore {
     this.bySha.set(e.sha256, e);
     this.byPath.set(e.path.toLowerCase(), e.sha256);
   }
+}
+
+/** "path|size|mtime|ino" → "path" (the path itself may hold "|"). */
+function keyName(key: string): string {
+  let cut = key.length;
+  for (let i = 0; i < 3 && cut > 0; i++) cut = key.lastIndexOf('|', cut - 1);
+  return cut > 0 ? key.slice(0, cut) : key;
 }
 
 async function walk(fs: VaultFs, root: string, rel: string, out: string[]): Promise<void> {

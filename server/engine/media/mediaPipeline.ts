@@ -2,32 +2,39 @@
  * Copies attachments from an export into the vault, storing each distinct content once.
  *
  * Per file, three steps:
- *  1. identify (parallel, bounded pool): stat the source; its cheap key (path, size, mtime, inode)
- *     finds the hash of an unchanged file from an earlier import; otherwise a streamed SHA-256.
+ *  1. identify: stat the source; its cheap key (path, size, mtime, inode) finds the hash of an
+ *     unchanged file from an earlier import; otherwise a SHA-256 of its content.
  *  2. claim (strictly in submission order): content already stored → reuse its vault path
- *     (re-copied if the file went missing); new content → the first free path from the caller's
- *     preferred one (" (2)", " (3)" on collision). Doing this in submission order, not completion
- *     order, makes every path a function of the export alone, so a crashed or cancelled run
- *     followed by a rerun names files exactly as one clean run does.
- *  3. store (parallel, bounded pool): hardlink when allowed, else fs.copyFile with
- *     COPYFILE_FICLONE (a copy-on-write clone on btrfs/XFS/APFS, a kernel copy elsewhere), always
- *     to a temp name renamed into place, so no partial file ever carries a final name.
+ *     (re-copied if the file went missing or lost its size); new content → the first free path
+ *     from the caller's preferred one (" (2)", " (3)" on collision). Doing this in submission
+ *     order, not completion order, makes every path a function of the export alone, so a crashed
+ *     or cancelled run followed by a rerun names files exactly as one clean run does.
+ *  3. store: hardlink when allowed, else fs.copyFile with COPYFILE_FICLONE (a copy-on-write clone
+ *     on btrfs/XFS/APFS, a kernel copy elsewhere), always to a temp name renamed into place, so no
+ *     partial file ever carries a final name.
+ * Steps 1 and 3 (and the folder listings and stored-copy checks step 2 needs) are file tasks
+ * (fileTasks.ts) run by a backend: by default a worker thread doing synchronous calls in batches
+ * (workerBackend.ts), so this thread only decides; with an injected file system, this thread
+ * through it. Backends finish tasks in any order; only step 2 orders anything.
  * submit() resolves once the file is at its final name (or with why it is not), so a note never
  * embeds a file that does not exist yet.
  */
-import { constants } from 'node:fs';
 import * as path from 'node:path';
 import type { MetricsSink } from '../metrics';
-import { tempNameFor } from '../vault/atomic';
-import { type IoCounters, type VaultFs, errnoCode, isNotFound } from '../vault/vaultFs';
+import { type IoCounters, type VaultFs, errnoCode, nodeVaultFs } from '../vault/vaultFs';
+import { type MediaBackend, PooledBackend } from './backend';
 import type { ContentStore } from './contentStore';
-import { type FileDigest, hashFile } from './hash';
-import { TaskPool } from './pool';
+import { type FilePath, type Identity, sourceKey, sourceName } from './fileTasks';
+import type { FileDigest } from './hash';
+import { vaultFileIo } from './vaultFileIo';
+import { sharedWorkerBackend } from './workerBackend';
 
 /** Where a source file is, found lazily inside the pool (checks can take a few system calls). */
 export type LocatedSource =
-  /** `stat` when the locator already has it (saves a system call per file). */
-  | { readonly ok: true; readonly source: string | Buffer; readonly stat?: import('node:fs').Stats }
+  /** `stat` when the locator already has it (an lstat: saves a system call per file).
+   *  `noFollow`: the locator saw a regular file, not a link, there: it is opened without following
+   *  links, so one swapped in since is refused rather than followed out of the export. */
+  | { readonly ok: true; readonly source: string | Buffer; readonly stat?: import('node:fs').Stats; readonly noFollow?: boolean }
   | { readonly ok: false; readonly reason: 'missing' | 'outside' | 'invalid'; readonly message: string };
 
 export interface MediaRequest {
@@ -60,6 +67,9 @@ export interface MediaPipelineOptions {
   readonly useHardlinks: boolean;
   readonly counters: IoCounters;
   readonly metrics?: MetricsSink;
+  /** Where file tasks run. Default: the shared worker thread when `fs` is node's own, else this
+   *  thread through `fs` (at most `concurrency` tasks at once) so an injected file system is used. */
+  readonly backend?: MediaBackend;
 }
 
 export interface MediaTotals {
@@ -73,7 +83,7 @@ export interface MediaTotals {
 }
 
 interface Identified {
-  readonly source?: string | Buffer;
+  readonly source?: FilePath;
   readonly digest?: FileDigest;
   readonly missing?: boolean;
   readonly refused?: boolean;
@@ -82,12 +92,12 @@ interface Identified {
 
 export class MediaPipeline {
   readonly totals: MediaTotals = { copied: 0, linked: 0, deduplicated: 0, missing: 0, failed: 0, bytesCopied: 0, bytesSaved: 0 };
-  private readonly pool: TaskPool;
+  private readonly backend: MediaBackend;
   private claimTail: Promise<unknown> = Promise.resolve();
   /** Content whose stored file was checked (or written) during this run. */
   private readonly verified = new Set<string>();
-  /** Checks of stored copies started during identification (in the pool, in parallel) so the
-   *  one-at-a-time claim step finds the answer ready. */
+  /** Checks of stored copies started during identification (in parallel, by the backend) so
+   *  the one-at-a-time claim step finds the answer ready. */
   private readonly checks = new Map<string, Promise<boolean>>();
   /** Content being written now: later claims of the same content wait for it. */
   private readonly inflight = new Map<string, Promise<boolean>>();
@@ -99,12 +109,12 @@ export class MediaPipeline {
   private hardlinksWork: boolean;
 
   constructor(private readonly opts: MediaPipelineOptions) {
-    this.pool = new TaskPool(Math.max(1, Math.floor(opts.concurrency)));
+    this.backend = opts.backend ?? (opts.fs === nodeVaultFs ? sharedWorkerBackend() : new PooledBackend(vaultFileIo(opts.fs), opts.concurrency));
     this.hardlinksWork = opts.useHardlinks;
   }
 
   submit(req: MediaRequest): Promise<MediaResult> {
-    const identified = this.pool.run(() => this.identify(req.source));
+    const identified = this.identify(req);
     const claimed = Promise.all([this.claimTail, identified]).then(([, id]) => this.claim(req, id));
     // The next claim waits for this one to decide, not for its copy to finish.
     this.claimTail = claimed.then(
@@ -122,14 +132,15 @@ export class MediaPipeline {
     while (this.outstanding.size) await Promise.allSettled([...this.outstanding]);
   }
 
-  private async identify(request: MediaRequest['source']): Promise<Identified> {
-    const { fs, store, metrics } = this.opts;
-    let source: string | Buffer;
+  private async identify(req: MediaRequest): Promise<Identified> {
+    const { store } = this.opts;
+    let source: FilePath;
     let stat: import('node:fs').Stats | undefined;
-    if (typeof request === 'function') {
+    let noFollow = false;
+    if (typeof req.source === 'function') {
       let located: LocatedSource;
       try {
-        located = await request();
+        located = await req.source();
       } catch (err) {
         return { error: describe(err) };
       }
@@ -138,32 +149,37 @@ export class MediaPipeline {
       }
       source = located.source;
       stat = located.stat;
-    } else source = request;
-    if (!stat) {
-      try {
-        stat = await fs.stat(source);
-      } catch (err) {
-        if (isNotFound(err)) return { missing: true };
-        return { error: describe(err) };
-      }
+      noFollow = located.noFollow === true || stat !== undefined;
+    } else source = req.source;
+    this.prefetchListing(req.preferredPath);
+    if (stat) {
+      if (!stat.isFile()) return { error: 'not a regular file' };
+      const known = store.hashForSource(sourceKey(source, stat));
+      if (known) return this.identified(source, { sha256: known, size: stat.size, key: '', cached: true });
     }
-    if (!stat.isFile()) return { error: 'not a regular file' };
-    const key = sourceKey(source, stat);
-    const known = store.hashForSource(key);
-    if (known) {
-      metrics?.add('cacheHits');
-      this.prefetchCheck(known);
-      return { source, digest: { sha256: known, size: stat.size } };
-    }
-    metrics?.add('cacheMisses');
+    // Earlier imports' keys for this path go with the task: one stat then answers, and the
+    // stored copies they name are checked in the same batch.
+    const known = stat ? [] : store.knownSources(sourceName(source));
+    for (const [, sha] of known) this.prefetchCheck(sha);
+    let id: Identity;
     try {
-      const digest = await hashFile(fs, source, stat.size);
-      store.rememberSource(key, digest.sha256);
-      this.prefetchCheck(digest.sha256);
-      return { source, digest };
+      id = await this.backend.run({ kind: 'identify', source, noFollow, known });
     } catch (err) {
-      return isNotFound(err) ? { missing: true } : { error: describe(err) };
+      return { error: describe(err) };
     }
+    if ('missing' in id) return { missing: true };
+    if ('notFile' in id) return { error: 'not a regular file' };
+    return this.identified(source, id);
+  }
+
+  private identified(source: FilePath, id: Extract<Identity, { sha256: string }>): Identified {
+    if (id.cached) this.opts.metrics?.add('cacheHits');
+    else {
+      this.opts.metrics?.add('cacheMisses');
+      this.opts.store.rememberSource(id.key, id.sha256);
+    }
+    this.prefetchCheck(id.sha256);
+    return { source, digest: { sha256: id.sha256, size: id.size } };
   }
 
   /** Decides where the content lives; returns the work that puts it there. Runs one at a time. */
@@ -198,7 +214,7 @@ export class MediaPipeline {
   }
 
   private storeAt(req: MediaRequest, source: string | Buffer, vaultPath: string, sha256: string, size: number): () => Promise<MediaResult> {
-    const written = this.pool.run(() => this.writeFile(source, vaultPath));
+    const written = this.writeFile(source, vaultPath);
     const ok = written.then(
       () => true,
       () => false,
@@ -229,7 +245,7 @@ export class MediaPipeline {
   ): Promise<MediaResult> {
     if (await pending) return this.count(req, { vaultPath, outcome: 'deduplicated', size, sha256 });
     try {
-      const how = await this.pool.run(() => this.writeFile(source, vaultPath));
+      const how = await this.writeFile(source, vaultPath);
       this.opts.store.add(sha256, size, vaultPath, req.chatId);
       this.verified.add(sha256);
       return this.count(req, { vaultPath, outcome: how, size, sha256 });
@@ -240,7 +256,7 @@ export class MediaPipeline {
 
   /** First path from `preferred` that no other content holds; adopts a file already holding this content. */
   private async freePath(preferred: string, sha256: string): Promise<{ path: string; adopted: boolean }> {
-    const { store, fs } = this.opts;
+    const { store } = this.opts;
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? preferred : withSuffix(preferred, n);
       if (store.shaAt(candidate) !== undefined) continue;
@@ -248,12 +264,8 @@ export class MediaPipeline {
       if (!(await this.listed(abs))) return { path: candidate, adopted: false };
       // A file the index does not know: left by a crashed run (complete: it has its final name)
       // or put there by someone else. Same content → use it; otherwise pick another name.
-      try {
-        const d = await hashFile(fs, abs);
-        if (d.sha256 === sha256) return { path: candidate, adopted: true };
-      } catch {
-        // unreadable (a directory, permissions): not ours to use
-      }
+      // (unreadable, a folder, permissions: null, not ours to use)
+      if ((await this.backend.run({ kind: 'hash', file: abs })) === sha256) return { path: candidate, adopted: true };
     }
   }
 
@@ -266,13 +278,7 @@ export class MediaPipeline {
   private listing(dir: string): Promise<Set<string>> {
     let names = this.listings.get(dir);
     if (!names) {
-      names = this.opts.fs.readdir(dir).then(
-        (list) => new Set(list.map((n) => n.toLowerCase())),
-        (err: unknown) => {
-          if (isNotFound(err)) return new Set<string>();
-          throw err;
-        },
-      );
+      names = this.backend.run({ kind: 'list', dir }).then((list) => new Set(list.map((n) => n.toLowerCase())));
       this.listings.set(dir, names);
     }
     return names;
@@ -283,65 +289,35 @@ export class MediaPipeline {
     if (entry && !this.verified.has(sha256) && !this.inflight.has(sha256)) void this.check(sha256, entry.path, entry.size).catch(() => undefined);
   }
 
+  /** The folder a new file would go to is listed while the file is identified, not when claimed. */
+  private prefetchListing(preferred: string): void {
+    void this.listing(path.dirname(this.abs(preferred))).catch(() => undefined);
+  }
+
   /** Whether the stored copy is still there with its size (a copy cut short by a power loss is
    *  not); asked once per content and run. */
   private check(sha256: string, vaultPath: string, size: number): Promise<boolean> {
     let known = this.checks.get(sha256);
     if (!known) {
-      known = this.holds(vaultPath, size);
+      known = this.backend.run({ kind: 'check', file: this.abs(vaultPath), size });
       this.checks.set(sha256, known);
     }
     return known;
   }
 
-  private async holds(vaultPath: string, size: number): Promise<boolean> {
-    const abs = this.abs(vaultPath);
-    if (!(await this.listed(abs))) return false;
-    try {
-      const st = await this.opts.fs.stat(abs);
-      return st.isFile() && st.size === size;
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
-    }
-  }
-
-  private async writeFile(source: string | Buffer, vaultPath: string): Promise<'copied' | 'linked'> {
-    const { fs, counters } = this.opts;
+  private async writeFile(source: FilePath, vaultPath: string): Promise<'copied' | 'linked'> {
+    const { counters } = this.opts;
     const target = this.abs(vaultPath);
     const dir = path.dirname(target);
-    if (!this.madeDirs.has(dir)) {
-      await fs.mkdir(dir, { recursive: true });
-      this.madeDirs.add(dir);
-    }
-    const tmp = tempNameFor(target);
-    let how: 'copied' | 'linked' = 'copied';
-    try {
-      if (this.hardlinksWork) {
-        try {
-          await fs.link(source, tmp);
-          counters.linkCalls++;
-          how = 'linked';
-        } catch (err) {
-          // Another disk, a file system without hardlinks, or a link limit: copy instead, and
-          // stop trying for this run when the failure is about the disk, not the file.
-          const code = errnoCode(err);
-          if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') this.hardlinksWork = false;
-          if (isNotFound(err)) throw err;
-        }
-      }
-      if (how === 'copied') {
-        await fs.copyFile(source, tmp, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL);
-        counters.copyCalls++;
-      }
-      await fs.rename(tmp, target);
-      counters.renames++;
-      (await this.listing(dir)).add(path.basename(target).toLowerCase());
-    } catch (err) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw err;
-    }
-    return how;
+    const mkdir = !this.madeDirs.has(dir);
+    const stored = await this.backend.run({ kind: 'store', source, target, mkdir, link: this.hardlinksWork });
+    if (mkdir) this.madeDirs.add(dir);
+    if (stored.linksUnsupported) this.hardlinksWork = false;
+    if (stored.how === 'linked') counters.linkCalls++;
+    else counters.copyCalls++;
+    counters.renames++;
+    (await this.listing(dir)).add(path.basename(target).toLowerCase());
+    return stored.how;
   }
 
   private count(req: MediaRequest, r: MediaResult): MediaResult {
@@ -392,11 +368,6 @@ export function withSuffix(vaultPath: string, n: number): string {
   const name = vaultPath.slice(slash + 1);
   const dot = name.lastIndexOf('.');
   return dot > 0 ? `${dir}${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${dir}${name} (${n})`;
-}
-
-function sourceKey(source: string | Buffer, st: import('node:fs').Stats): string {
-  const name = typeof source === 'string' ? source : `hex:${source.toString('hex')}`;
-  return `${name}|${st.size}|${Math.floor(st.mtimeMs)}|${st.ino}`;
 }
 
 function describe(err: unknown): string {
