@@ -23,7 +23,8 @@ import { AlbumGrouper, type ChatContext, type ExportMessage, TopicTracker, isPla
 import { blockHash } from './chatIndex';
 import { ChatNotes, type Topic } from './chatNotes';
 import { MonthSpool } from './monthSpool';
-import { placeGroup } from './placement';
+import { isSameBlock, placeGroup } from './placement';
+import { sourceKey } from './sourceKey';
 import { type ArchiveRun, type ChatHeaderIn, type MessageMediaSource, type NoteState, describe } from './types';
 
 /** Groups rendered ahead of the writer at most (bounds memory; lets media copy in parallel). */
@@ -42,6 +43,8 @@ export class ChatArchive {
   private readonly topicTracker: TopicTracker;
   private readonly grouper = new AlbumGrouper();
   private readonly topicOfMsg = new WeakMap<ExportMessage, Topic | undefined>();
+  /** Each message's source text, as its connector gave it (for the block's source key). */
+  private readonly rawOf = new WeakMap<ExportMessage, string>();
   private window: GroupJob[] = [];
   /** Set while a new chat's layout (one note or one per month) waits for its size. */
   private spool: MonthSpool | undefined;
@@ -71,7 +74,7 @@ export class ChatArchive {
       if (this.spool.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
       return;
     }
-    await this.process(msg);
+    await this.process(msg, raw);
   }
 
   /** The chat's messages ended (normally, or cut short by a malformed source). */
@@ -102,10 +105,11 @@ export class ChatArchive {
     const spool = this.spool!;
     this.spool = undefined;
     this.notes.header.layout = layout;
-    await spool.drain((e) => this.process(e.msg));
+    await spool.drain((e) => this.process(e.msg, e.raw));
   }
 
-  private async process(msg: ExportMessage): Promise<void> {
+  private async process(msg: ExportMessage, raw: string | undefined): Promise<void> {
+    if (raw !== undefined) this.rawOf.set(msg, raw);
     let topic: Topic | undefined;
     try {
       topic = this.topicTracker.topicOf(msg);
@@ -166,7 +170,10 @@ export class ChatArchive {
     return null;
   }
 
-  /** Renders the oldest group once its media are stored, and puts it where it belongs. */
+  /**
+   * Renders the oldest group once its media are stored, and puts it where it belongs; a block
+   * whose source key is unchanged since it was written is left as it is without rendering.
+   */
   private async processHead(): Promise<void> {
     const job = this.window.shift();
     if (!job) return;
@@ -177,17 +184,42 @@ export class ChatArchive {
     const rows = ids.map((id) => table.find(id));
     const known = rows.find((r) => r >= 0);
     const note = known !== undefined ? this.notes.noteOfRow(known) : await this.notes.noteFor(job.topic, msgs[0]);
+    const ctx = this.renderContext(note, ids, media);
+    const key = sourceKey({
+      chatTitle: this.chat.title,
+      chatType: this.chat.type,
+      notePath: ctx.currentNote!,
+      msgs,
+      raws: msgs.map((m) => this.rawOf.get(m)),
+      media,
+      noteOf: ctx.noteOf,
+      anchorOf: (id) => ctx.anchorOf!(id),
+      isTopicRoot: (id) => ctx.isTopicRoot!(id),
+    });
+    if (known !== undefined && isSameBlock(table, ids, rows) && table.hasSourceKey(rows[0], key)) {
+      this.counted(note, msgs);
+      this.run.totals.duplicatesSkipped += ids.length;
+      this.run.metrics.add('duplicatesPrevented', ids.length);
+      return;
+    }
     let text: string;
     try {
-      text = renderBlock(msgs, this.renderContext(note, ids, media));
+      text = renderBlock(msgs, ctx);
     } catch (err) {
       this.warn(ids[0], `could not render the message: ${describe(err)}`);
       return;
     }
-    for (const m of msgs) this.notes.noteDate(note, m.date);
-    this.run.metrics.itemsProcessed(msgs.length);
+    this.counted(note, msgs);
     const lacksFiles = msgs.some((m) => PLACEHOLDER_FIELDS.some((k) => isPlaceholderPath(m[k]))) || [...media.values()].includes(null);
     await placeGroup(this.notes, note, { ids, rows, text, hash: blockHash(text), lacksFiles }, this.run.totals, this.run.metrics);
+    // A block rendered without some files may be kept as archived (with them): its key stays unknown.
+    if (!lacksFiles) table.setSourceKey(table.find(ids[0]), key);
+  }
+
+  /** The group is in the note: its dates widen the note's range; it counts as processed. */
+  private counted(note: NoteState, msgs: readonly ExportMessage[]): void {
+    for (const m of msgs) this.notes.noteDate(note, m.date);
+    this.run.metrics.itemsProcessed(msgs.length);
   }
 
   private renderContext(note: NoteState, ids: readonly number[], media: Map<string, string | null>): ChatContext {

@@ -11,15 +11,20 @@
  *                  when the table was written. A note whose size or mtime differs (a crash, a
  *                  user's edit, a sync tool) has its rows rebuilt from its text.
  *
- * Memory: five typed-array columns, 18 bytes per message, sorted by id (binary search); ids that
- * arrive out of order go to a small side map until the next compaction.
+ * Memory: seven typed-array columns, 26 bytes per message, sorted by id (binary search); ids that
+ * arrive out of order go to a small side map until the next compaction. Per block (on its first
+ * row): a hash of its text (an edit shows as a different hash) and a hash of its source — the
+ * message as its connector gave it plus everything its rendering looked up — so a re-import can
+ * skip rendering a block whose source is unchanged (0 = not known: render and compare).
  */
 import * as path from 'node:path';
 import { writeFileAtomic } from '../vault/atomic';
 import { type IoCounters, type VaultFs, isNotFound } from '../vault/vaultFs';
 
 export const INDEX_VERSION = 1;
-const ROWS_MAGIC = 'VAROWS1\n';
+/** v2 adds the source-key columns; a v1 file is read with unknown source keys (every block rendered once). */
+const ROWS_MAGIC = 'VAROWS2\n';
+const ROWS_MAGIC_V1 = 'VAROWS1\n';
 /** note column value of a removed row (dropped at the next compaction). */
 const REMOVED = 0xffff;
 export const MAX_NOTES_PER_CHAT = REMOVED - 1;
@@ -107,6 +112,8 @@ export class MessageTable {
   first = new Int32Array(1024);
   h1 = new Uint32Array(1024);
   h2 = new Uint32Array(1024);
+  s1 = new Uint32Array(1024);
+  s2 = new Uint32Array(1024);
   length = 0;
   /** Rows [0, sortedLength) are sorted by id; later rows are indexed by `overflow`. */
   private sortedLength = 0;
@@ -153,11 +160,24 @@ export class MessageTable {
     return row;
   }
 
+  /** Sets a row; its source key becomes unknown until setSourceKey. */
   set(row: number, note: number, first: number, h1: number, h2: number): void {
     this.note[row] = note;
     this.first[row] = first;
     this.h1[row] = h1;
     this.h2[row] = h2;
+    this.s1[row] = 0;
+    this.s2[row] = 0;
+  }
+
+  /** The source key of the block whose head row is `row` ([0, 0] = unknown). */
+  setSourceKey(row: number, key: readonly [number, number]): void {
+    this.s1[row] = key[0];
+    this.s2[row] = key[1];
+  }
+
+  hasSourceKey(row: number, key: readonly [number, number]): boolean {
+    return (key[0] !== 0 || key[1] !== 0) && this.s1[row] === key[0] && this.s2[row] === key[1];
   }
 
   remove(row: number): void {
@@ -195,14 +215,18 @@ export class MessageTable {
     const first = new Int32Array(cap);
     const h1 = new Uint32Array(cap);
     const h2 = new Uint32Array(cap);
+    const s1 = new Uint32Array(cap);
+    const s2 = new Uint32Array(cap);
     live.forEach((r, i) => {
       ids[i] = this.ids[r];
       note[i] = this.note[r];
       first[i] = this.first[r];
       h1[i] = this.h1[r];
       h2[i] = this.h2[r];
+      s1[i] = this.s1[r];
+      s2[i] = this.s2[r];
     });
-    Object.assign(this, { ids, note, first, h1, h2 });
+    Object.assign(this, { ids, note, first, h1, h2, s1, s2 });
     this.length = this.sortedLength = live.length;
     this.overflow = new Map();
     this.removed = 0;
@@ -235,7 +259,11 @@ export class MessageTable {
     h1.set(this.h1);
     const h2 = new Uint32Array(cap);
     h2.set(this.h2);
-    Object.assign(this, { ids, note, first, h1, h2 });
+    const s1 = new Uint32Array(cap);
+    s1.set(this.s1);
+    const s2 = new Uint32Array(cap);
+    s2.set(this.s2);
+    Object.assign(this, { ids, note, first, h1, h2, s1, s2 });
   }
 
   encode(): Buffer[] {
@@ -247,10 +275,13 @@ export class MessageTable {
       Buffer.from(this.first.buffer, 0, n * 4),
       Buffer.from(this.h1.buffer, 0, n * 4),
       Buffer.from(this.h2.buffer, 0, n * 4),
+      Buffer.from(this.s1.buffer, 0, n * 4),
+      Buffer.from(this.s2.buffer, 0, n * 4),
     ];
   }
 
-  static decode(buf: Buffer, offset: number, n: number): MessageTable {
+  /** `withSourceKeys`: false for a v1 file (keys unknown). */
+  static decode(buf: Buffer, offset: number, n: number, withSourceKeys = true): MessageTable {
     const t = new MessageTable();
     const cap = Math.max(1024, n);
     const take = <T extends Int32Array | Uint16Array | Uint32Array>(Ctor: { new (len: number): T; BYTES_PER_ELEMENT: number }): T => {
@@ -266,7 +297,9 @@ export class MessageTable {
     const first = take(Int32Array);
     const h1 = take(Uint32Array);
     const h2 = take(Uint32Array);
-    Object.assign(t, { ids, note, first, h1, h2 });
+    const s1 = withSourceKeys ? take(Uint32Array) : new Uint32Array(cap);
+    const s2 = withSourceKeys ? take(Uint32Array) : new Uint32Array(cap);
+    Object.assign(t, { ids, note, first, h1, h2, s1, s2 });
     t.length = t.sortedLength = n;
     for (let i = 1; i < n; i++) if (ids[i - 1] >= ids[i]) throw new Error('rows file is not sorted');
     return t;
@@ -317,13 +350,14 @@ export class ChatIndexFiles {
       throw err;
     }
     try {
-      if (buf.subarray(0, ROWS_MAGIC.length).toString('latin1') !== ROWS_MAGIC) return undefined;
+      const magic = buf.subarray(0, ROWS_MAGIC.length).toString('latin1');
+      if (magic !== ROWS_MAGIC && magic !== ROWS_MAGIC_V1) return undefined;
       let off = ROWS_MAGIC.length;
       const jsonLen = buf.readUInt32LE(off);
       off += 4;
       const meta = JSON.parse(buf.subarray(off, off + jsonLen).toString('utf8')) as { count: number; notes: NoteValidation[] };
       off += jsonLen;
-      return { table: MessageTable.decode(buf, off, meta.count), notes: meta.notes };
+      return { table: MessageTable.decode(buf, off, meta.count, magic === ROWS_MAGIC), notes: meta.notes };
     } catch {
       return undefined;
     }

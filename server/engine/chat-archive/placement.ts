@@ -5,6 +5,7 @@
  * shape (an album that gained or lost a photo) replaces them.
  */
 import type { MetricsSink } from '../metrics';
+import type { MessageTable } from './chatIndex';
 import type { ChatNotes } from './chatNotes';
 import type { NoteState, RunTotals } from './types';
 
@@ -16,6 +17,11 @@ export interface RenderedGroup {
   readonly hash: readonly [number, number];
   /** The source lacked some of the group's files: an archived block with them must not lose them. */
   readonly lacksFiles: boolean;
+}
+
+/** The group is exactly one archived block: same first id, same members, nothing more. */
+export function isSameBlock(table: MessageTable, ids: readonly number[], rows: readonly number[]): boolean {
+  return rows.every((r) => r >= 0 && table.first[r] === ids[0]) && table.blockRows(ids[0]).length === ids.length;
 }
 
 export async function placeGroup(notes: ChatNotes, note: NoteState, g: RenderedGroup, totals: RunTotals, metrics: MetricsSink): Promise<void> {
@@ -39,8 +45,7 @@ export async function placeGroup(notes: ChatNotes, note: NoteState, g: RenderedG
   }
 
   const head = table.find(ids[0]);
-  const sameBlock = existing.length === ids.length && g.rows.every((r) => r >= 0 && table.first[r] === ids[0]) && table.blockRows(ids[0]).length === ids.length;
-  if (sameBlock) {
+  if (isSameBlock(table, ids, g.rows)) {
     if (table.h1[head] === h1 && table.h2[head] === h2) {
       totals.duplicatesSkipped += ids.length;
       metrics.add('duplicatesPrevented', ids.length);
