@@ -106,6 +106,8 @@ export class MediaPipeline {
   /** Names in each vault folder this run writes to, listed once: an existence check per file
    *  would cost a system call for each of thousands of attachments. Kept current as files land. */
   private readonly listings = new Map<string, Promise<Set<string>>>();
+  /** Vault-relative folders whose listing was asked for ahead of the claims. */
+  private readonly prefetchedFolders = new Set<string>();
   private hardlinksWork: boolean;
 
   constructor(private readonly opts: MediaPipelineOptions) {
@@ -291,6 +293,9 @@ export class MediaPipeline {
 
   /** The folder a new file would go to is listed while the file is identified, not when claimed. */
   private prefetchListing(preferred: string): void {
+    const folder = preferred.slice(0, preferred.lastIndexOf('/') + 1);
+    if (this.prefetchedFolders.has(folder)) return;
+    this.prefetchedFolders.add(folder);
     void this.listing(path.dirname(this.abs(preferred))).catch(() => undefined);
   }
 
