@@ -63,6 +63,8 @@ export interface MediaPipelineOptions {
   readonly fs: VaultFs;
   readonly vaultRoot: string;
   readonly store: ContentStore;
+  /** Tasks at once when they run on this thread (an injected `fs`); the worker runs them one by
+   *  one, synchronously, which is faster than any number of promise calls at once. */
   readonly concurrency: number;
   readonly useHardlinks: boolean;
   readonly counters: IoCounters;
