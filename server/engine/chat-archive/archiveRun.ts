@@ -13,6 +13,7 @@ import { sweepTempFiles } from '../vault/atomic';
 import { VaultLayout } from '../vault/layout';
 import type { NoteWriterOptions } from '../vault/noteWriter';
 import { IoCounters, type VaultFs } from '../vault/vaultFs';
+import type { ChatIndexHeader } from './chatIndex';
 import type { ArchiveRun, DiscoveredNote, RunTotals } from './types';
 import { attachmentDirs, discoverNotes, readChatHeaders } from './vaultChats';
 
@@ -37,6 +38,8 @@ export class OpenArchiveRun {
   private constructor(
     readonly run: ArchiveRun,
     private readonly store: ContentStore,
+    /** The index headers of the chats archived when the run began. */
+    readonly archivedChats: ReadonlyMap<number, ChatIndexHeader>,
   ) {
     this.lastStoreSave = run.clock();
   }
@@ -69,7 +72,11 @@ export class OpenArchiveRun {
       metrics,
     });
     const folderOwners = new Map<string, number>();
-    for (const h of await readChatHeaders(fs, stateDir)) folderOwners.set(h.folder.toLowerCase(), h.chatId);
+    const archived = new Map<number, ChatIndexHeader>();
+    for (const h of await readChatHeaders(fs, stateDir)) {
+      folderOwners.set(h.folder.toLowerCase(), h.chatId);
+      archived.set(h.chatId, h);
+    }
     let discovered: Promise<Map<number, DiscoveredNote[]>> | undefined;
     const totals: RunTotals = { topics: 0, messagesSeen: 0, messagesWritten: 0, messagesUpdated: 0, duplicatesSkipped: 0, notesWritten: 0 };
     const run: ArchiveRun = {
@@ -79,6 +86,7 @@ export class OpenArchiveRun {
       counters,
       metrics,
       media,
+      contentStore: store,
       clock,
       totals,
       writerOptions: { clock, ...opts.writer, onWrite: () => metrics.add('noteWrites') },
@@ -87,7 +95,7 @@ export class OpenArchiveRun {
       folderOwners,
       discoverNotes: () => (discovered ??= discoverNotes(fs, layout.root)),
     };
-    return new OpenArchiveRun(run, store);
+    return new OpenArchiveRun(run, store, archived);
   }
 
   /** Between chats: saves the content store when it was last saved long ago. */

@@ -18,6 +18,7 @@
  * the notes contain, the rerun ends with the same bytes as an uninterrupted run.
  */
 import * as path from 'node:path';
+import type { JobWarning } from '../../../shared/types';
 import type { MediaResult } from '../media/mediaPipeline';
 import { AlbumGrouper, type ChatContext, type ExportMessage, TopicTracker, isPlaceholderPath, mediaFilesOf, renderBlock, shortTitle } from '../telegram-notes';
 import { blockHash } from './chatIndex';
@@ -29,6 +30,8 @@ import { type ArchiveRun, type ChatHeaderIn, type MessageMediaSource, type NoteS
 
 /** Groups rendered ahead of the writer at most (bounds memory; lets media copy in parallel). */
 const WINDOW = 256;
+/** Warnings kept per chat for replay (the summary keeps a few hundred in all anyway). */
+const MAX_KEPT_WARNINGS = 100;
 /** Message fields that name a file, or hold Telegram Desktop's remark when the file was left out. */
 const PLACEHOLDER_FIELDS = ['photo', 'file', 'thumbnail', 'contact_vcard'] as const;
 
@@ -48,6 +51,12 @@ export class ChatArchive {
   private window: GroupJob[] = [];
   /** Set while a new chat's layout (one note or one per month) waits for its size. */
   private spool: MonthSpool | undefined;
+  /** Messages of this run now in a block (rendered or found unchanged). */
+  private placed = 0;
+  /** A file of this run could not be stored: a re-import must look at the chat again. */
+  private filesMissed = false;
+  /** Warnings about this chat in this run (the first ones), replayed when a re-import skips it. */
+  private readonly warnings: JobWarning[] = [];
 
   constructor(
     private readonly run: ArchiveRun,
@@ -77,11 +86,18 @@ export class ChatArchive {
     await this.process(msg, raw);
   }
 
-  /** The chat's messages ended (normally, or cut short by a malformed source). */
-  async end(): Promise<void> {
+  /**
+   * The chat's messages ended (normally, or cut short by a malformed source). `sourceDigest`: what
+   * the connector read, in full; recorded so that a re-import of the same source skips the chat
+   * (unchangedChat.ts) — unless a file could not be stored, which a re-import may find.
+   */
+  async end(sourceDigest?: string): Promise<void> {
     if (this.spool) await this.decideLayout('single');
     for (const g of this.grouper.flush()) await this.enqueue(g);
     while (this.window.length) await this.processHead();
+    const { header } = this.notes;
+    header.sourceDigest = sourceDigest !== undefined && !this.filesMissed ? sourceDigest : undefined;
+    header.sourceRun = header.sourceDigest ? { placed: this.placed, warnings: this.warnings } : undefined;
     await this.notes.finish();
   }
 
@@ -90,6 +106,8 @@ export class ChatArchive {
    * is left for the next run, and the vault is left consistent.
    */
   async abort(): Promise<void> {
+    this.notes.header.sourceDigest = undefined;
+    this.notes.header.sourceRun = undefined;
     if (this.spool) await this.spool.discard();
     this.spool = undefined;
     while (this.window.length) await this.processHead();
@@ -164,6 +182,7 @@ export class ChatArchive {
 
   private mediaOutcome(msgId: number, ref: string, r: MediaResult): string | null {
     if (r.vaultPath) return r.vaultPath;
+    this.filesMissed = true;
     if (r.outcome === 'missing') this.warn(msgId, r.error ?? `file "${ref}" is not in the export`);
     else if (r.outcome === 'refused') this.warn(msgId, r.error ?? `refused file path "${ref}"`);
     else this.warn(msgId, `could not copy "${ref}": ${r.error ?? 'unknown error'}`);
@@ -198,6 +217,7 @@ export class ChatArchive {
     });
     if (known !== undefined && isSameBlock(table, ids, rows) && table.hasSourceKey(rows[0], key)) {
       this.counted(note, msgs);
+      this.placed += ids.length;
       this.run.totals.duplicatesSkipped += ids.length;
       this.run.metrics.add('duplicatesPrevented', ids.length);
       return;
@@ -210,6 +230,7 @@ export class ChatArchive {
       return;
     }
     this.counted(note, msgs);
+    this.placed += ids.length;
     const lacksFiles = msgs.some((m) => PLACEHOLDER_FIELDS.some((k) => isPlaceholderPath(m[k]))) || [...media.values()].includes(null);
     await placeGroup(this.notes, note, { ids, rows, text, hash: blockHash(text), lacksFiles }, this.run.totals, this.run.metrics);
     // A block rendered without some files may be kept as archived (with them): its key stays unknown.
@@ -245,8 +266,11 @@ export class ChatArchive {
     };
   }
 
-  private warn(item: string | number, message: string): void {
-    this.run.warn({ source: shortTitle(this.chat.title), item, message });
+  /** A warning about this chat (its connector's too): reported, and kept for a re-import that skips the chat. */
+  warn(item: string | number, message: string): void {
+    const w: JobWarning = { source: shortTitle(this.chat.title), item, message };
+    if (this.warnings.length < MAX_KEPT_WARNINGS) this.warnings.push(w);
+    this.run.warn(w);
   }
 }
 

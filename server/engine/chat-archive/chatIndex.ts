@@ -18,6 +18,7 @@
  * skip rendering a block whose source is unchanged (0 = not known: render and compare).
  */
 import * as path from 'node:path';
+import type { JobWarning } from '../../../shared/types';
 import { writeFileAtomic } from '../vault/atomic';
 import { type IoCounters, type VaultFs, isNotFound } from '../vault/vaultFs';
 
@@ -71,6 +72,13 @@ export interface ChatIndexHeader {
   messageCount: number;
   topics: { id: number; title: string }[];
   notes: NoteRecord[];
+  /**
+   * Digest of the source the chat was last archived from, in full and with every file found (its
+   * connector says what it covers): a re-import of the same source skips the chat.
+   */
+  sourceDigest?: string;
+  /** What that run counted and warned, replayed when a re-import skips the chat. */
+  sourceRun?: { readonly placed: number; readonly warnings: readonly JobWarning[] };
 }
 
 /**

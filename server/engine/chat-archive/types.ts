@@ -4,6 +4,7 @@
  * a message's files come from, and the state of each note while a chat is written.
  */
 import type { JobWarning, WorkerSettings } from '../../../shared/types';
+import type { ContentStore } from '../media/contentStore';
 import type { LocatedSource, MediaPipeline } from '../media/mediaPipeline';
 import type { MetricsSink } from '../metrics';
 import type { NoteMeta } from '../telegram-notes';
@@ -29,6 +30,8 @@ export interface ArchiveRun {
   readonly counters: IoCounters;
   readonly metrics: MetricsSink;
   readonly media: MediaPipeline;
+  /** The vault-wide content store the media pipeline fills (read-only for everyone else). */
+  readonly contentStore: ContentStore;
   readonly clock: () => number;
   readonly totals: RunTotals;
   readonly writerOptions: Omit<NoteWriterOptions, 'fs' | 'counters'>;

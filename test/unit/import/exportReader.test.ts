@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { type ExportEvent, ExportReader } from '../../../server/engine/connectors/telegram-export/exportReader';
 import { nodeVaultFs, type VaultFs } from '../../../server/engine/vault/vaultFs';
-import { readText } from './exportReaderSupport';
+import { memoryFs, readText } from './exportReaderSupport';
 
 async function readAll(file: string, chunkSize?: number): Promise<{ events: ExportEvent[]; reader: ExportReader }> {
   const reader = new ExportReader(file, (await fsp.stat(file)).size, { fs: nodeVaultFs, chunkSize });
@@ -189,5 +189,24 @@ describe('ExportReader', () => {
       ['shape', 'chat-start', 'message', 'chat-end'],
     );
     assert.equal((events[1] as { header: { name: unknown } }).header.name, 'Esc');
+  });
+
+  it('hands the messages of a chat the consumer declines to parse out as raw text only', async () => {
+    const doc = JSON.stringify({ chats: { list: [{ name: 'A', type: 'personal_chat', id: 1, messages: [{ id: 1, text: 'a' }] }, { name: 'B', type: 'personal_chat', id: 2, messages: [{ id: 5, text: 'b' }, { id: 6, text: '}' }] }] } });
+    const data = Buffer.from(doc);
+    const asked: unknown[] = [];
+    const reader = new ExportReader('result.json', data.length, {
+      fs: memoryFs(data),
+      chunkSize: 7,
+      parseChat: (h) => (asked.push(h.id), h.id !== 2),
+    });
+    const messages: Extract<ExportEvent, { kind: 'message' }>[] = [];
+    for await (const e of reader) if (e.kind === 'message') messages.push(e);
+    assert.deepEqual(asked, [1, 2]);
+    assert.deepEqual(messages.map((m) => [m.value, m.raw, m.unparsed ?? false]), [
+      [{ id: 1, text: 'a' }, '{"id":1,"text":"a"}', false],
+      [undefined, '{"id":5,"text":"b"}', true],
+      [undefined, '{"id":6,"text":"}"}', true],
+    ]);
   });
 });

@@ -13,8 +13,9 @@ export type ExportEvent =
   /**
    * `value` is whatever the export holds at that position: normally a message object.
    * `raw` is that entry's exact JSON text in the file (what `value` was parsed from).
+   * `unparsed`: the reader was asked not to parse this chat's messages; `value` is undefined.
    */
-  | { readonly kind: 'message'; readonly value: unknown; readonly index: number; readonly raw: string }
+  | { readonly kind: 'message'; readonly value: unknown; readonly index: number; readonly raw: string; readonly unparsed?: true }
   | { readonly kind: 'chat-end'; readonly messages: number }
   /**
    * The last event: nothing after this point of the file can be read. `chat` and

@@ -26,6 +26,8 @@ export interface ExportReaderOptions {
   readonly fs: Pick<VaultFs, 'createReadStream'>;
   /** Bytes per file read. */
   readonly chunkSize?: number;
+  /** Asked as each chat's messages begin: false hands them out unparsed (`raw` only). */
+  readonly parseChat?: (header: import('./exportEvents').ChatHeaderFields) => boolean;
 }
 
 export class ExportReader implements AsyncIterable<ExportEvent> {
@@ -50,7 +52,7 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
   private async *events(): AsyncGenerator<ExportEvent> {
     const input = this.opts.fs.createReadStream(this.file, { highWaterMark: this.opts.chunkSize ?? DEFAULT_CHUNK_BYTES });
     const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-    const scanner = new ExportScanner();
+    const scanner = new ExportScanner(this.opts.parseChat);
     try {
       for (;;) {
         let chunk: IteratorResult<Buffer | string>;

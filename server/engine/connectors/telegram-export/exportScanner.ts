@@ -12,7 +12,7 @@
  * Pull-driven: feed() a chunk, then next() until it answers undefined (the chunk is used up), so
  * a message is only parsed when the consumer asks for it. finish() at the end of the file.
  */
-import type { ExportEvent } from './exportEvents';
+import type { ChatHeaderFields, ExportEvent } from './exportEvents';
 import {
   ByteCapture, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, describeValueStart, isJsonSpace, isValueStart, MISMATCH, NEED_MORE, OPEN_ARRAY, OPEN_OBJECT, QUOTE, ValueScanner,
 } from './jsonScan';
@@ -91,6 +91,14 @@ export class ExportScanner {
   private chatList: ChatList = 'single';
   private chatOrdinal = 0;
   private lastMessageId: unknown;
+  /** False while reading a chat whose messages the consumer takes as text only (see `parseChat`). */
+  private parseMessages = true;
+
+  /**
+   * `parseChat`: asked when a chat's messages begin; false hands its messages out as `raw` text
+   * only, unparsed (a re-import checks whether the chat changed at all before paying for parsing).
+   */
+  constructor(private readonly parseChat?: (header: ChatHeaderFields) => boolean) {}
 
   /** Bytes scanned so far. */
   get offset(): number {
@@ -281,7 +289,9 @@ export class ExportScanner {
     this.open(MESSAGES, true, path);
     this.sendShape(list === 'single' ? 'single' : 'account');
     this.lastMessageId = undefined;
-    this.emit({ kind: 'chat-start', header: { id: h.id, name: h.name, type: h.type }, list, ordinal: this.chatOrdinal++ });
+    const header = { id: h.id, name: h.name, type: h.type };
+    this.parseMessages = this.parseChat?.(header) ?? true;
+    this.emit({ kind: 'chat-start', header, list, ordinal: this.chatOrdinal++ });
   }
 
   private close(frame: Frame): void {
@@ -324,6 +334,10 @@ export class ExportScanner {
     if (valueFor === SKIP) return;
     const raw = this.capture.take(buf, end);
     const frame = this.frames[this.frames.length - 1];
+    if (valueFor === MESSAGE && !this.parseMessages) {
+      this.emit({ kind: 'message', value: undefined, index: frame.count - 1, raw, unparsed: true });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);

@@ -9,7 +9,6 @@
 import * as path from 'node:path';
 import type { ImportSummary, JobWarning, WorkerSettings } from '../../../../shared/types';
 import { OpenArchiveRun } from '../../chat-archive/archiveRun';
-import { ChatArchive } from '../../chat-archive/chatArchive';
 import type { MessageMediaSource } from '../../chat-archive/types';
 import { UserError } from '../../errors';
 import { type MetricsSink, isMetricsSink, nullMetrics } from '../../metrics';
@@ -17,7 +16,7 @@ import { shortTitle } from '../../telegram-notes';
 import { type VaultFs, isNotFound, nodeVaultFs } from '../../vault/vaultFs';
 import { ExportFiles, attachmentVaultPath } from './exportFiles';
 import { type ChatHeaderFields, type ExportEvent, ExportReader } from './exportReader';
-import { ExportMessageValidator } from './validate';
+import { ExportChat, type MalformedEntry } from './exportChat';
 
 export { type ArchivedChat as ImportedChat, listArchivedChats as listImportedChats, removeArchivedChat as removeImportedChat } from '../../chat-archive/vaultChats';
 
@@ -68,8 +67,8 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
     log: opts.log ?? (() => undefined),
     writer: opts.writer,
   });
-  const reader = new ExportReader(resultFile, (await fs.stat(resultFile)).size, { fs });
-  const job = new ExportImport(opts, archive, reader, new ExportFiles(exportRoot, fs), resultFile);
+  const size = (await fs.stat(resultFile)).size;
+  const job = new ExportImport(opts, archive, (parseChat) => new ExportReader(resultFile, size, { fs, parseChat }), new ExportFiles(exportRoot, fs), resultFile);
   let cancelled: boolean;
   try {
     cancelled = await job.readAll();
@@ -112,14 +111,18 @@ class ExportImport {
   readonly chatsSeen = new Set<number>();
   /** Kinds (message types, fields, entities) already warned about: one warning per kind per import. */
   private readonly reportedKinds = new Set<string>();
-  private current: { archive: ChatArchive; validator: ExportMessageValidator } | undefined;
+  private current: ExportChat | undefined;
+  /** Whether the reader skims each chat (by its ordinal): decided as its messages begin. */
+  private readonly skims: boolean[] = [];
+  private stopped = false;
   private lastProgress = 0;
   private readonly media: MessageMediaSource;
+  readonly reader: ExportReader;
 
   constructor(
     private readonly opts: ImportOptions,
     private readonly archive: OpenArchiveRun,
-    private readonly reader: ExportReader,
+    readerOf: (parseChat: (h: ChatHeaderFields) => boolean) => ExportReader,
     exportFiles: ExportFiles,
     private readonly resultFile: string,
   ) {
@@ -128,6 +131,14 @@ class ExportImport {
       locate: (ref) => exportFiles.locate(ref),
       attachmentPath: (chatDir, ref) => attachmentVaultPath(chatDir, attachments, ref),
     };
+    // A chat archived in full before is skimmed (digest only) until it proves changed.
+    this.reader = readerOf((h) => {
+      const id = chatIdOf(h);
+      const known = id === undefined ? undefined : archive.archivedChats.get(id);
+      const skim = known !== undefined && !known.importing && known.sourceDigest !== undefined;
+      this.skims.push(skim);
+      return !skim;
+    });
   }
 
   percent(): number {
@@ -139,19 +150,19 @@ class ExportImport {
   async readAll(): Promise<boolean> {
     this.progress('Reading the export', undefined, true);
     for await (const event of this.reader) {
-      if (this.opts.signal?.aborted) break;
+      if (this.opts.signal?.aborted || this.stopped) break;
       await this.onEvent(event);
     }
     if (this.current) {
       // Cancelled in the middle of a chat.
-      await this.current.archive.abort();
+      await this.current.abort();
       this.current = undefined;
     }
     return this.opts.signal?.aborted ?? false;
   }
 
   async dispose(): Promise<void> {
-    await this.current?.archive.dispose();
+    await this.current?.dispose();
   }
 
   private async onEvent(event: ExportEvent): Promise<void> {
@@ -163,50 +174,64 @@ class ExportImport {
       case 'chat-start': {
         const chat = chatHeader(event.header, (w) => run.warn(w));
         if (!chat) return;
-        const archive = new ChatArchive(run, chat, this.media);
-        this.current = { archive, validator: new ExportMessageValidator(this.reportedKinds) };
-        await archive.begin();
+        const skimming = this.skims[event.ordinal] ?? false;
+        this.current = new ExportChat({ run, chat, media: this.media, settings: this.opts.settings, reportedKinds: this.reportedKinds, skimming, exportRoot: path.dirname(this.resultFile) });
+        await this.current.start();
         this.chatsSeen.add(chat.id);
         this.progress(`Importing ${chat.title}`, chat, true);
         return;
       }
       case 'message': {
         if (!this.current) return;
-        const { archive, validator } = this.current;
         run.totals.messagesSeen++;
-        const msg = validator.check(event.value, event.index, (item, message) => run.warn({ source: shortTitle(archive.chat.title), item, message }));
-        if (msg) await archive.push(msg, event.raw);
-        this.progress(`Importing ${archive.chat.title}`, archive.chat);
+        const bad = await this.current.message(event.raw, event.index, event.unparsed ? undefined : { parsed: event.value });
+        if (bad) return this.malformed(bad);
+        this.progress(`Importing ${this.current.chat.title}`, this.current.chat);
         return;
       }
       case 'chat-end':
-        await this.endChat();
+        await this.endChat(true);
         await this.archive.checkpoint();
         return;
       case 'error':
         // Nothing in the file is an export (empty, HTML, a list, "messages" not a list): a
         // user's mistake, reported as such; after some chats it is one more warning.
         if (event.fatal && this.chatsSeen.size === 0) throw new UserError(`${this.resultFile}: ${event.message}.`);
-        this.reportBreak(event);
-        await this.endChat();
+        this.reportBreak(event.message, event.lastMessageId, titleOf(event.chat));
+        await this.endChat(false);
         return;
     }
   }
 
-  private async endChat(): Promise<void> {
-    if (!this.current) return;
-    await this.current.archive.end();
+  private async endChat(complete: boolean): Promise<void> {
+    const chat = this.current;
+    if (!chat) return;
+    // Still current while it ends: a failure there (disk full) must reach dispose().
+    const bad = await chat.end(complete);
     this.current = undefined;
+    if (bad) {
+      this.reportBreak(malformedText(bad), chat.lastMessageId, chat.chat.title);
+      this.stopped = true;
+    }
   }
 
-  private reportBreak(event: Extract<ExportEvent, { kind: 'error' }>): void {
-    const chatTitle = this.current?.archive.chat.title ?? titleOf(event.chat);
-    const last = typeof event.lastMessageId === 'number' ? event.lastMessageId : undefined;
+  /** An entry the reader left to us to parse is not JSON: the file cannot be read past it. */
+  private async malformed(bad: MalformedEntry): Promise<void> {
+    const chat = this.current!;
+    this.reportBreak(malformedText(bad), chat.lastMessageId, chat.chat.title);
+    await chat.end(false);
+    this.current = undefined;
+    this.stopped = true;
+  }
+
+  private reportBreak(what: string, lastMessageId: unknown, fallbackTitle: string | undefined): void {
+    const chatTitle = this.current?.chat.title ?? fallbackTitle;
+    const last = typeof lastMessageId === 'number' ? lastMessageId : undefined;
     this.archive.run.warn({
       source: chatTitle === undefined ? undefined : shortTitle(chatTitle),
       item: last,
       message:
-        `result.json cannot be read past this point: ${event.message}. ` +
+        `result.json cannot be read past this point: ${what}. ` +
         (last !== undefined
           ? `Messages up to #${last} of this chat were imported; the rest of the file was skipped.`
           : 'Everything before this point was imported; the rest of the file was skipped.'),
@@ -219,6 +244,10 @@ class ExportImport {
     this.lastProgress = now;
     this.opts.onProgress?.({ percent: this.percent(), message, chat: chat?.title, chatId: chat?.id });
   }
+}
+
+function malformedText(bad: MalformedEntry): string {
+  return `the JSON is malformed in message #${bad.index + 1} (${bad.message})`;
 }
 
 /** Warnings of one import: all go to the listener, the first few hundred into the summary. */
@@ -273,9 +302,15 @@ function titleOf(h: ChatHeaderFields | undefined): string | undefined {
   return typeof h.id === 'number' ? `Chat ${h.id}` : undefined;
 }
 
-function chatHeader(h: ChatHeaderFields, warn: (w: JobWarning) => void): { id: number; title: string; type: string } | undefined {
+/** The chat's id as a number (exports of some versions write it as text); undefined when it has none. */
+function chatIdOf(h: ChatHeaderFields): number | undefined {
   const id = typeof h.id === 'string' && /^-?\d+$/.test(h.id) ? Number(h.id) : h.id;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
+}
+
+function chatHeader(h: ChatHeaderFields, warn: (w: JobWarning) => void): { id: number; title: string; type: string } | undefined {
+  const id = chatIdOf(h);
+  if (id === undefined) {
     warn({ source: shortTitle(titleOf(h) ?? 'export'), message: `skipped a chat without a valid "id" (${JSON.stringify(h.id) ?? 'none'}): its notes could not be told apart from other chats'` });
     return undefined;
   }

@@ -1,0 +1,147 @@
+/**
+ * One chat of an export on its way into the chat archive: each entry of its messages array is
+ * checked (validate.ts) and pushed, and the chat's digest (chatDigest.ts) is kept as it goes.
+ *
+ * A chat archived in full before is read "skimming" first: the reader hands its messages out
+ * unparsed, only the digest is computed, and if it matches the archive's record (and the notes
+ * and files are as left) the chat is skipped without parsing or rendering anything. Otherwise —
+ * or as soon as the buffered text passes a bound — the buffered entries are parsed and pushed
+ * and the chat goes on the ordinary way.
+ */
+import type { WorkerSettings } from '../../../../shared/types';
+import { ChatArchive } from '../../chat-archive/chatArchive';
+import type { ArchiveRun, ChatHeaderIn, MessageMediaSource } from '../../chat-archive/types';
+import { skipIfUnchanged } from '../../chat-archive/unchangedChat';
+import { ChatDigest, fileRefsIn } from './chatDigest';
+import { ExportMessageValidator } from './validate';
+
+/** Text held while skimming before giving up on the fast path (bounds memory for huge chats). */
+const SKIM_BUFFER_CHARS = 16 << 20;
+
+export interface ExportChatOptions {
+  readonly run: ArchiveRun;
+  readonly chat: ChatHeaderIn;
+  readonly media: MessageMediaSource;
+  readonly settings: WorkerSettings;
+  /** Kinds already warned about in this import (shared by its chats). */
+  readonly reportedKinds: Set<string>;
+  /** The reader hands this chat's messages out unparsed. */
+  readonly skimming: boolean;
+  /** The export folder (the files the messages name are inside it). */
+  readonly exportRoot: string;
+}
+
+/** A message entry that JSON.parse refused (when the reader left parsing to us). */
+export interface MalformedEntry {
+  readonly index: number;
+  readonly message: string;
+}
+
+export class ExportChat {
+  private readonly archive: ChatArchive;
+  private readonly validator: ExportMessageValidator;
+  private readonly digest: ChatDigest;
+  private digestText: string | undefined;
+  /** Entries held while skimming; undefined once the chat goes the ordinary way. */
+  private held: { raw: string; index: number }[] | undefined;
+  /** Files the chat's messages name, in order of first mention (their size and mtime join the digest). */
+  private readonly fileRefs = new Set<string>();
+  private heldChars = 0;
+  private begun = false;
+  /** Id of the last entry pushed, for a break in the file. */
+  lastMessageId: unknown;
+
+  constructor(private readonly opts: ExportChatOptions) {
+    this.archive = new ChatArchive(opts.run, opts.chat, opts.media);
+    this.validator = new ExportMessageValidator(opts.reportedKinds);
+    this.digest = new ChatDigest(opts.chat, opts.settings);
+    if (opts.skimming) this.held = [];
+  }
+
+  get chat(): ChatHeaderIn {
+    return this.opts.chat;
+  }
+
+  async start(): Promise<void> {
+    if (!this.held) await this.begin();
+  }
+
+  /** The next entry of the messages array: parsed (`value`) or, while skimming, its text only. */
+  async message(raw: string, index: number, value?: { readonly parsed: unknown }): Promise<MalformedEntry | undefined> {
+    this.digest.add(raw);
+    for (const ref of fileRefsIn(raw)) this.fileRefs.add(ref);
+    if (this.held) {
+      this.held.push({ raw, index });
+      this.heldChars += raw.length;
+      if (this.heldChars <= SKIM_BUFFER_CHARS) return undefined;
+      return this.stopSkimming();
+    }
+    if (value) return this.push(value.parsed, raw, index);
+    return this.parseAndPush(raw, index);
+  }
+
+  /** The chat's messages ended; `complete`: all of them were read (no break in the file). */
+  async end(complete: boolean): Promise<MalformedEntry | undefined> {
+    if (this.held && complete && (await skipIfUnchanged(this.opts.run, this.opts.chat, await this.sourceDigest()))) {
+      this.held = undefined;
+      return undefined;
+    }
+    const malformed = await this.stopSkimming();
+    await this.archive.end(complete && !malformed ? await this.sourceDigest() : undefined);
+    return malformed;
+  }
+
+  private async sourceDigest(): Promise<string> {
+    if (this.digestText === undefined) {
+      await this.digest.addFiles(this.opts.run.fs, this.opts.exportRoot, [...this.fileRefs]);
+      this.digestText = this.digest.digest();
+    }
+    return this.digestText;
+  }
+
+  async abort(): Promise<void> {
+    this.held = undefined;
+    if (this.begun) await this.archive.abort();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.begun) await this.archive.dispose();
+  }
+
+  private async begin(): Promise<void> {
+    this.begun = true;
+    await this.archive.begin();
+  }
+
+  /** The fast path is off: what was held is parsed and pushed, then the chat goes on as usual. */
+  private async stopSkimming(): Promise<MalformedEntry | undefined> {
+    const held = this.held;
+    if (!held) return undefined;
+    this.held = undefined;
+    await this.begin();
+    for (const h of held) {
+      const bad = await this.parseAndPush(h.raw, h.index);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+
+  private async parseAndPush(raw: string, index: number): Promise<MalformedEntry | undefined> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (err) {
+      return { index, message: err instanceof Error ? err.message : String(err) };
+    }
+    return this.push(parsed, raw, index);
+  }
+
+  private async push(value: unknown, raw: string, index: number): Promise<undefined> {
+    const msg = this.validator.check(value, index, (item, message) => this.archive.warn(item, message));
+    if (msg) {
+      this.lastMessageId = msg.id;
+      await this.archive.push(msg, raw);
+    }
+    return undefined;
+  }
+}
