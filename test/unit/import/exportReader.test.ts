@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -200,13 +201,20 @@ describe('ExportReader', () => {
       chunkSize: 7,
       parseChat: (h) => (asked.push(h.id), h.id !== 2),
     });
-    const messages: Extract<ExportEvent, { kind: 'message' }>[] = [];
-    for await (const e of reader) if (e.kind === 'message') messages.push(e);
+    const seen: unknown[][] = [];
+    const digests: string[] = [];
+    for await (const e of reader) {
+      if (e.kind === 'message') seen.push(e.unparsed ? [undefined, e.bytes.toString('utf8'), true] : [e.value, e.raw, false]);
+      if (e.kind === 'chat-end') digests.push(e.bytesDigest);
+    }
     assert.deepEqual(asked, [1, 2]);
-    assert.deepEqual(messages.map((m) => [m.value, m.raw, m.unparsed ?? false]), [
+    assert.deepEqual(seen, [
       [{ id: 1, text: 'a' }, '{"id":1,"text":"a"}', false],
       [undefined, '{"id":5,"text":"b"}', true],
       [undefined, '{"id":6,"text":"}"}', true],
     ]);
+    // Each chat's digest is of the bytes between its "[" and "]", whatever the chunking.
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    assert.deepEqual(digests, [sha('{"id":1,"text":"a"}'), sha('{"id":5,"text":"b"},{"id":6,"text":"}"}')]);
   });
 });

@@ -1,5 +1,6 @@
 /** Helpers for the export reader's tests: an in-memory file cut into chunks of a chosen size,
  *  and documents built piece by piece so each event's source text and byte offset are known. */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type ExportEvent, ExportReader } from '../../../server/engine/connectors/telegram-export/exportReader';
 import type { VaultFs } from '../../../server/engine/vault/vaultFs';
@@ -70,13 +71,19 @@ export class DocBuilder {
     this.add('[');
     if (list === 'single') this.expect({ kind: 'shape', shape: 'single' });
     this.expect({ kind: 'chat-start', header: { id: header.id, name: header.name, type: header.type }, list, ordinal });
+    const inside: string[] = ['\n  '];
     this.add('\n  ');
     const separators = [',', ' ,\n  ', ',\r\n\t'];
     entries.forEach((raw, index) => {
       if (index > 0) this.add(separators[index % separators.length]);
+      if (index > 0) inside.push(separators[index % separators.length]);
+      inside.push(raw);
       this.add(raw).expect({ kind: 'message', value: JSON.parse(raw), index, raw });
     });
-    return this.add('\n ]').expect({ kind: 'chat-end', messages: entries.length });
+    inside.push('\n ');
+    // The reader's digest covers the bytes between the array's brackets, exactly as written.
+    const bytesDigest = createHash('sha256').update(inside.join('')).digest('hex');
+    return this.add('\n ]').expect({ kind: 'chat-end', messages: entries.length, bytesDigest });
   }
 
   get text(): string {

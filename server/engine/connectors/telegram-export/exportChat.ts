@@ -12,11 +12,11 @@ import type { WorkerSettings } from '../../../../shared/types';
 import { ChatArchive } from '../../chat-archive/chatArchive';
 import type { ArchiveRun, ChatHeaderIn, MessageMediaSource } from '../../chat-archive/types';
 import { skipIfUnchanged } from '../../chat-archive/unchangedChat';
-import { ChatDigest, fileRefsIn } from './chatDigest';
+import { chatDigest, fileRefsIn } from './chatDigest';
 import { ExportMessageValidator } from './validate';
 
-/** Text held while skimming before giving up on the fast path (bounds memory for huge chats). */
-const SKIM_BUFFER_CHARS = 16 << 20;
+/** Bytes held while skimming before giving up on the fast path (bounds memory for huge chats). */
+const SKIM_BUFFER_BYTES = 16 << 20;
 
 export interface ExportChatOptions {
   readonly run: ArchiveRun;
@@ -40,13 +40,11 @@ export interface MalformedEntry {
 export class ExportChat {
   private readonly archive: ChatArchive;
   private readonly validator: ExportMessageValidator;
-  private readonly digest: ChatDigest;
-  private digestText: string | undefined;
-  /** Entries held while skimming; undefined once the chat goes the ordinary way. */
-  private held: { raw: string; index: number }[] | undefined;
+  /** Entries held while skimming (their bytes); undefined once the chat goes the ordinary way. */
+  private held: { bytes: Buffer; index: number }[] | undefined;
   /** Files the chat's messages name, in order of first mention (their size and mtime join the digest). */
   private readonly fileRefs = new Set<string>();
-  private heldChars = 0;
+  private heldBytes = 0;
   private begun = false;
   /** Id of the last entry pushed, for a break in the file. */
   lastMessageId: unknown;
@@ -54,7 +52,6 @@ export class ExportChat {
   constructor(private readonly opts: ExportChatOptions) {
     this.archive = new ChatArchive(opts.run, opts.chat, opts.media);
     this.validator = new ExportMessageValidator(opts.reportedKinds);
-    this.digest = new ChatDigest(opts.chat, opts.settings);
     if (opts.skimming) this.held = [];
   }
 
@@ -66,37 +63,38 @@ export class ExportChat {
     if (!this.held) await this.begin();
   }
 
-  /** The next entry of the messages array: parsed (`value`) or, while skimming, its text only. */
-  async message(raw: string, index: number, value?: { readonly parsed: unknown }): Promise<MalformedEntry | undefined> {
-    this.digest.add(raw);
-    for (const ref of fileRefsIn(raw)) this.fileRefs.add(ref);
-    if (this.held) {
-      this.held.push({ raw, index });
-      this.heldChars += raw.length;
-      if (this.heldChars <= SKIM_BUFFER_CHARS) return undefined;
+  /** The next entry of the messages array: parsed, or (while skimming) its bytes only. */
+  async message(entry: { readonly raw: string; readonly value: unknown } | { readonly bytes: Buffer }, index: number): Promise<MalformedEntry | undefined> {
+    if ('bytes' in entry) {
+      for (const ref of fileRefsIn(entry.bytes)) this.fileRefs.add(ref);
+      if (!this.held) return this.parseAndPush(entry.bytes.toString('utf8'), index);
+      this.held.push({ bytes: entry.bytes, index });
+      this.heldBytes += entry.bytes.length;
+      if (this.heldBytes <= SKIM_BUFFER_BYTES) return undefined;
       return this.stopSkimming();
     }
-    if (value) return this.push(value.parsed, raw, index);
-    return this.parseAndPush(raw, index);
+    for (const ref of fileRefsIn(entry.raw)) this.fileRefs.add(ref);
+    return this.push(entry.value, entry.raw, index);
   }
 
-  /** The chat's messages ended; `complete`: all of them were read (no break in the file). */
-  async end(complete: boolean): Promise<MalformedEntry | undefined> {
-    if (this.held && complete && (await skipIfUnchanged(this.opts.run, this.opts.chat, await this.sourceDigest()))) {
+  /**
+   * The chat's messages ended. `bytesDigest`: the reader's digest of the whole messages array;
+   * undefined when the file broke off inside it.
+   */
+  async end(bytesDigest: string | undefined): Promise<MalformedEntry | undefined> {
+    const digest = bytesDigest === undefined ? undefined : await this.sourceDigest(bytesDigest);
+    if (this.held && digest !== undefined && (await skipIfUnchanged(this.opts.run, this.opts.chat, digest))) {
       this.held = undefined;
       return undefined;
     }
     const malformed = await this.stopSkimming();
-    await this.archive.end(complete && !malformed ? await this.sourceDigest() : undefined);
+    await this.archive.end(malformed ? undefined : digest);
     return malformed;
   }
 
-  private async sourceDigest(): Promise<string> {
-    if (this.digestText === undefined) {
-      await this.digest.addFiles(this.opts.run.fs, this.opts.exportRoot, [...this.fileRefs]);
-      this.digestText = this.digest.digest();
-    }
-    return this.digestText;
+  private sourceDigest(bytesDigest: string): Promise<string> {
+    const { run, chat, settings, exportRoot } = this.opts;
+    return chatDigest({ chat, settings, bytesDigest, fs: run.fs, exportRoot, fileRefs: [...this.fileRefs] });
   }
 
   async abort(): Promise<void> {
@@ -120,7 +118,7 @@ export class ExportChat {
     this.held = undefined;
     await this.begin();
     for (const h of held) {
-      const bad = await this.parseAndPush(h.raw, h.index);
+      const bad = await this.parseAndPush(h.bytes.toString('utf8'), h.index);
       if (bad) return bad;
     }
     return undefined;

@@ -13,10 +13,12 @@ export type ExportEvent =
   /**
    * `value` is whatever the export holds at that position: normally a message object.
    * `raw` is that entry's exact JSON text in the file (what `value` was parsed from).
-   * `unparsed`: the reader was asked not to parse this chat's messages; `value` is undefined.
    */
-  | { readonly kind: 'message'; readonly value: unknown; readonly index: number; readonly raw: string; readonly unparsed?: true }
-  | { readonly kind: 'chat-end'; readonly messages: number }
+  | { readonly kind: 'message'; readonly value: unknown; readonly index: number; readonly raw: string; readonly unparsed?: undefined }
+  /** The same for a chat the consumer asked not to parse (`parseChat`): the entry's bytes only. */
+  | { readonly kind: 'message'; readonly value?: undefined; readonly index: number; readonly bytes: Buffer; readonly unparsed: true }
+  /** `bytesDigest`: SHA-256 of the bytes between the chat's `[` and `]`, as written in the file. */
+  | { readonly kind: 'chat-end'; readonly messages: number; readonly bytesDigest: string }
   /**
    * The last event: nothing after this point of the file can be read. `chat` and
    * `lastMessageId` say where it happened when it was inside a chat. `fatal`: the file (or the

@@ -12,6 +12,7 @@
  * Pull-driven: feed() a chunk, then next() until it answers undefined (the chunk is used up), so
  * a message is only parsed when the consumer asks for it. finish() at the end of the file.
  */
+import { type Hash, createHash } from 'node:crypto';
 import type { ChatHeaderFields, ExportEvent } from './exportEvents';
 import {
   ByteCapture, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, describeValueStart, isJsonSpace, isValueStart, MISMATCH, NEED_MORE, OPEN_ARRAY, OPEN_OBJECT, QUOTE, ValueScanner,
@@ -91,8 +92,12 @@ export class ExportScanner {
   private chatList: ChatList = 'single';
   private chatOrdinal = 0;
   private lastMessageId: unknown;
-  /** False while reading a chat whose messages the consumer takes as text only (see `parseChat`). */
+  /** False while reading a chat whose messages the consumer takes as bytes only (see `parseChat`). */
   private parseMessages = true;
+  /** Hash of the bytes of the messages array being read (from just after its `[`), for `chat-end`. */
+  private arrayHash: Hash | undefined;
+  /** Where the array's bytes not yet hashed begin in the current chunk. */
+  private hashFrom = 0;
 
   /**
    * `parseChat`: asked when a chat's messages begin; false hands its messages out as `raw` text
@@ -118,6 +123,10 @@ export class ExportScanner {
   /** The next chunk of the file; call after next() answered undefined. */
   feed(chunk: Buffer): void {
     if (this.capture.active) this.capture.carry(this.buf);
+    if (this.arrayHash) {
+      this.arrayHash.update(this.buf.subarray(this.hashFrom));
+      this.hashFrom = 0;
+    }
     this.base += this.buf.length;
     this.buf = chunk;
     this.pos = 0;
@@ -287,6 +296,8 @@ export class ExportScanner {
   private openMessages(c: number, list: ChatList, path: string, h: Record<string, unknown>): void {
     if (c !== OPEN_ARRAY) return this.fail(`"${path}" is ${describeValueStart(c)}, not a list of messages`, true);
     this.open(MESSAGES, true, path);
+    this.arrayHash = createHash('sha256');
+    this.hashFrom = this.pos;
     this.sendShape(list === 'single' ? 'single' : 'account');
     this.lastMessageId = undefined;
     const header = { id: h.id, name: h.name, type: h.type };
@@ -295,9 +306,14 @@ export class ExportScanner {
   }
 
   private close(frame: Frame): void {
+    let bytesDigest: string | undefined;
+    if (frame.role === MESSAGES && this.arrayHash) {
+      bytesDigest = this.arrayHash.update(this.buf.subarray(this.hashFrom, this.pos)).digest('hex');
+      this.arrayHash = undefined;
+    }
     this.pos++;
     this.frames.pop();
-    if (frame.role === MESSAGES) this.emit({ kind: 'chat-end', messages: frame.count });
+    if (frame.role === MESSAGES) this.emit({ kind: 'chat-end', messages: frame.count, bytesDigest: bytesDigest! });
     if (frame.role === ROOT) this.doc = AFTER_ROOT;
   }
 
@@ -332,12 +348,12 @@ export class ExportScanner {
     const valueFor = this.valueFor;
     this.valueFor = 0;
     if (valueFor === SKIP) return;
-    const raw = this.capture.take(buf, end);
     const frame = this.frames[this.frames.length - 1];
     if (valueFor === MESSAGE && !this.parseMessages) {
-      this.emit({ kind: 'message', value: undefined, index: frame.count - 1, raw, unparsed: true });
+      this.emit({ kind: 'message', index: frame.count - 1, bytes: this.capture.takeBytes(buf, end), unparsed: true });
       return;
     }
+    const raw = this.capture.take(buf, end);
     let value: unknown;
     try {
       value = JSON.parse(raw);

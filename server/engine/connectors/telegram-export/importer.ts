@@ -184,13 +184,13 @@ class ExportImport {
       case 'message': {
         if (!this.current) return;
         run.totals.messagesSeen++;
-        const bad = await this.current.message(event.raw, event.index, event.unparsed ? undefined : { parsed: event.value });
+        const bad = await this.current.message(event.unparsed ? { bytes: event.bytes } : { raw: event.raw, value: event.value }, event.index);
         if (bad) return this.malformed(bad);
         this.progress(`Importing ${this.current.chat.title}`, this.current.chat);
         return;
       }
       case 'chat-end':
-        await this.endChat(true);
+        await this.endChat(event.bytesDigest);
         await this.archive.checkpoint();
         return;
       case 'error':
@@ -198,16 +198,17 @@ class ExportImport {
         // user's mistake, reported as such; after some chats it is one more warning.
         if (event.fatal && this.chatsSeen.size === 0) throw new UserError(`${this.resultFile}: ${event.message}.`);
         this.reportBreak(event.message, event.lastMessageId, titleOf(event.chat));
-        await this.endChat(false);
+        await this.endChat(undefined);
         return;
     }
   }
 
-  private async endChat(complete: boolean): Promise<void> {
+  /** `bytesDigest`: the reader's digest of the chat's messages, undefined when the file broke off. */
+  private async endChat(bytesDigest: string | undefined): Promise<void> {
     const chat = this.current;
     if (!chat) return;
     // Still current while it ends: a failure there (disk full) must reach dispose().
-    const bad = await chat.end(complete);
+    const bad = await chat.end(bytesDigest);
     this.current = undefined;
     if (bad) {
       this.reportBreak(malformedText(bad), chat.lastMessageId, chat.chat.title);
@@ -219,7 +220,7 @@ class ExportImport {
   private async malformed(bad: MalformedEntry): Promise<void> {
     const chat = this.current!;
     this.reportBreak(malformedText(bad), chat.lastMessageId, chat.chat.title);
-    await chat.end(false);
+    await chat.end(undefined);
     this.current = undefined;
     this.stopped = true;
   }

@@ -197,6 +197,17 @@ export class ByteCapture {
     return whole.toString('utf8');
   }
 
+  /** The value ends at `end` (exclusive) in `buf`: its bytes (a view of the chunk when it lies in one). */
+  takeBytes(buf: Buffer, end: number): Buffer {
+    const start = this.start;
+    this.start = -1;
+    if (this.parts.length === 0) return buf.subarray(start, end);
+    this.parts.push(buf.subarray(0, end));
+    const whole = Buffer.concat(this.parts);
+    this.parts.length = 0;
+    return whole;
+  }
+
   /** Bytes held for the value so far (only what spilled over earlier chunks). */
   get carriedBytes(): number {
     let n = 0;
