@@ -45,9 +45,10 @@ export interface WorkerLike {
   terminate(): Promise<number>;
 }
 
-/** The worker keeps a bounded queue of small tasks and one read buffer: a small heap is plenty,
- *  and keeps its share of the import's memory small. Running out only sends its tasks back here. */
-const WORKER_OPTIONS = { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 } } as const;
+/** The worker keeps a bounded queue of small tasks and one read buffer: a small young generation
+ *  keeps its share of the import's memory small. The old-generation cap is only a cap (a listing
+ *  of a huge folder must fit); running out would only send its tasks back to this thread. */
+const WORKER_OPTIONS = { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 512 } } as const;
 
 interface Pending {
   readonly task: FileTask;
