@@ -7,11 +7,11 @@
  *
  * Built as its own bundle (dist/mediaWorker.js) or loaded from source under tsx.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { type FileTask, runFileTask } from './fileTasks';
 import { syncFileIo } from './syncFileIo';
-import { type ResultBatch, type TaskBatch, type TaskOutcome, errorOutcome, reviveTask } from './workerProtocol';
 import { isUrgent } from './backend';
+import { MEDIA_WORKER_ROLE, type ResultBatch, type TaskBatch, type TaskOutcome, errorOutcome, reviveTask } from './workerProtocol';
 
 const RESULT_BATCH = 32;
 
@@ -54,4 +54,5 @@ export function serveMediaTasks(port: NonNullable<typeof parentPort>): void {
   });
 }
 
-if (parentPort) serveMediaTasks(parentPort);
+// Only in a thread started for this (importing the module elsewhere does nothing).
+if (parentPort && (workerData as { role?: unknown } | null)?.role === MEDIA_WORKER_ROLE) serveMediaTasks(parentPort);

@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { type MediaBackend, isUrgent } from './backend';
 import { type FileIo, type FileTask, type ResultOf, runFileTask } from './fileTasks';
 import { syncFileIo } from './syncFileIo';
-import { type ResultBatch, type TaskBatch, reviveError } from './workerProtocol';
+import { MEDIA_WORKER_ROLE, type ResultBatch, type TaskBatch, reviveError } from './workerProtocol';
 
 /** How to start the worker: a built script, or source code to evaluate (tsx loading the .ts). */
 export type WorkerScript = { readonly file: string } | { readonly code: string };
@@ -48,7 +48,7 @@ export interface WorkerLike {
 /** The worker keeps a bounded queue of small tasks and one read buffer: a small young generation
  *  keeps its share of the import's memory small. The old-generation cap is only a cap (a listing
  *  of a huge folder must fit); running out would only send its tasks back to this thread. */
-const WORKER_OPTIONS = { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 512 } } as const;
+const WORKER_OPTIONS = { resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 512 }, workerData: { role: MEDIA_WORKER_ROLE } } as const;
 
 interface Pending {
   readonly task: FileTask;

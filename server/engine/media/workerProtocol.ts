@@ -5,6 +5,9 @@
  */
 import type { FilePath, FileTask, TaskResults } from './fileTasks';
 
+/** workerData.role of a media worker thread. */
+export const MEDIA_WORKER_ROLE = 'vault-archiver media tasks';
+
 export interface TaskBatch {
   readonly tasks: readonly (readonly [number, FileTask])[];
 }
