@@ -18,7 +18,7 @@
  * Obsidian (links and embeds show the whole message) and marks the block as complete.
  */
 import type { ExportMessage, Reaction } from './message';
-import type { ChatContext } from './index';
+import type { ChatContext } from './context';
 import { aliasText, escapeInline, nameText, oneLine, strong, wikiLink } from './markdown';
 import { editDate, messageDate } from './dates';
 import { extraFieldLines } from './fields';

@@ -4,7 +4,7 @@
  * and a visible remark when the file is missing or was left out of the export).
  */
 import type { ExportMessage } from './message';
-import type { ChatContext } from './index';
+import type { ChatContext } from './context';
 import { aliasText, cleanText, embed, encodeUrl, escapeInline, oneLine, strong, wikiLink } from './markdown';
 import { plainText, renderInline } from './text';
 

@@ -4,7 +4,7 @@
  * know still renders (its name in words), so a newer export never fails here.
  */
 import type { ExportMessage } from './message';
-import type { ChatContext } from './index';
+import type { ChatContext } from './context';
 import { aliasText, escapeInline, nameText, oneLine, strong } from './markdown';
 import { formatAmount, formatDuration, formatPeriod } from './media';
 import { plainText } from './text';
