@@ -56,145 +56,132 @@ function num(v: unknown): number | undefined {
 /** Link to another message of the chat (pinned message, game, invoice), or its number. */
 export type MessageRef = (messageId: number, label: string) => string;
 
+/** What a service sentence needs besides the message: who acted, what kind of chat, links. */
+interface Scene {
+  readonly actor: string;
+  readonly action: unknown;
+  readonly isGroup: boolean;
+  readonly channelLike: boolean;
+  readonly ref: MessageRef;
+}
+
+type Sentence = { icon: string; text: string };
+
+/** One sentence per service action Telegram Desktop writes (KNOWN_ACTIONS). */
+const SENTENCES: Record<string, ((msg: ExportMessage, s: Scene) => Sentence) | undefined> = {
+  create_group: (msg, s) => ({ icon: '✨', text: `${s.actor} created the group ${quoted(msg.title)}${Array.isArray(msg.members) && msg.members.length ? ` with ${list(msg.members)}` : ''}` }),
+  create_channel: (msg, s) => ({ icon: '✨', text: `${s.actor} created the ${s.isGroup ? 'group' : 'channel'} ${quoted(msg.title)}` }),
+  edit_group_title: (msg, s) => ({ icon: '✏️', text: `${s.actor} changed the title to ${quoted(msg.title)}` }),
+  edit_group_photo: (_msg, s) => ({ icon: '🖼', text: `${s.actor} changed the ${s.channelLike && !s.isGroup ? 'channel' : 'group'} photo` }),
+  delete_group_photo: (_msg, s) => ({ icon: '🖼', text: `${s.actor} removed the ${s.channelLike && !s.isGroup ? 'channel' : 'group'} photo` }),
+  invite_members: (msg, s) => {
+    const members = Array.isArray(msg.members) ? msg.members : [];
+    if (members.length === 1 && members[0] === msg.actor) return { icon: '👋', text: `${s.actor} joined the group` };
+    return { icon: '👋', text: `${s.actor} added ${list(members)}` };
+  },
+  remove_members: (msg, s) => {
+    const members = Array.isArray(msg.members) ? msg.members : [];
+    if (members.length === 1 && members[0] === msg.actor) return { icon: '🚪', text: `${s.actor} left the group` };
+    return { icon: '🚪', text: `${s.actor} removed ${list(members)}` };
+  },
+  join_group_by_link: (msg, s) => ({ icon: '👋', text: `${s.actor} joined via an invite link${msg.inviter !== undefined ? ` from ${name(msg.inviter, 'someone')}` : ''}` }),
+  join_group_by_request: (_msg, s) => ({ icon: '👋', text: `${s.actor} joined after their request was approved` }),
+  joined_telegram: (_msg, s) => ({ icon: '👋', text: `${s.actor} joined Telegram` }),
+  migrate_to_supergroup: (_msg, s) => ({ icon: '➡️', text: `${s.actor} converted this group to a supergroup` }),
+  migrate_from_group: (msg, s) => ({ icon: '➡️', text: `${s.actor} converted the group ${quoted(msg.title)} to this supergroup` }),
+  pin_message: (msg, s) => {
+    const id = num(msg.message_id);
+    return { icon: '📌', text: `${s.actor} pinned ${id !== undefined ? s.ref(id, `message ${id}`) : 'a message'}` };
+  },
+  clear_history: (_msg, s) => ({ icon: '🧹', text: `${s.actor} cleared the history` }),
+  score_in_game: (msg, s) => {
+    const id = num(msg.game_message_id);
+    return { icon: '🎮', text: `${s.actor} scored ${num(msg.score) ?? 0}${id !== undefined ? ` in ${s.ref(id, 'the game')}` : ''}` };
+  },
+  send_payment: (msg, s) => {
+    const id = num(msg.invoice_message_id);
+    return { icon: '💳', text: `Payment of ${formatAmount(msg.amount, msg.currency) ?? 'an amount'} sent${id !== undefined ? ` for ${s.ref(id, 'the invoice')}` : ''}` };
+  },
+  refunded_payment: (msg, _s) => ({ icon: '💳', text: `Refund of ${formatAmount(msg.amount, msg.currency) ?? 'a payment'}` }),
+  phone_call: (msg, s) => {
+    const duration = formatDuration(num(msg.duration_seconds));
+    const kind = s.action === 'conference_call' ? 'conference call' : 'call';
+    if (msg.discard_reason === 'missed' || msg.is_missed === true) return { icon: '📞', text: `Missed ${kind} from ${s.actor}` };
+    if (msg.discard_reason === 'busy') return { icon: '📞', text: `${s.actor} called (line busy)` };
+    return { icon: '📞', text: `${s.actor} started a ${kind}${duration ? ` (${duration})` : ''}` };
+  },
+  conference_call: (msg, s) => SENTENCES.phone_call!(msg, s),
+  group_call: (msg, s) => {
+    const duration = formatDuration(num(msg.duration));
+    return { icon: '🎙', text: `${s.actor} started a voice chat${duration ? ` (${duration})` : ''}` };
+  },
+  invite_to_group_call: (msg, s) => ({ icon: '🎙', text: `${s.actor} invited ${list(msg.members)} to the voice chat` }),
+  group_call_scheduled: (msg, s) => {
+    const when = scheduleDate(msg.schedule_date);
+    return { icon: '🎙', text: `${s.actor} scheduled a voice chat${when ? ` for ${when}` : ''}` };
+  },
+  take_screenshot: (_msg, s) => ({ icon: '📸', text: `${s.actor} took a screenshot` }),
+  allow_sending_messages: (msg, _s) => {
+    const where = typeof msg.reason_domain === 'string' ? ` when logging in on ${escapeInline(aliasText(msg.reason_domain))}` : typeof msg.reason_app_name === 'string' ? ` via ${escapeInline(aliasText(msg.reason_app_name))}` : '';
+    return { icon: '🤖', text: `You allowed this bot to message you${where}` };
+  },
+  attach_menu_bot_allowed: (msg, s) => SENTENCES.allow_sending_messages!(msg, s),
+  web_app_bot_allowed: (msg, s) => SENTENCES.allow_sending_messages!(msg, s),
+  send_passport_values: (_msg, _s) => ({ icon: '🛂', text: 'Passport data was shared with the bot' }),
+  proximity_reached: (msg, _s) => ({ icon: '📍', text: `${name(msg.from, 'Someone')} is now within ${num(msg.distance) ?? '?'} m of ${name(msg.to, 'someone')}` }),
+  requested_phone_number: (_msg, s) => ({ icon: '☎️', text: `${s.actor} requested a phone number` }),
+  set_messages_ttl: (msg, s) => {
+    const period = num(msg.period);
+    return { icon: '⏲', text: period ? `${s.actor} set messages to auto-delete after ${formatPeriod(period)}` : `${s.actor} turned off auto-delete` };
+  },
+  edit_chat_theme: (msg, s) => ({ icon: '🎨', text: typeof msg.emoticon === 'string' && msg.emoticon ? `${s.actor} changed the chat theme to ${escapeInline(aliasText(msg.emoticon))}` : `${s.actor} turned off the chat theme` }),
+  send_webview_data: (msg, _s) => ({ icon: '🤖', text: `Data sent to the bot: ${escapeInline(aliasText(String(msg.text ?? '')))}` }),
+  send_premium_gift: (msg, s) => ({ icon: '🎁', text: `${s.actor} gifted Telegram Premium${num(msg.months) ? ` for ${msg.months} months` : ''}` }),
+  topic_created: (msg, s) => ({ icon: '🗂', text: `${s.actor} created the topic ${quoted(msg.title)}` }),
+  topic_edit: (msg, s) => {
+    if (typeof msg.new_title === 'string') return { icon: '✏️', text: `${s.actor} renamed the topic to ${quoted(msg.new_title)}` };
+    if (msg.new_icon_emoji_id !== undefined) return { icon: '✏️', text: `${s.actor} changed the topic icon` };
+    return { icon: '✏️', text: `${s.actor} edited the topic` };
+  },
+  suggest_profile_photo: (_msg, s) => ({ icon: '🖼', text: `${s.actor} suggested a profile photo` }),
+  requested_peer: (_msg, s) => ({ icon: '🤖', text: `${s.actor} shared a chat with the bot` }),
+  set_chat_wallpaper: (_msg, s) => ({ icon: '🎨', text: `${s.actor} set a new wallpaper` }),
+  set_same_chat_wallpaper: (msg, s) => SENTENCES.set_chat_wallpaper!(msg, s),
+  boost_apply: (msg, s) => ({ icon: '⚡', text: `${s.actor} boosted the group${num(msg.boosts) && msg.boosts! > 1 ? ` ${msg.boosts} times` : ''}` }),
+  gift_code_prize: (msg, _s) => ({ icon: '🎁', text: `Gift code for ${num(msg.months) ?? '?'} months of Telegram Premium` }),
+  giveaway_launch: (_msg, s) => ({ icon: '🎁', text: `${s.actor} started a giveaway` }),
+  giveaway_results: (msg, _s) => ({ icon: '🎁', text: `Giveaway finished: ${num(msg.winners) ?? '?'} winners` }),
+  send_stars_gift: (msg, s) => ({ icon: '🎁', text: `${s.actor} sent a gift${typeof msg.cost === 'string' ? ` (${escapeInline(aliasText(msg.cost))})` : ''}` }),
+  send_ton_gift: (msg, s) => SENTENCES.send_stars_gift!(msg, s),
+  stars_prize: (msg, s) => ({ icon: '🎁', text: `${s.actor} won ${num(msg.stars) ?? '?'} stars in a giveaway` }),
+  send_star_gift: (msg, s) => {
+    const note = plainText(msg.gift_text as never);
+    return { icon: '🎁', text: `${s.actor} sent a gift${num(msg.stars) ? ` (${msg.stars} stars)` : ''}${note ? `: “${escapeInline(aliasText(note))}”` : ''}` };
+  },
+  paid_messages_refund: (msg, s) => ({ icon: '⭐', text: `${s.actor} refunded ${num(msg.stars_count) ?? '?'} stars for paid messages` }),
+  paid_messages_price_change: (msg, s) => ({ icon: '⭐', text: `${s.actor} set the price per message to ${num(msg.price_stars) ?? '?'} stars` }),
+  todo_completions: (_msg, s) => ({ icon: '☑', text: `${s.actor} updated the to-do list` }),
+  todo_append_tasks: (_msg, s) => ({ icon: '☑', text: `${s.actor} added tasks to the to-do list` }),
+};
+
 /** Icon and sentence of a service message (without date). */
-export function serviceSentence(msg: ExportMessage, ctx: ChatContext, ref: MessageRef): { icon: string; text: string } {
+export function serviceSentence(msg: ExportMessage, ctx: ChatContext, ref: MessageRef): Sentence {
   const channelLike = /channel/.test(ctx.chatType);
-  const actor = name(msg.actor, channelLike ? nameText(ctx.chatTitle) || 'The channel' : 'Someone');
+  const s: Scene = {
+    actor: name(msg.actor, channelLike ? nameText(ctx.chatTitle) || 'The channel' : 'Someone'),
+    action: msg.action,
+    isGroup: /group/.test(ctx.chatType),
+    channelLike,
+    ref,
+  };
   const a = msg.action;
-  const isGroup = /group/.test(ctx.chatType);
-  switch (a) {
-    case 'create_group':
-      return { icon: '✨', text: `${actor} created the group ${quoted(msg.title)}${Array.isArray(msg.members) && msg.members.length ? ` with ${list(msg.members)}` : ''}` };
-    case 'create_channel':
-      return { icon: '✨', text: `${actor} created the ${isGroup ? 'group' : 'channel'} ${quoted(msg.title)}` };
-    case 'edit_group_title':
-      return { icon: '✏️', text: `${actor} changed the title to ${quoted(msg.title)}` };
-    case 'edit_group_photo':
-      return { icon: '🖼', text: `${actor} changed the ${channelLike && !isGroup ? 'channel' : 'group'} photo` };
-    case 'delete_group_photo':
-      return { icon: '🖼', text: `${actor} removed the ${channelLike && !isGroup ? 'channel' : 'group'} photo` };
-    case 'invite_members': {
-      const members = Array.isArray(msg.members) ? msg.members : [];
-      if (members.length === 1 && members[0] === msg.actor) return { icon: '👋', text: `${actor} joined the group` };
-      return { icon: '👋', text: `${actor} added ${list(members)}` };
-    }
-    case 'remove_members': {
-      const members = Array.isArray(msg.members) ? msg.members : [];
-      if (members.length === 1 && members[0] === msg.actor) return { icon: '🚪', text: `${actor} left the group` };
-      return { icon: '🚪', text: `${actor} removed ${list(members)}` };
-    }
-    case 'join_group_by_link':
-      return { icon: '👋', text: `${actor} joined via an invite link${msg.inviter !== undefined ? ` from ${name(msg.inviter, 'someone')}` : ''}` };
-    case 'join_group_by_request':
-      return { icon: '👋', text: `${actor} joined after their request was approved` };
-    case 'joined_telegram':
-      return { icon: '👋', text: `${actor} joined Telegram` };
-    case 'migrate_to_supergroup':
-      return { icon: '➡️', text: `${actor} converted this group to a supergroup` };
-    case 'migrate_from_group':
-      return { icon: '➡️', text: `${actor} converted the group ${quoted(msg.title)} to this supergroup` };
-    case 'pin_message': {
-      const id = num(msg.message_id);
-      return { icon: '📌', text: `${actor} pinned ${id !== undefined ? ref(id, `message ${id}`) : 'a message'}` };
-    }
-    case 'clear_history':
-      return { icon: '🧹', text: `${actor} cleared the history` };
-    case 'score_in_game': {
-      const id = num(msg.game_message_id);
-      return { icon: '🎮', text: `${actor} scored ${num(msg.score) ?? 0}${id !== undefined ? ` in ${ref(id, 'the game')}` : ''}` };
-    }
-    case 'send_payment': {
-      const id = num(msg.invoice_message_id);
-      return { icon: '💳', text: `Payment of ${formatAmount(msg.amount, msg.currency) ?? 'an amount'} sent${id !== undefined ? ` for ${ref(id, 'the invoice')}` : ''}` };
-    }
-    case 'refunded_payment':
-      return { icon: '💳', text: `Refund of ${formatAmount(msg.amount, msg.currency) ?? 'a payment'}` };
-    case 'phone_call':
-    case 'conference_call': {
-      const duration = formatDuration(num(msg.duration_seconds));
-      const kind = a === 'conference_call' ? 'conference call' : 'call';
-      if (msg.discard_reason === 'missed' || msg.is_missed === true) return { icon: '📞', text: `Missed ${kind} from ${actor}` };
-      if (msg.discard_reason === 'busy') return { icon: '📞', text: `${actor} called (line busy)` };
-      return { icon: '📞', text: `${actor} started a ${kind}${duration ? ` (${duration})` : ''}` };
-    }
-    case 'group_call': {
-      const duration = formatDuration(num(msg.duration));
-      return { icon: '🎙', text: `${actor} started a voice chat${duration ? ` (${duration})` : ''}` };
-    }
-    case 'invite_to_group_call':
-      return { icon: '🎙', text: `${actor} invited ${list(msg.members)} to the voice chat` };
-    case 'group_call_scheduled': {
-      const when = scheduleDate(msg.schedule_date);
-      return { icon: '🎙', text: `${actor} scheduled a voice chat${when ? ` for ${when}` : ''}` };
-    }
-    case 'take_screenshot':
-      return { icon: '📸', text: `${actor} took a screenshot` };
-    case 'allow_sending_messages':
-    case 'attach_menu_bot_allowed':
-    case 'web_app_bot_allowed': {
-      const where = typeof msg.reason_domain === 'string' ? ` when logging in on ${escapeInline(aliasText(msg.reason_domain))}` : typeof msg.reason_app_name === 'string' ? ` via ${escapeInline(aliasText(msg.reason_app_name))}` : '';
-      return { icon: '🤖', text: `You allowed this bot to message you${where}` };
-    }
-    case 'send_passport_values':
-      return { icon: '🛂', text: 'Passport data was shared with the bot' };
-    case 'proximity_reached':
-      return { icon: '📍', text: `${name(msg.from, 'Someone')} is now within ${num(msg.distance) ?? '?'} m of ${name(msg.to, 'someone')}` };
-    case 'requested_phone_number':
-      return { icon: '☎️', text: `${actor} requested a phone number` };
-    case 'set_messages_ttl': {
-      const period = num(msg.period);
-      return { icon: '⏲', text: period ? `${actor} set messages to auto-delete after ${formatPeriod(period)}` : `${actor} turned off auto-delete` };
-    }
-    case 'edit_chat_theme':
-      return { icon: '🎨', text: typeof msg.emoticon === 'string' && msg.emoticon ? `${actor} changed the chat theme to ${escapeInline(aliasText(msg.emoticon))}` : `${actor} turned off the chat theme` };
-    case 'send_webview_data':
-      return { icon: '🤖', text: `Data sent to the bot: ${escapeInline(aliasText(String(msg.text ?? '')))}` };
-    case 'send_premium_gift':
-      return { icon: '🎁', text: `${actor} gifted Telegram Premium${num(msg.months) ? ` for ${msg.months} months` : ''}` };
-    case 'topic_created':
-      return { icon: '🗂', text: `${actor} created the topic ${quoted(msg.title)}` };
-    case 'topic_edit':
-      if (typeof msg.new_title === 'string') return { icon: '✏️', text: `${actor} renamed the topic to ${quoted(msg.new_title)}` };
-      if (msg.new_icon_emoji_id !== undefined) return { icon: '✏️', text: `${actor} changed the topic icon` };
-      return { icon: '✏️', text: `${actor} edited the topic` };
-    case 'suggest_profile_photo':
-      return { icon: '🖼', text: `${actor} suggested a profile photo` };
-    case 'requested_peer':
-      return { icon: '🤖', text: `${actor} shared a chat with the bot` };
-    case 'set_chat_wallpaper':
-    case 'set_same_chat_wallpaper':
-      return { icon: '🎨', text: `${actor} set a new wallpaper` };
-    case 'boost_apply':
-      return { icon: '⚡', text: `${actor} boosted the group${num(msg.boosts) && msg.boosts! > 1 ? ` ${msg.boosts} times` : ''}` };
-    case 'gift_code_prize':
-      return { icon: '🎁', text: `Gift code for ${num(msg.months) ?? '?'} months of Telegram Premium` };
-    case 'giveaway_launch':
-      return { icon: '🎁', text: `${actor} started a giveaway` };
-    case 'giveaway_results':
-      return { icon: '🎁', text: `Giveaway finished: ${num(msg.winners) ?? '?'} winners` };
-    case 'send_stars_gift':
-    case 'send_ton_gift':
-      return { icon: '🎁', text: `${actor} sent a gift${typeof msg.cost === 'string' ? ` (${escapeInline(aliasText(msg.cost))})` : ''}` };
-    case 'stars_prize':
-      return { icon: '🎁', text: `${actor} won ${num(msg.stars) ?? '?'} stars in a giveaway` };
-    case 'send_star_gift': {
-      const note = plainText(msg.gift_text as never);
-      return { icon: '🎁', text: `${actor} sent a gift${num(msg.stars) ? ` (${msg.stars} stars)` : ''}${note ? `: “${escapeInline(aliasText(note))}”` : ''}` };
-    }
-    case 'paid_messages_refund':
-      return { icon: '⭐', text: `${actor} refunded ${num(msg.stars_count) ?? '?'} stars for paid messages` };
-    case 'paid_messages_price_change':
-      return { icon: '⭐', text: `${actor} set the price per message to ${num(msg.price_stars) ?? '?'} stars` };
-    case 'todo_completions':
-      return { icon: '☑', text: `${actor} updated the to-do list` };
-    case 'todo_append_tasks':
-      return { icon: '☑', text: `${actor} added tasks to the to-do list` };
-    case undefined:
-      if (typeof msg.information_text === 'string') return { icon: 'ℹ️', text: escapeInline(aliasText(msg.information_text)) };
-      return { icon: '⚙️', text: `${actor}: service message` };
-    default:
-      return { icon: '⚙️', text: `${actor}: ${escapeInline(aliasText(String(a).replace(/_/g, ' ')))}` };
+  if (a === undefined) {
+    if (typeof msg.information_text === 'string') return { icon: 'ℹ️', text: escapeInline(aliasText(msg.information_text)) };
+    return { icon: '⚙️', text: `${s.actor}: service message` };
   }
+  const sentence = typeof a === 'string' && Object.hasOwn(SENTENCES, a) ? SENTENCES[a] : undefined;
+  if (sentence) return sentence(msg, s);
+  return { icon: '⚙️', text: `${s.actor}: ${escapeInline(aliasText(String(a).replace(/_/g, ' ')))}` };
 }
 
 export { strong };
