@@ -23,6 +23,8 @@ const entries = [
   { entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] },
   { entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The media pipeline's file work runs in this worker thread (server/engine/media/workerBackend.ts).
+  { entryPoints: ['server/engine/media/mediaWorker.ts'], outfile: 'dist/mediaWorker.js' },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
