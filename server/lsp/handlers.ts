@@ -6,7 +6,7 @@
 import { type CancellationToken, type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications } from '../../shared/protocol';
 import { settingsFrom } from '../../shared/settings';
-import { type ArchiveService, UserError } from '../engine/service/archiveService';
+import { type ArchiveService, type JobHooks, UserError } from '../engine/service/archiveService';
 
 /** JSON-RPC error code of a user's mistake: the message says what to do. */
 export const USER_ERROR_CODE = -32001;
@@ -37,24 +37,13 @@ export function registerHandlers(connection: Connection, engine: () => ArchiveSe
   connection.onRequest(SourcesRequests.list, () => handle(undefined, () => engine().listSources()));
   connection.onRequest(SourcesRequests.add, (p) => handle(undefined, () => engine().addSource(p.kind, p.ref)));
   connection.onRequest(SourcesRequests.remove, (p) => handle(undefined, () => engine().removeSource(p.id, p.deleteNotes)));
-  connection.onRequest(JobRequests.importExport, (p, token) =>
-    handle(token, (signal) =>
-      engine().importExport(p.exportPath, {
-        signal,
-        onProgress: progressTo(p.progressId),
-        onWaitForLock: (holder) => progressTo(p.progressId)(0, `Waiting for ${holder}…`),
-      }),
-    ),
-  );
-  connection.onRequest(JobRequests.sync, (p, token) =>
-    handle(token, (signal) =>
-      engine().sync(p.sourceIds, {
-        signal,
-        onProgress: progressTo(p.progressId),
-        onWaitForLock: (holder) => progressTo(p.progressId)(0, `Waiting for ${holder}…`),
-      }),
-    ),
-  );
+  /** A job's hooks: its progress (and any wait for the vault lock) reported under the client's id. */
+  const jobHooks = (progressId: string, signal: AbortSignal): JobHooks => {
+    const progress = progressTo(progressId);
+    return { signal, onProgress: progress, onWaitForLock: (holder) => progress(0, `Waiting for ${holder}…`) };
+  };
+  connection.onRequest(JobRequests.importExport, (p, token) => handle(token, (signal) => engine().importExport(p.exportPath, jobHooks(p.progressId, signal))));
+  connection.onRequest(JobRequests.sync, (p, token) => handle(token, (signal) => engine().sync(p.sourceIds, jobHooks(p.progressId, signal))));
   connection.onRequest(JobRequests.cancelAll, () => handle(undefined, async () => engine().cancelAll()));
   connection.onRequest(MetricsRequests.get, () => handle(undefined, async () => engine().metrics()));
   connection.onNotification(SettingsNotifications.changed, (p) => engine().updateSettings(settingsFrom(p.settings), p.trusted));

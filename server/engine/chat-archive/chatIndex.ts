@@ -104,7 +104,8 @@ export function blockHash(text: string): [number, number] {
   return [avalanche(a), avalanche(b ^ 0x6a09e667)];
 }
 
-function avalanche(h: number): number {
+/** The final mix of a 32-bit hash lane (shared by block hashes and source keys). */
+export function avalanche(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -7,6 +7,7 @@
  * missed update of one block, and the lanes are independent 32-bit hashes.
  */
 import { type ExportMessage, RENDER_VERSION, linkedMessageIds } from '../telegram-notes';
+import { avalanche } from './chatIndex';
 
 export type SourceKey = readonly [number, number];
 
@@ -62,13 +63,4 @@ class Hash64 {
     b = avalanche(b ^ 0x6a09e667);
     return [a, b];
   }
-}
-
-function avalanche(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
