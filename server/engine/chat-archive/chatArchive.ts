@@ -28,8 +28,15 @@ import { isSameBlock, placeGroup } from './placement';
 import { sourceKey } from './sourceKey';
 import { type ArchiveRun, type ChatHeaderIn, type MessageMediaSource, type NoteState, describe } from './types';
 
-/** Groups rendered ahead of the writer at most (bounds memory; lets media copy in parallel). */
+/**
+ * The render window: groups read ahead of the one being written, so their files are stored in
+ * parallel meanwhile. It keeps WINDOW groups; while the oldest group's files are still on their
+ * way it reads further ahead, up to MAX_WINDOW groups or MAX_FILE_GROUPS groups with files, so the
+ * media worker always has work (with 256 groups the writer waited for files half of a 100k import).
+ */
 const WINDOW = 256;
+const MAX_WINDOW = 2048;
+const MAX_FILE_GROUPS = 256;
 /** Warnings kept per chat for replay (the summary keeps a few hundred in all anyway). */
 const MAX_KEPT_WARNINGS = 100;
 /** Message fields that name a file, or hold Telegram Desktop's remark when the file was left out. */
@@ -39,6 +46,10 @@ interface GroupJob {
   readonly msgs: ExportMessage[];
   readonly topic?: Topic;
   readonly media: Promise<Map<string, string | null>>;
+  /** The group names files (submitted to the media pipeline). */
+  readonly hasFiles: boolean;
+  /** Its files are stored (or failed): rendering it will not wait. */
+  ready: boolean;
 }
 
 export class ChatArchive {
@@ -49,6 +60,8 @@ export class ChatArchive {
   /** Each message's source text, as its connector gave it (for the block's source key). */
   private readonly rawOf = new WeakMap<ExportMessage, string>();
   private window: GroupJob[] = [];
+  /** Groups in the window that name files. */
+  private fileGroups = 0;
   /** Set while a new chat's layout (one note or one per month) waits for its size. */
   private spool: MonthSpool | undefined;
   /** Messages of this run now in a block (rendered or found unchanged). */
@@ -148,12 +161,20 @@ export class ChatArchive {
   }
 
   private async enqueue(group: ExportMessage[]): Promise<void> {
-    this.window.push({ msgs: group, topic: this.topicOfMsg.get(group[0]), media: this.submitMedia(group) });
-    while (this.window.length > WINDOW) await this.processHead();
+    const submitted = this.submitMedia(group);
+    const job: GroupJob = { msgs: group, topic: this.topicOfMsg.get(group[0]), media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
+    if (!job.ready) void job.media.then(() => (job.ready = true));
+    if (job.hasFiles) this.fileGroups++;
+    this.window.push(job);
+    while (this.window.length > WINDOW) {
+      // Read further ahead while the oldest group's files are still on their way, within bounds.
+      if (!this.window[0].ready && this.window.length < MAX_WINDOW && this.fileGroups < MAX_FILE_GROUPS) break;
+      await this.processHead();
+    }
   }
 
   /** Submits every file of the group to the media pipeline now (synchronously, in message order). */
-  private submitMedia(group: ExportMessage[]): Promise<Map<string, string | null>> {
+  private submitMedia(group: ExportMessage[]): { results: Promise<Map<string, string | null>>; files: number } {
     const jobs: Promise<[string, string | null]>[] = [];
     const isNew = this.notes.table.find(group[0].id) < 0;
     for (const msg of group) {
@@ -177,7 +198,7 @@ export class ChatArchive {
         jobs.push(result.then((r) => [ref, this.mediaOutcome(msg.id, ref, r)] as [string, string | null]));
       }
     }
-    return Promise.all(jobs).then((pairs) => new Map(pairs));
+    return { results: Promise.all(jobs).then((pairs) => new Map(pairs)), files: jobs.length };
   }
 
   private mediaOutcome(msgId: number, ref: string, r: MediaResult): string | null {
@@ -196,6 +217,7 @@ export class ChatArchive {
   private async processHead(): Promise<void> {
     const job = this.window.shift();
     if (!job) return;
+    if (job.hasFiles) this.fileGroups--;
     const media = await job.media;
     const { table } = this.notes;
     const msgs = job.msgs;
