@@ -6,12 +6,10 @@
  * as a full pass would.
  */
 import { shortTitle } from '../telegram-notes';
-import { isNotFound } from '../vault/vaultFs';
+import { statMany } from '../vault/vaultFs';
 import { ChatIndexFiles, type ChatIndexHeader } from './chatIndex';
 import type { ArchiveRun, ChatHeaderIn } from './types';
 
-/** Parallel stats while checking a chat's notes and files. */
-const STAT_BATCH = 64;
 
 export async function skipIfUnchanged(run: ArchiveRun, chat: ChatHeaderIn, digest: string): Promise<boolean> {
   const files = new ChatIndexFiles(run.layout.telegramStateDir, chat.id);
@@ -38,30 +36,19 @@ async function notesAsIndexed(run: ArchiveRun, files: ChatIndexFiles, header: Ch
   const rows = await files.readRows(run.fs);
   if (!rows) return false;
   const seen = new Map(rows.notes.map((v) => [v.path, v]));
-  const checks = header.notes.map(async (n) => {
+  const facts = await statMany(run.fs, header.notes.map((n) => run.layout.abs(n.path)));
+  return header.notes.every((n, i) => {
     const v = seen.get(n.path);
-    const st = await run.fs.stat(run.layout.abs(n.path)).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+    const st = facts[i];
     // A note never written (no rows) has no file; any other must match what was saved.
     if (!v) return !st && !n.count;
     return st !== undefined && st.size === v.size && st.mtimeMs === v.mtimeMs;
   });
-  return (await Promise.all(checks)).every(Boolean);
 }
 
 /** Every stored file the chat embeds is in the vault with its recorded size. */
 async function filesStored(run: ArchiveRun, chatId: number): Promise<boolean> {
   const mine = [...run.contentStore.entries()].filter((e) => e.refs.has(chatId));
-  for (let i = 0; i < mine.length; i += STAT_BATCH) {
-    const batch = mine.slice(i, i + STAT_BATCH).map((e) =>
-      run.fs.stat(run.layout.abs(e.path)).then(
-        (st) => st.isFile() && st.size === e.size,
-        () => false,
-      ),
-    );
-    if (!(await Promise.all(batch)).every(Boolean)) return false;
-  }
-  return true;
+  const facts = await statMany(run.fs, mine.map((e) => run.layout.abs(e.path)));
+  return mine.every((e, i) => facts[i]?.size === e.size);
 }

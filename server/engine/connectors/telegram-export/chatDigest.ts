@@ -10,9 +10,8 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { WorkerSettings } from '../../../../shared/types';
 import { RENDER_VERSION } from '../../telegram-notes';
-import type { VaultFs } from '../../vault/vaultFs';
+import { type VaultFs, statMany } from '../../vault/vaultFs';
 
-const STAT_BATCH = 64;
 /** A file field of a message as its JSON text writes it (the names Telegram Desktop uses). */
 const FILE_FIELD = /"(?:photo|file|thumbnail|contact_vcard)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 const FILE_KEYS = ['"photo"', '"file"', '"thumbnail"', '"contact_vcard"'];
@@ -42,22 +41,17 @@ export async function chatDigest(args: {
   readonly settings: WorkerSettings;
   /** The reader's digest of the messages array's bytes. */
   readonly bytesDigest: string;
-  readonly fs: Pick<VaultFs, 'stat'>;
+  readonly fs: VaultFs;
   readonly exportRoot: string;
   readonly fileRefs: readonly string[];
 }): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([RENDER_VERSION, args.settings.attachmentsFolder, args.chat.id, args.chat.title, args.chat.type, args.bytesDigest]));
   const root = path.resolve(args.exportRoot);
-  const refs = args.fileRefs;
-  for (let i = 0; i < refs.length; i += STAT_BATCH) {
-    const batch = refs.slice(i, i + STAT_BATCH).map(async (ref) => {
-      const abs = path.resolve(root, ref);
-      if (!abs.startsWith(root + path.sep)) return `${ref}\toutside`;
-      const st = await args.fs.stat(abs).catch(() => undefined);
-      return st ? `${ref}\t${st.size}\t${st.mtimeMs}` : `${ref}\tmissing`;
-    });
-    hash.update(`\n${(await Promise.all(batch)).join('\n')}`);
-  }
+  const inside = args.fileRefs.filter((ref) => path.resolve(root, ref).startsWith(root + path.sep));
+  const facts = await statMany(args.fs, inside.map((ref) => path.resolve(root, ref)));
+  const lines = inside.map((ref, i) => (facts[i] ? `${ref}\t${facts[i]!.size}\t${facts[i]!.mtimeMs}` : `${ref}\tmissing`));
+  const outside = args.fileRefs.filter((ref) => !path.resolve(root, ref).startsWith(root + path.sep));
+  hash.update(`\n${lines.join('\n')}\n${outside.map((ref) => `${ref}\toutside`).join('\n')}`);
   return hash.digest('hex');
 }
