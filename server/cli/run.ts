@@ -11,7 +11,7 @@ import { ArchiveService } from '../engine/service/archiveService';
 import { vaultLockAcquirer } from '../engine/vault/vaultLock';
 import type { CliArgs, VaultCommand } from './args';
 import { Exit, type Output } from './output';
-import { checkExport, checkVault } from './paths';
+import { checkVault } from './paths';
 import { importExitCode, printImport, printStatus, printSync, syncExitCode } from './report';
 
 type VaultArgs = Extract<CliArgs, { command: VaultCommand }>;
@@ -21,7 +21,6 @@ const BUSY_ADVICE = 'Wait for it to finish, or run with --wait.';
 export async function runVaultCommand(args: VaultArgs, out: Output): Promise<number> {
   // Status and sync read what is there: a vault that does not exist is a typo, not an empty vault.
   const vault = await checkVault(fs, args.vault, args.command !== 'import');
-  const exportPath = args.command === 'import' ? await checkExport(fs, args.exportPath ?? '') : undefined;
   const parts = createEngineParts();
   const service = new ArchiveService({
     // The CLI names the vault itself: it is its own "workspace".
@@ -58,7 +57,7 @@ export async function runVaultCommand(args: VaultArgs, out: Output): Promise<num
   try {
     switch (args.command) {
       case 'import': {
-        const summary = await service.importExport(exportPath!, hooks);
+        const summary = await service.importExport(args.exportPath ?? '', hooks);
         out.done();
         printImport(summary, out);
         return importExitCode(summary);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkExport, checkVault } from '../../../server/cli/paths';
+import { checkVault } from '../../../server/cli/paths';
 import { UserError } from '../../../server/engine/errors';
 
 function userError(message: RegExp) {
@@ -25,20 +25,5 @@ describe('CLI folder checks', () => {
     const file = path.join(dir, 'notes.txt');
     await fsp.writeFile(file, 'x');
     await assert.rejects(checkVault(fsp, file, false), userError(/notes\.txt is a file, not a folder/));
-  });
-
-  it('an export is a folder with result.json, or a file passed through as given', async () => {
-    await fsp.writeFile(path.join(dir, 'result.json'), '{}');
-    assert.equal(await checkExport(fsp, dir), dir);
-    assert.equal(await checkExport(fsp, path.join(dir, 'result.json')), path.join(dir, 'result.json'));
-  });
-
-  it('an HTML export, a folder without result.json and a missing path each say what to do', async () => {
-    await fsp.writeFile(path.join(dir, 'messages.html'), '<html>');
-    await assert.rejects(checkExport(fsp, dir), userError(/is an HTML export \(it holds messages\.html\).*"Machine-readable JSON"/));
-    await assert.rejects(checkExport(fsp, path.join(dir, 'messages.html')), userError(/is an HTML export/));
-    await fsp.rm(path.join(dir, 'messages.html'));
-    await assert.rejects(checkExport(fsp, dir), userError(/No result\.json in .*: it is not a Telegram Desktop export folder/));
-    await assert.rejects(checkExport(fsp, path.join(dir, 'nope')), userError(/nope does not exist/));
   });
 });

@@ -55,7 +55,7 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
   const fs = opts.fs ?? nodeVaultFs;
   const clock = opts.clock ?? Date.now;
   const started = clock();
-  const { resultFile, exportRoot } = await findResultFile(fs, opts.exportPath);
+  const { resultFile, exportRoot, size } = await locateExport(fs, opts.exportPath);
   const warnings = new SummaryWarnings(opts.onWarning);
   const archive = await OpenArchiveRun.open({
     vaultRoot: path.resolve(opts.vaultRoot),
@@ -67,7 +67,6 @@ export async function importTelegramExport(opts: ImportOptions): Promise<ImportS
     log: opts.log ?? (() => undefined),
     writer: opts.writer,
   });
-  const size = (await fs.stat(resultFile)).size;
   const job = new ExportImport(opts, archive, (parseChat) => new ExportReader(resultFile, size, { fs, parseChat }), new ExportFiles(exportRoot, fs), resultFile);
   let cancelled: boolean;
   try {
@@ -271,29 +270,45 @@ class SummaryWarnings {
   }
 }
 
-/** The export's result.json from what the user chose (its folder, or the file itself). User mistakes are UserErrors. */
-async function findResultFile(fs: VaultFs, exportPath: string): Promise<{ resultFile: string; exportRoot: string }> {
+/** How to make an export we can read, for the end of a message. */
+const EXPORT_AGAIN =
+  'export again in Telegram Desktop choosing the "Machine-readable JSON" format (Settings → Advanced → Export Telegram data, or a chat\'s ⋮ → Export chat history), then give the folder it wrote.';
+
+/**
+ * The export's result.json from what the user chose: its folder, or a file (result.json itself,
+ * taken as given: the reader says if it is not an export). The usual mistakes (a typo, an HTML
+ * export, a folder that is no export) are UserErrors that say what to do. The one check for the
+ * CLI and the extension alike.
+ */
+export async function locateExport(fs: Pick<VaultFs, 'stat' | 'readdir'>, exportPath: string): Promise<{ resultFile: string; exportRoot: string; size: number }> {
   const given = path.resolve(exportPath);
-  let st: import('node:fs').Stats;
-  try {
-    st = await fs.stat(given);
-  } catch (err) {
-    if (isNotFound(err)) throw new UserError(`"${exportPath}" does not exist. Choose the folder Telegram Desktop exported to (it holds result.json).`);
-    throw err;
-  }
+  const st = await statOrUndefined(fs, given);
+  if (!st) throw new UserError(`${given} does not exist. Give the folder Telegram Desktop exported to (it holds result.json), or that result.json.`);
   if (!st.isDirectory()) {
-    if (st.isFile() && path.extname(given).toLowerCase() === '.json') return { resultFile: given, exportRoot: path.dirname(given) };
-    throw new UserError(`"${exportPath}" is not an export: choose the folder Telegram Desktop wrote (the one holding result.json), or result.json itself.`);
+    if (/\.html?$/i.test(given)) throw new UserError(htmlExport(path.dirname(given)));
+    return { resultFile: given, exportRoot: path.dirname(given), size: st.size };
   }
   const resultFile = path.join(given, 'result.json');
-  const r = await fs.stat(resultFile).catch(() => undefined);
-  if (r?.isFile()) return { resultFile, exportRoot: given };
-  const html = await fs.stat(path.join(given, 'messages.html')).catch(() => undefined);
-  throw new UserError(
-    html?.isFile()
-      ? `"${exportPath}" is an HTML export (it holds messages.html). Export again with Telegram Desktop choosing the "Machine-readable JSON" format, then choose the folder it wrote.`
-      : `No result.json in "${exportPath}". Export with Telegram Desktop (Settings → Advanced → Export Telegram data, or a chat's ⋮ → Export chat history) choosing the "Machine-readable JSON" format, then choose the folder it wrote.`,
-  );
+  const r = await statOrUndefined(fs, resultFile);
+  if (r?.isFile()) return { resultFile, exportRoot: given, size: r.size };
+  const names = await fs.readdir(given).catch(() => [] as string[]);
+  if (names.some((n) => /^messages\d*\.html$/i.test(n) || n === 'export_results.html')) throw new UserError(htmlExport(given));
+  throw new UserError(`No result.json in ${given}: it is not a Telegram Desktop export folder. To make one, ${EXPORT_AGAIN}`);
+}
+
+function htmlExport(folder: string): string {
+  return `${folder} is an HTML export (it holds messages.html); Vault Archiver reads the JSON format. To import these chats, ${EXPORT_AGAIN}`;
+}
+
+async function statOrUndefined(fs: Pick<VaultFs, 'stat'>, p: string): Promise<import('node:fs').Stats | undefined> {
+  try {
+    return await fs.stat(p);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${p} cannot be read: permission denied.`);
+    throw err;
+  }
 }
 
 function titleOf(h: ChatHeaderFields | undefined): string | undefined {
