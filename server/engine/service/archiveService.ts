@@ -49,8 +49,6 @@ export interface ArchiveServiceOptions {
   readonly events: ServiceEvents;
   /** The cross-process writer lock; without it only this process's queue keeps writers apart. */
   readonly acquireLock?: LockAcquirer;
-  /** Folders the vault may live in besides inside the workspace (the CLI: anywhere). */
-  readonly allowVaultOutsideWorkspace?: boolean;
   readonly now?: () => number;
   /** How often metrics are pushed while a job runs. */
   readonly metricsIntervalMs?: number;
@@ -89,7 +87,6 @@ export class ArchiveService {
   vaultRoot(): string {
     const folder = this.settings.vaultFolder;
     const root = path.resolve(this.opts.workspaceRoot, folder);
-    if (this.opts.allowVaultOutsideWorkspace) return root;
     const rel = path.relative(this.opts.workspaceRoot, root);
     if (path.isAbsolute(folder) || rel.startsWith('..') || path.isAbsolute(rel)) {
       throw new UserError(
@@ -212,7 +209,7 @@ export class ArchiveService {
   }
 
   /** Runs `work` as the vault's one writer: after this process's earlier jobs, under the vault lock. */
-  private writeJob<T>(hooks: JobHooks & { readonly signal?: AbortSignal }, work: (vaultRoot: string) => Promise<T>): Promise<T> {
+  private writeJob<T>(hooks: JobHooks, work: (vaultRoot: string) => Promise<T>): Promise<T> {
     return this.writers.run(async () => {
       const vault = this.vaultRoot();
       await this.checkVaultFolder(vault);
