@@ -53,9 +53,9 @@ export class OpenArchiveRun {
     await sweepTempFiles(fs, path.join(stateDir, 'chats'));
     await fs.rm(path.join(stateDir, 'tmp'), { recursive: true, force: true });
 
-    const store = new ContentStore(layout.root, path.join(stateDir, 'content-store.jsonl'));
+    const store = new ContentStore(layout.root, layout.contentStoreFile);
     if (!(await store.load(fs))) {
-      const dirs = await attachmentDirs(fs, layout.root);
+      const dirs = await attachmentDirs(fs, layout);
       if (dirs.length) {
         opts.log('info', `Content index not found: rebuilding it from ${dirs.length} attachment folder(s)`);
         await store.rebuildFromFiles(fs, dirs);
@@ -93,7 +93,7 @@ export class OpenArchiveRun {
       warn: opts.warn,
       log: opts.log,
       folderOwners,
-      discoverNotes: () => (discovered ??= discoverNotes(fs, layout.root)),
+      discoverNotes: () => (discovered ??= discoverNotes(fs, layout)),
     };
     return new OpenArchiveRun(run, store, archived);
   }

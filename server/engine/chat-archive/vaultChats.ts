@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { ContentStore } from '../media/contentStore';
 import type { NoteMeta } from '../telegram-notes';
-import { TELEGRAM_DIR, VaultLayout } from '../vault/layout';
+import { VaultLayout, telegramChatFolder } from '../vault/layout';
 import { type VaultFs, isNotFound, nodeVaultFs } from '../vault/vaultFs';
 import { ChatIndexFiles, type ChatIndexHeader } from './chatIndex';
 import { safeFrontmatter } from './noteScan';
@@ -31,10 +31,11 @@ export async function readChatHeaders(fs: VaultFs, stateDir: string): Promise<Ch
 }
 
 /** Folders that can hold attachments: every subfolder of a chat folder under Telegram/. */
-export async function attachmentDirs(fs: VaultFs, vaultRoot: string): Promise<string[]> {
+export async function attachmentDirs(fs: VaultFs, layout: VaultLayout): Promise<string[]> {
   const out: string[] = [];
-  for (const chat of await subdirs(fs, path.join(vaultRoot, TELEGRAM_DIR))) {
-    for (const sub of await subdirs(fs, path.join(vaultRoot, TELEGRAM_DIR, chat))) out.push(`${TELEGRAM_DIR}/${chat}/${sub}`);
+  for (const chat of await subdirs(fs, layout.telegramNotesDir)) {
+    const chatFolder = telegramChatFolder(chat);
+    for (const sub of await subdirs(fs, layout.abs(chatFolder))) out.push(`${chatFolder}/${sub}`);
   }
   return out;
 }
@@ -52,10 +53,11 @@ async function subdirs(fs: VaultFs, dir: string): Promise<string[]> {
 }
 
 /** Every note under Telegram/<folder>/ whose frontmatter names a Telegram chat. */
-export async function discoverNotes(fs: VaultFs, vaultRoot: string): Promise<Map<number, DiscoveredNote[]>> {
+export async function discoverNotes(fs: VaultFs, layout: VaultLayout): Promise<Map<number, DiscoveredNote[]>> {
   const byChat = new Map<number, DiscoveredNote[]>();
-  for (const folder of await subdirs(fs, path.join(vaultRoot, TELEGRAM_DIR))) {
-    const dir = path.join(vaultRoot, TELEGRAM_DIR, folder);
+  for (const folder of await subdirs(fs, layout.telegramNotesDir)) {
+    const chatFolder = telegramChatFolder(folder);
+    const dir = layout.abs(chatFolder);
     let names: import('node:fs').Dirent[];
     try {
       names = await fs.readdir(dir, { withFileTypes: true });
@@ -67,7 +69,7 @@ export async function discoverNotes(fs: VaultFs, vaultRoot: string): Promise<Map
       const meta = await readNoteMeta(fs, path.join(dir, e.name));
       if (!meta || meta.source !== 'telegram' || typeof meta.chatId !== 'number') continue;
       const list = byChat.get(meta.chatId) ?? [];
-      list.push({ path: `${TELEGRAM_DIR}/${folder}/${e.name}`, meta });
+      list.push({ path: `${chatFolder}/${e.name}`, meta });
       byChat.set(meta.chatId, list);
     }
   }
@@ -132,11 +134,11 @@ export async function removeArchivedChat(vaultRoot: string, chatId: number, dele
   const stateDir = layout.telegramStateDir;
   const files = new ChatIndexFiles(stateDir, chatId);
   const header = await files.readHeader(fs);
-  const store = new ContentStore(root, path.join(stateDir, 'content-store.jsonl'));
+  const store = new ContentStore(root, layout.contentStoreFile);
   const haveStore = await store.load(fs);
   if (header && deleteNotes) {
     for (const n of header.notes) await fs.rm(layout.abs(n.path), { force: true });
-    const chatDir = `${TELEGRAM_DIR}/${header.folder}/`;
+    const chatDir = `${telegramChatFolder(header.folder)}/`;
     if (haveStore) {
       for (const e of [...store.entries()]) {
         if (!e.path.startsWith(chatDir)) continue;
@@ -146,7 +148,7 @@ export async function removeArchivedChat(vaultRoot: string, chatId: number, dele
         store.remove(e.sha256);
       }
     }
-    await removeEmptyDirs(fs, path.join(root, TELEGRAM_DIR, header.folder));
+    await removeEmptyDirs(fs, layout.abs(telegramChatFolder(header.folder)));
   }
   if (haveStore) {
     for (const e of store.entries()) store.removeRef(e, chatId);

@@ -42,6 +42,12 @@ export class VaultLayout {
     return path.join(this.stateDir, 'telegram');
   }
 
+  /** The vault-wide content store of attachments (sha256 → stored path, chats embedding it). */
+  get contentStoreFile(): string {
+    return path.join(this.telegramStateDir, 'content-store.jsonl');
+  }
+
+  /** Where the Telegram chats' folders are. */
   get telegramNotesDir(): string {
     return path.join(this.root, TELEGRAM_DIR);
   }
