@@ -1,5 +1,5 @@
 /** The CLI's summaries: a few aligned lines for people, one JSON event for scripts. */
-import { formatBytes } from '../../shared/format';
+import { formatBytes, formatCount, relativeTime } from '../../shared/format';
 import type { ImportSummary, SourceInfo, SyncSummary } from '../../shared/types';
 import { Exit, type Output } from './output';
 
@@ -28,7 +28,8 @@ export function printImport(s: ImportSummary, out: Output): void {
     ['Chats', `${s.chats}${s.topics ? ` (${s.topics} forum topics)` : ''}`],
     ['Messages', `${s.messagesWritten} new, ${s.messagesUpdated} updated, ${s.duplicatesSkipped} already archived (of ${s.messagesSeen})`],
     ['Attachments', `${s.mediaCopied} copied (${formatBytes(s.bytesCopied)}), ${s.mediaDeduplicated} duplicates stored once (${formatBytes(s.bytesSaved)} saved), ${s.mediaMissing} missing`],
-    ['Notes', `${s.notesWritten} written in ${s.writeCalls} write calls`],
+    // Write calls stay in the JSON summary: to a person, only whether notes changed matters.
+    ['Notes', s.notesWritten ? `${s.notesWritten} written` : 'none changed'],
     ['Time', `${(s.elapsedMs / 1000).toFixed(2)} s (${rate} messages/s)`],
   ];
   for (const [k, v] of rows) out.line(`  ${k.padEnd(12)} ${v}`);
@@ -50,11 +51,13 @@ export function printSync(s: SyncSummary, out: Output): void {
   for (const r of s.sources) out.line(`  ${r.id}: ${r.error ? `failed: ${r.error}` : (r.note ?? `${r.itemsAdded} new`)}`);
 }
 
-export function printStatus(vault: string, sources: readonly SourceInfo[], out: Output): void {
+export function printStatus(vault: string, sources: readonly SourceInfo[], out: Output, now = Date.now()): void {
   out.event({ event: 'status', vault, sources });
   out.line(`Vault ${vault}: ${sources.length} source${sources.length === 1 ? '' : 's'}`);
   for (const s of sources) {
-    out.line(`  ${s.title}  [${s.id}]  ${s.itemCount} ${s.kind === 'telegram' ? 'messages' : 'videos'}, last sync ${s.lastSyncAt ?? 'never'}`);
-    for (const t of s.topics ?? []) out.line(`    # ${t.title}: ${t.itemCount} messages`);
+    const unit = s.kind === 'telegram' ? 'messages' : 'videos';
+    const when = s.lastSyncAt ? `${s.origin === 'telegram-export' ? 'imported' : 'synced'} ${relativeTime(s.lastSyncAt, now)}` : 'never synced';
+    out.line(`  ${s.title}  [${s.id}]  ${formatCount(s.itemCount)} ${unit}, ${when}`);
+    for (const t of s.topics ?? []) out.line(`    # ${t.title}: ${formatCount(t.itemCount)} messages`);
   }
 }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { compareTitles } from '../../shared/order';
 import { acquireVaultLock } from '../../server/engine/vault/vaultLock';
 import { repoRoot } from '../support/workerProcess';
 
@@ -102,6 +103,23 @@ describe('CLI (dist/cli.js)', function () {
     assert.equal(code, 3);
     const status = run('status', '--vault', vault, '--json');
     assert.equal((JSON.parse(status.stdout) as { sources: unknown[] }).sources.length, 8, 'every chat was imported');
+  });
+
+  it('for people: status in title order with "imported … ago"; a re-import says no note changed; sync points at a newer export', () => {
+    const vault = path.join(dir, 'vault');
+    assert.equal(run('import', sample, '--vault', vault).status, 3);
+    const again = run('import', sample, '--vault', vault);
+    assert.match(again.stdout, /Notes {8}none changed\n/);
+    assert.doesNotMatch(again.stdout, /write calls/);
+    const status = run('status', '--vault', vault);
+    assert.equal(status.status, 0);
+    const titles = status.stdout.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]!);
+    assert.deepEqual(titles, [...titles].sort(compareTitles));
+    assert.equal(titles[0], 'Alice Martin', 'the hostile "../CON: …" title files under C, not first');
+    assert.match(status.stdout, /Alice Martin {2}\[telegram:100002\] {2}87 messages, imported just now\n/);
+    const sync = run('sync', '--vault', vault);
+    assert.equal(sync.status, 0);
+    assert.match(sync.stdout, /Alice Martin was imported from a Telegram Desktop export: import a newer export of it to add what is new/);
   });
 
   it('accepts the path of result.json itself', () => {
