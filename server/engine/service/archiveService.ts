@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import type { Health, ImportSummary, JobWarning, Metrics, SourceInfo, SourceKind, SyncSummary, WorkerSettings } from '../../../shared/types';
+import { compareSources } from '../../../shared/order';
 import type { Connector, ConnectorRun, ListedSource, RunProgress, SourceSyncResult } from '../connectors/connector';
 import { UserError } from '../errors';
 import type { MetricsSink, MetricsSnapshot } from '../metrics';
@@ -101,7 +102,7 @@ export class ArchiveService {
     const lists = await Promise.all(this.opts.connectors.map((c) => c.list(vault)));
     const byId = new Map<string, SourceInfo>();
     for (const s of lists.flat()) if (!byId.has(s.id)) byId.set(s.id, { ...s, state: this.states.get(s.id) });
-    return [...byId.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.title.localeCompare(b.title));
+    return [...byId.values()].sort(compareSources);
   }
 
   async addSource(kind: SourceKind, ref: string): Promise<SourceInfo> {
@@ -281,6 +282,9 @@ export class ArchiveService {
 
   private startMetricsPush(): void {
     this.opts.events.health({ state: 'busy', message: 'Archiving…' });
+    // The totals at the start of the job: the client measures a job's throughput from here,
+    // even for a job that ends before the first timed push.
+    this.opts.events.metrics(this.metrics());
     this.metricsTimer ??= setInterval(() => this.pushMetrics(), this.opts.metricsIntervalMs ?? 500);
   }
 
