@@ -4,9 +4,11 @@
  */
 import * as vscode from 'vscode';
 import { SourcesRequests, type ImportSummary, type SourceInfo } from '../shared/protocol';
+import { FEATURES, featureContextKey, type FeatureName } from '../shared/features';
 import { registerCommands } from './commands';
 import { onSettingsChanged, readSettings } from './config';
 import { Secrets } from './secrets';
+import { MetricsView } from './metricsView';
 import { MetricsStatusBar } from './status';
 import { SourcesTreeProvider } from './tree';
 import { Worker } from './worker';
@@ -30,8 +32,12 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
   const tree = new SourcesTreeProvider(vaultUri());
   const view = vscode.window.createTreeView('vaultArchiver.sources', { treeDataProvider: tree, showCollapseAll: true });
   const status = new MetricsStatusBar();
+  const metricsView = new MetricsView();
   let lastImport: ImportSummary | undefined;
   void vscode.commands.executeCommand('setContext', 'vaultArchiver.hasWorkspace', !!folder);
+  for (const [name, on] of Object.entries(FEATURES)) {
+    void vscode.commands.executeCommand('setContext', featureContextKey(name as FeatureName), on);
+  }
 
   // The worker needs a workspace folder to hold the vault: without one it is not started and
   // the view's welcome content asks for a folder instead.
@@ -46,7 +52,10 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
       });
       const subscriptions = [
         w.onSourcesChanged((s) => tree.setSources(s)),
-        w.onMetrics((m) => status.setMetrics(m)),
+        w.onMetrics((m) => {
+          status.setMetrics(m);
+          metricsView.update(m);
+        }),
         w.onHealth((h) => status.setHealth(h)),
       ];
       try {
@@ -86,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     view,
     tree,
     status,
+    metricsView,
     onSettingsChanged(pushSettings),
     vscode.workspace.onDidGrantWorkspaceTrust(pushSettings),
     ...registerCommands({
@@ -93,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
       secrets,
       log,
       tree,
+      metricsView,
       vaultUri,
       refresh,
       onImported: (s) => (lastImport = s),

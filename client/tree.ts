@@ -4,7 +4,7 @@
  * build their own TreeItem; the provider only holds the latest list the worker pushed.
  */
 import * as vscode from 'vscode';
-import { formatCount } from '../shared/format';
+import { formatCount, relativeTime } from '../shared/format';
 import type { SourceInfo, SourceKind, TopicInfo } from '../shared/types';
 
 export abstract class SourceTreeNode {
@@ -55,7 +55,8 @@ export class SourceNode extends SourceTreeNode {
     item.id = `source:${s.id}`;
     item.description = describeSource(s);
     item.tooltip = sourceTooltip(s);
-    item.contextValue = `source.${s.kind}.${s.state.kind}`;
+    // `.live` or `.imported`: the Sync commands are offered only on sources a sync can update.
+    item.contextValue = `source.${s.kind}.${s.state.kind}.${isSyncable(s) ? 'live' : 'imported'}`;
     item.iconPath =
       s.state.kind === 'syncing'
         ? new vscode.ThemeIcon('sync~spin')
@@ -96,6 +97,11 @@ export class TopicNode extends SourceTreeNode {
   }
 }
 
+/** Whether Sync can bring this source up to date (an imported chat is updated by a newer export). */
+export function isSyncable(s: SourceInfo): boolean {
+  return s.origin !== 'telegram-export';
+}
+
 export function describeSource(s: SourceInfo): string {
   const unit = s.kind === 'telegram' ? 'messages' : 'videos';
   switch (s.state.kind) {
@@ -104,7 +110,8 @@ export function describeSource(s: SourceInfo): string {
     case 'error':
       return 'error';
     case 'idle':
-      return `${formatCount(s.itemCount)} ${unit}` + (s.lastSyncAt ? ` · ${relativeTime(s.lastSyncAt)}` : ' · never synced');
+      // Only the count: at the default sidebar width anything longer is cut. The tooltip has the rest.
+      return s.lastSyncAt || s.itemCount ? `${formatCount(s.itemCount)} ${unit}` : 'not synced yet';
   }
 }
 
@@ -115,21 +122,12 @@ function sourceTooltip(s: SourceInfo): vscode.MarkdownString {
   if (s.ref) md.appendMarkdown(`- Added as: \`${s.ref.replace(/`/g, '')}\`\n`);
   md.appendMarkdown(`- Notes: \`${s.notesPath.replace(/`/g, '')}\`\n`);
   md.appendMarkdown(`- Items: ${formatCount(s.itemCount)}\n`);
-  md.appendMarkdown(`- Last sync: ${s.lastSyncAt ? new Date(s.lastSyncAt).toLocaleString() : 'never'}\n`);
+  const done = s.origin === 'telegram-export' ? 'Last import' : 'Last sync';
+  md.appendMarkdown(`- ${done}: ${s.lastSyncAt ? `${relativeTime(s.lastSyncAt)} (${new Date(s.lastSyncAt).toLocaleString()})` : 'never'}\n`);
+  if (s.origin === 'telegram-export') md.appendMarkdown('\nImport a newer export of this chat to add what is new.\n');
   if (s.state.kind === 'error') md.appendMarkdown(`\n$(error) ${escapeMd(s.state.message)}\n`);
   if (s.state.kind === 'syncing') md.appendMarkdown(`\n$(sync) ${Math.round(s.state.percent)}% ${escapeMd(s.state.message ?? '')}\n`);
   return md;
-}
-
-export function relativeTime(iso: string, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (!Number.isFinite(seconds)) return 'unknown';
-  if (seconds < 60) return 'just now';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} d ago`;
 }
 
 function escapeMd(text: string): string {
@@ -145,6 +143,7 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
 
   setSources(sources: SourceInfo[]): void {
     this.sources = sources;
+    void vscode.commands.executeCommand('setContext', 'vaultArchiver.canSync', sources.some(isSyncable));
     this.changed.fire(undefined);
   }
 
