@@ -1,7 +1,7 @@
 /**
- * The status-bar item: live metrics pushed by the worker (items/s while syncing, cache hit rate,
- * duplicates prevented) and the worker's health, which sets the icon
- * and background like rust-analyzer's status item. Clicking it shows the full metrics.
+ * The status-bar item: live metrics pushed by the worker (items/s while a job runs, then what
+ * this window archived) and the worker's health, which sets the icon and background like
+ * rust-analyzer's status item. Clicking it shows the full metrics.
  */
 import * as vscode from 'vscode';
 import type { Health, Metrics } from '../shared/types';
@@ -36,7 +36,7 @@ export class MetricsStatusBar implements vscode.Disposable {
     const m = this.metrics;
     const icon =
       this.health.state === 'busy' ? '$(sync~spin)' : this.health.state === 'error' ? '$(error)' : this.health.state === 'warning' ? '$(warning)' : '$(archive)';
-    this.item.text = m ? `${icon} ${statusText(m)}` : `${icon} Vault Archiver`;
+    this.item.text = `${icon} ${m ? statusText(m) : 'Vault Archiver'}`;
     this.item.backgroundColor =
       this.health.state === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -46,7 +46,7 @@ export class MetricsStatusBar implements vscode.Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     if (this.health.message) md.appendMarkdown(`${this.health.message.replace(/[<>]/g, '')}\n\n`);
     md.appendMarkdown(m ? metricsTable(m) : 'Waiting for the worker…');
-    md.appendMarkdown('\n\n_Click for details_');
+    md.appendMarkdown('\n\n_Click for details and throughput over time_');
     this.item.tooltip = md;
   }
 

@@ -1,19 +1,36 @@
 import assert from 'node:assert/strict';
-import { formatBytes, metricsTable, statusText } from '../../../client/metricsText';
+import { formatBytes, metricsTable, newItems, statusText } from '../../../client/metricsText';
 import { emptyMetrics } from '../../../shared/types';
 
 describe('metrics text', () => {
-  it('shows rate only while a job runs, then cache and duplicates (no YouTube quota until something measures it)', () => {
-    assert.equal(statusText(emptyMetrics), 'cache – · 0 dup');
-    const busy = { ...emptyMetrics, activeJobs: 1, itemsPerSecond: 1234.4, cacheHits: 9, cacheMisses: 1, duplicatesPrevented: 1400, mediaDeduplicated: 100 };
-    assert.equal(statusText(busy), '1,234/s · 90% cache · 1,500 dup');
+  it('status bar: just the name before any job', () => {
+    assert.equal(statusText(emptyMetrics), 'Vault Archiver');
   });
-  it('renders the full table with every metric', () => {
-    const table = metricsTable({ ...emptyMetrics, bytesSaved: 3 * 1024 * 1024 });
-    assert.match(table, /\| Bytes saved by dedup \| 3\.0 MB \|/);
-    assert.doesNotMatch(table, /quota/i);
-    assert.equal(table.split('\n').length, 2 + 10);
+
+  it('status bar: the speed while a job runs, and only then', () => {
+    const busy = { ...emptyMetrics, activeJobs: 1, itemsPerSecond: 1234.4, itemsProcessed: 5000, duplicatesPrevented: 1400, mediaDeduplicated: 100 };
+    assert.equal(statusText(busy), '1,234 items/s');
+    // The rate window still holds a figure just after the job ended: it must not show.
+    assert.equal(statusText({ ...busy, activeJobs: 0 }), '3,600 archived · 100 files deduplicated');
   });
+
+  it('status bar: what was archived, counting re-imported messages out', () => {
+    assert.equal(statusText({ ...emptyMetrics, itemsProcessed: 301, duplicatesPrevented: 301 }), '0 archived');
+    assert.equal(statusText({ ...emptyMetrics, itemsProcessed: 301, mediaDeduplicated: 1 }), '301 archived · 1 file deduplicated');
+    assert.equal(newItems({ ...emptyMetrics, itemsProcessed: 3, duplicatesPrevented: 5 }), 0);
+  });
+
+  it('table: every row says what it counts; speed only while running; no quota until something measures it', () => {
+    const idle = metricsTable({ ...emptyMetrics, itemsProcessed: 10, duplicatesPrevented: 4, bytesSaved: 3 * 1024 * 1024, mediaDeduplicated: 2 });
+    assert.match(idle, /\| Archived \(new to the vault\) \| 6 \|/);
+    assert.match(idle, /\| Already in the vault, skipped \| 4 \|/);
+    assert.match(idle, /\| Duplicate files stored once \| 2 \(3\.0 MB saved\) \|/);
+    assert.doesNotMatch(idle, /Speed now|quota|Unchanged files/i);
+    const busy = metricsTable({ ...emptyMetrics, activeJobs: 1, itemsPerSecond: 50, cacheHits: 9, cacheMisses: 1 });
+    assert.match(busy, /\| Speed now \| 50\.0 items\/s \|/);
+    assert.match(busy, /\| Unchanged files not re-read \| 9 of 10 \|/);
+  });
+
   it('formats byte sizes', () => {
     assert.equal(formatBytes(0), '0 B');
     assert.equal(formatBytes(1536), '1.5 KB');
