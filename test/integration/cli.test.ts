@@ -239,3 +239,31 @@ describe('CLI (dist/cli.js)', function () {
     });
   });
 });
+
+describe('CLI installed from `npm pack` (as the README says)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-pack-'));
+  });
+  after(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('packs the bundled CLI and runs it from a global install, outside the clone', async () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const pack = spawnSync(npm, ['pack', '--pack-destination', dir, '--silent'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(pack.status, 0, pack.stderr);
+    const tarball = path.join(dir, pack.stdout.trim().split('\n').at(-1)!);
+    const prefix = path.join(dir, 'prefix');
+    const install = spawnSync(npm, ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { encoding: 'utf8' });
+    assert.equal(install.status, 0, install.stderr);
+    const bin = path.join(prefix, 'bin', 'vault-archiver');
+    const version = spawnSync(bin, ['--version'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(version.stdout.trim(), (JSON.parse(await fs.readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version);
+    const vault = path.join(dir, 'vault');
+    const imported = spawnSync(bin, ['import', path.join(repoRoot, 'sample', 'telegram-export'), '--vault', vault], { cwd: dir, encoding: 'utf8' });
+    assert.equal(imported.status, 3, imported.stderr); // the sample's two warnings
+    assert.match(imported.stdout, /Chats {8}8 /);
+  });
+});
