@@ -10,7 +10,7 @@ import { onSettingsChanged, readSettings } from './config';
 import { Secrets } from './secrets';
 import { MetricsView } from './metricsView';
 import { MetricsStatusBar } from './status';
-import { SourcesTreeProvider } from './tree';
+import { SourcesTreeProvider, type TreeRow } from './tree';
 import { Worker } from './worker';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
@@ -18,7 +18,7 @@ export interface VaultArchiverApi {
   readonly ready: Promise<void>;
   listSources(): Promise<SourceInfo[]>;
   lastImport(): ImportSummary | undefined;
-  treeRows(): Promise<{ label: string; description?: string; tooltip?: string; children: number }[]>;
+  treeRows(): Promise<TreeRow[]>;
 }
 
 let worker: Worker | undefined;
@@ -39,41 +39,14 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     void vscode.commands.executeCommand('setContext', featureContextKey(name as FeatureName), on);
   }
 
-  // The worker needs a workspace folder to hold the vault: without one it is not started and
-  // the view's welcome content asks for a folder instead.
-  let starting: Promise<Worker> | undefined;
-  const getWorker = (): Promise<Worker> => {
-    if (!folder) return Promise.reject(new Error('Open a folder first: Vault Archiver keeps its vault inside the workspace folder.'));
-    starting ??= (async () => {
-      const w = new Worker(context, log, secrets, {
-        workspaceRoot: folder.uri.fsPath,
-        settings: readSettings(folder?.uri),
-        trusted: vscode.workspace.isTrusted,
-      });
-      const subscriptions = [
-        w.onSourcesChanged((s) => tree.setSources(s)),
-        w.onMetrics((m) => {
-          status.setMetrics(m);
-          metricsView.update(m);
-        }),
-        w.onHealth((h) => status.setHealth(h)),
-      ];
-      try {
-        await w.start();
-      } catch (err) {
-        // Not cached: the next command starts a fresh worker (after the user fixed the cause).
-        starting = undefined;
-        subscriptions.forEach((d) => d.dispose());
-        w.dispose();
-        await w.stop().catch(() => undefined);
-        throw err;
-      }
-      context.subscriptions.push(w, ...subscriptions);
-      worker = w;
-      return w;
-    })();
-    return starting;
-  };
+  const getWorker = lazyWorker(context, log, secrets, folder, (w) => [
+    w.onSourcesChanged((s) => tree.setSources(s)),
+    w.onMetrics((m) => {
+      status.setMetrics(m);
+      metricsView.update(m);
+    }),
+    w.onHealth((h) => status.setHealth(h)),
+  ]);
 
   const refresh = async (): Promise<void> => {
     const w = await getWorker();
@@ -125,24 +98,47 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     ready,
     listSources: async () => (await getWorker()).client.sendRequest(SourcesRequests.list),
     lastImport: () => lastImport,
-    treeRows: async () => {
-      const rows: { label: string; description?: string; tooltip?: string; children: number }[] = [];
-      const walk = async (nodes: ReturnType<SourcesTreeProvider['getChildren']>): Promise<void> => {
-        for (const n of nodes) {
-          const item = n.getTreeItem();
-          const children = n.getChildren();
-          rows.push({
-            label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
-            description: typeof item.description === 'string' ? item.description : undefined,
-            tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
-            children: children.length,
-          });
-          await walk(children);
-        }
-      };
-      await walk(tree.getChildren());
-      return rows;
-    },
+    treeRows: async () => tree.rows(),
+  };
+}
+
+/**
+ * Starts the worker on first use and keeps it. The worker needs a workspace folder to hold the
+ * vault: without one it is not started and the view's welcome content asks for a folder instead.
+ * A start that fails is not cached: the next command starts a fresh worker (after the user fixed
+ * the cause).
+ */
+function lazyWorker(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  secrets: Secrets,
+  folder: vscode.WorkspaceFolder | undefined,
+  listen: (w: Worker) => vscode.Disposable[],
+): () => Promise<Worker> {
+  let starting: Promise<Worker> | undefined;
+  return () => {
+    if (!folder) return Promise.reject(new Error('Open a folder first: Vault Archiver keeps its vault inside the workspace folder.'));
+    starting ??= (async () => {
+      const w = new Worker(context, log, secrets, {
+        workspaceRoot: folder.uri.fsPath,
+        settings: readSettings(folder.uri),
+        trusted: vscode.workspace.isTrusted,
+      });
+      const subscriptions = listen(w);
+      try {
+        await w.start();
+      } catch (err) {
+        starting = undefined;
+        subscriptions.forEach((d) => d.dispose());
+        w.dispose();
+        await w.stop().catch(() => undefined);
+        throw err;
+      }
+      context.subscriptions.push(w, ...subscriptions);
+      worker = w;
+      return w;
+    })();
+    return starting;
   };
 }
 

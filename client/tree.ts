@@ -171,7 +171,34 @@ export class SourcesTreeProvider implements vscode.TreeDataProvider<SourceTreeNo
     return groups;
   }
 
+  /** Every row as shown, depth first: what the integration tests and other extensions read. */
+  rows(): TreeRow[] {
+    const rows: TreeRow[] = [];
+    const walk = (nodes: SourceTreeNode[]): void => {
+      for (const n of nodes) {
+        const item = n.getTreeItem();
+        const children = n.getChildren();
+        rows.push({
+          label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+          description: typeof item.description === 'string' ? item.description : undefined,
+          tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
+          children: children.length,
+        });
+        walk(children);
+      }
+    };
+    walk(this.getChildren());
+    return rows;
+  }
+
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+export interface TreeRow {
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  readonly children: number;
 }
