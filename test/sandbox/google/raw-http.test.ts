@@ -44,6 +44,22 @@ describe('Google sandbox: raw HTTP', () => {
     assert.deepEqual(JSON.parse(compact), body);
   });
 
+  it('leaves the `items` key out of a channels.list that matched nothing', async () => {
+    for (const filter of ['id=UCnoSuchChannel00000000A', 'forHandle=%40nobody-here', 'forUsername=nobodyhere']) {
+      const res = await yt(`channels?part=snippet,statistics&${filter}`);
+      assert.equal(res.status, 200, filter);
+      const text = await res.text();
+      assert.ok(!text.includes('"items"'), `${filter}: ${text}`);
+      const body = JSON.parse(text) as Json;
+      assert.deepEqual(Object.keys(body), ['kind', 'etag', 'pageInfo'], filter);
+      assert.deepEqual(body.pageInfo, { totalResults: 0, resultsPerPage: 5 });
+    }
+    // A partial match still lists what was found.
+    const some = (await (await yt(`channels?part=id&id=UCnoSuchChannel00000000A,${sandbox.demoIds.smallChannelId}`)).json()) as Json;
+    assert.deepEqual(some.items.map((c: Json) => c.id), [sandbox.demoIds.smallChannelId]);
+    assert.equal(sandbox.counters.quotaUsed(), 4);
+  });
+
   it('accepts array parameters repeated and comma-joined alike', async () => {
     const [a, b] = sandbox.youtube.videosOf(sandbox.demoIds.smallChannelId!).map((v) => v.id);
     const repeated = (await (await yt(`videos?part=id&id=${a}&id=${b}`)).json()) as Json;

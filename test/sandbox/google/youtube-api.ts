@@ -198,7 +198,7 @@ function listResponse(
   kind: string,
   items: Json[],
   pageInfo: { totalResults: number; resultsPerPage: number },
-  extra: { next?: string; prev?: string; regionCode?: string; parts: Set<string> },
+  extra: { next?: string; prev?: string; regionCode?: string; parts: Set<string>; omitEmptyItems?: boolean },
 ): RouteResult {
   // The list ETag covers everything the body says, so it changes exactly when the page changes.
   const etagSource: unknown[] = [kind, items.map((i) => i.etag), extra.next, extra.prev, pageInfo, [...extra.parts].sort()];
@@ -209,7 +209,7 @@ function listResponse(
   if (extra.prev) body.prevPageToken = extra.prev;
   if (extra.regionCode) body.regionCode = extra.regionCode;
   body.pageInfo = pageInfo;
-  body.items = items;
+  if (items.length > 0 || !extra.omitEmptyItems) body.items = items;
   return { body, etag };
 }
 
@@ -459,7 +459,17 @@ export function channelsList(model: YouTubeModel, ctx: RequestContext): RouteRes
   }
   const items = found.map((c) => channelResource(model, c, wanted));
   // [REAL] get_channel.json / get_no_channel.json: resultsPerPage is maxResults, not the count.
-  return listResponse(model, 'youtube#channelListResponse', items, { totalResults: items.length, resultsPerPage: size }, { parts: wanted });
+  // No match (unknown id, handle or username) is a 200 with totalResults 0 and no `items` key at
+  // all, not `"items": []`: [REAL] a channelListResponse pasted in a developer's notes found by code
+  // search (repository not named by the index) has kind, etag and pageInfo {0, 5} only. Clients
+  // built from the discovery document see `items` undefined, not an empty array.
+  return listResponse(
+    model,
+    'youtube#channelListResponse',
+    items,
+    { totalResults: items.length, resultsPerPage: size },
+    { parts: wanted, omitEmptyItems: true },
+  );
 }
 
 export function videosList(model: YouTubeModel, ctx: RequestContext): RouteResult {

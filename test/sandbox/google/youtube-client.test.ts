@@ -75,11 +75,12 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(bare.data.items![0].id, sandbox.demoIds.smallChannelId);
     const byName = await yt.channels.list({ part: ['snippet'], forUsername: 'sandboxsciencelab' });
     assert.equal(byName.data.items![0].id, sandbox.demoIds.bigChannelId);
-    // An unknown handle is a 200 with no items, not a 404.
+    // An unknown handle is a 200 with no items (the key is absent, not an empty array), not a 404.
     const none = await yt.channels.list({ part: ['id'], forHandle: '@nobody-here' });
     assert.equal(none.status, 200);
     assert.deepEqual(none.data.pageInfo, { totalResults: 0, resultsPerPage: 5 });
-    assert.deepEqual(none.data.items, []);
+    assert.equal(none.data.items, undefined);
+    assert.ok(!('items' in none.data));
     assert.equal(sandbox.counters.quotaUsed(), 4);
   });
 
