@@ -7,7 +7,7 @@ export interface DemoIds {
   channelIds: string[];
   /** Handles with the `@`, in the same order as channelIds. */
   handles: string[];
-  /** A channel with a few hundred uploads, chapters, a live and an upcoming broadcast. */
+  /** A few hundred uploads (three private, two deleted, two unlisted), chapters, a live and an upcoming broadcast. */
   bigChannelId?: string;
   /** Seven uploads, one of them private. */
   smallChannelId?: string;
@@ -91,8 +91,6 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
     country: 'GB',
     subscriberCount: 184_532,
     keywords: 'science experiments kids',
-    // Its uploads list shows "Private video"/"Deleted video" entries, so an archiver meets them.
-    uploadsUnavailableItems: 'placeholder',
   });
   const bigCount = 320;
   const videos = youtube.addVideos(

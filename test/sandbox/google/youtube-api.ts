@@ -356,7 +356,7 @@ function playlistItemResource(
 ): Json {
   const owner = model.channel(playlist.channelId);
   const video = model.video(entry.videoId);
-  const unavailable = model.unavailability(entry, playlist.isUploads);
+  const unavailable = model.unavailability(entry);
   const full: Json = { kind: 'youtube#playlistItem', etag: '', id: playlistItemId(playlist.id, entry.videoId, occurrence) };
   const snippet: Json = {
     publishedAt: entry.addedAt,
@@ -386,7 +386,7 @@ function playlistItemResource(
 
 function playlistResource(model: YouTubeModel, playlist: Playlist | PlaylistView, wanted: Set<string>): Json {
   const owner = model.channel(playlist.channelId);
-  const first = playlist.entries.find((e) => !model.unavailability(e, false));
+  const first = playlist.entries.find((e) => !model.unavailability(e));
   const full: Json = { kind: 'youtube#playlist', etag: '', id: playlist.id };
   full.snippet = {
     publishedAt: playlist.publishedAt,
@@ -420,14 +420,13 @@ const visibleCache = new WeakMap<YouTubeModel, Map<string, { revision: number; e
 
 /** The entries a playlist shows, cached per model revision (a big uploads list is paged hundreds of times). */
 function visibleEntries(model: YouTubeModel, playlist: PlaylistView | Playlist): PlaylistEntry[] {
-  const isUploads = 'isUploads' in playlist ? playlist.isUploads : false;
   if (playlist.unavailableItems === 'placeholder') return playlist.entries;
   let cache = visibleCache.get(model);
   if (!cache) visibleCache.set(model, (cache = new Map()));
-  const key = `${playlist.id}|${isUploads}`;
+  const key = playlist.id;
   const hit = cache.get(key);
   if (hit && hit.revision === model.revision) return hit.entries;
-  const entries = playlist.entries.filter((e) => !model.unavailability(e, isUploads));
+  const entries = playlist.entries.filter((e) => !model.unavailability(e));
   cache.set(key, { revision: model.revision, entries });
   return entries;
 }

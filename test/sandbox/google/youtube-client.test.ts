@@ -84,8 +84,9 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(sandbox.counters.quotaUsed(), 4);
   });
 
-  it('pages the uploads playlist to the end, newest first, with placeholders for private and deleted videos', async () => {
+  it('pages the uploads playlist to the end, newest first, without private and deleted videos; unlisted ones are ordinary entries', async () => {
     const playlistId = sandbox.demoIds.uploadsPlaylistIds[0];
+    const bigChannelId = sandbox.demoIds.bigChannelId!;
     const seen: youtube_v3.Schema$PlaylistItem[] = [];
     let pageToken: string | undefined;
     let pages = 0;
@@ -109,24 +110,63 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(seen[1].contentDetails!.videoId, sandbox.demoIds.liveVideoId);
     const dates = seen.map((i) => i.snippet!.publishedAt!);
     assert.deepEqual([...dates].sort().reverse(), dates);
-    const deleted = seen.find((i) => i.contentDetails!.videoId === sandbox.demoIds.deletedVideoIds[0])!;
-    assert.equal(deleted.snippet!.title, 'Deleted video');
-    assert.equal(deleted.contentDetails!.videoPublishedAt, undefined);
-    assert.equal(deleted.snippet!.videoOwnerChannelId, undefined);
-    const privateItem = seen.find((i) => i.contentDetails!.videoId === sandbox.demoIds.privateVideoIds[0])!;
-    assert.equal(privateItem.snippet!.title, 'Private video');
-    assert.equal(privateItem.status!.privacyStatus, 'private');
+    // Private and deleted uploads are simply missing: no placeholders, not counted.
+    const listed = new Set(seen.map((i) => i.contentDetails!.videoId!));
+    for (const id of [...sandbox.demoIds.privateVideoIds, ...sandbox.demoIds.deletedVideoIds]) assert.ok(!listed.has(id), id);
+    assert.deepEqual(seen.filter((i) => i.snippet!.title === 'Private video' || i.snippet!.title === 'Deleted video'), []);
+    // Unlisted uploads are ordinary entries that agree with what videos.list says of them.
+    const unlisted = sandbox.demoIds.unlistedVideoIds;
+    const videos = await yt.videos.list({ part: ['snippet', 'status'], id: unlisted });
+    assert.deepEqual(videos.data.items!.map((v) => v.id), unlisted);
+    for (const video of videos.data.items!) {
+      const item = seen.find((i) => i.contentDetails!.videoId === video.id)!;
+      assert.equal(item.snippet!.title, video.snippet!.title);
+      assert.equal(item.contentDetails!.videoPublishedAt, video.snippet!.publishedAt);
+      assert.equal(item.snippet!.videoOwnerChannelId, bigChannelId);
+      assert.equal(item.status!.privacyStatus, 'unlisted');
+      assert.equal(video.status!.privacyStatus, 'unlisted');
+    }
+    const channel = await yt.channels.list({ part: ['statistics'], id: [bigChannelId] });
+    assert.equal(total, Number(channel.data.items![0].statistics!.videoCount) + unlisted.length, 'public videoCount plus the unlisted uploads');
     assert.equal(sandbox.counters.requests('youtube.playlistItems.list'), pages);
-    assert.equal(sandbox.counters.quotaUsed(), pages);
+    assert.equal(sandbox.counters.quotaUsed(), pages + 2);
   });
 
-  it('hides private videos from an uploads list that is not in placeholder mode (totalResults = videoCount)', async () => {
+  it('counts uploads like statistics.videoCount for a channel without unlisted uploads', async () => {
     const channelId = sandbox.demoIds.smallChannelId!;
-    const res = await yt.playlistItems.list({ part: ['contentDetails'], playlistId: sandbox.youtube.uploadsPlaylistId(channelId), maxResults: 50 });
+    const channel = await yt.channels.list({ part: ['contentDetails', 'statistics'], id: [channelId] });
+    const playlistId = channel.data.items![0].contentDetails!.relatedPlaylists!.uploads!;
+    const res = await yt.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: 50 });
     const ids = res.data.items!.map((i) => i.contentDetails!.videoId);
     assert.equal(ids.length, 6);
     assert.ok(!ids.includes(sandbox.demoIds.privateVideoIds[3]));
-    assert.equal(res.data.pageInfo!.totalResults, sandbox.youtube.publicVideoCount(channelId));
+    assert.equal(res.data.pageInfo!.totalResults, 6);
+    assert.equal(channel.data.items![0].statistics!.videoCount, '6');
+  });
+
+  it('drops a video from the uploads list when it turns private or is deleted, while ordinary playlists show placeholders', async () => {
+    const channelId = sandbox.demoIds.smallChannelId!;
+    const uploads = sandbox.youtube.uploadsPlaylistId(channelId);
+    const [a, b, c] = sandbox.youtube.addVideos(channelId, 3, (i) => ({ title: `Fresh ${i}` }), { startHoursAgo: 0.5, spacingHours: 0.1 }).map((v) => v.id);
+    const shelf = sandbox.youtube.addPlaylist({ channelId, title: 'Shelf', videoIds: [a, b, c] });
+    try {
+      sandbox.youtube.setPrivacy(a, 'private');
+      sandbox.youtube.deleteVideo(b);
+      sandbox.youtube.setPrivacy(c, 'unlisted');
+      const up = await yt.playlistItems.list({ part: ['snippet', 'contentDetails'], playlistId: uploads, maxResults: 50 });
+      const upIds = up.data.items!.map((i) => i.contentDetails!.videoId);
+      assert.ok(!upIds.includes(a) && !upIds.includes(b));
+      assert.equal(upIds[0], c, 'the unlisted upload is the newest entry');
+      assert.equal(up.data.pageInfo!.totalResults, 7);
+      assert.deepEqual(up.data.items!.map((i) => i.snippet!.position), [0, 1, 2, 3, 4, 5, 6]);
+      const shelfItems = await yt.playlistItems.list({ part: ['snippet', 'status'], playlistId: shelf.id });
+      assert.deepEqual(shelfItems.data.items!.map((i) => i.snippet!.title), ['Private video', 'Deleted video', 'Fresh 2']);
+      assert.deepEqual(shelfItems.data.items!.map((i) => i.status!.privacyStatus), ['private', 'privacyStatusUnspecified', 'unlisted']);
+      assert.equal(shelfItems.data.pageInfo!.totalResults, 3);
+    } finally {
+      sandbox.youtube.removePlaylist(shelf.id);
+      for (const id of [a, b, c]) sandbox.youtube.removeVideo(id);
+    }
   });
 
   it('batches 50 ids in videos.list and leaves out private, deleted and unknown ids without an error', async () => {
