@@ -13,6 +13,7 @@ import {
   sheetsKeyInvalid,
   sheetsKeyMissing,
   sheetsRateLimited,
+  sheetsRpcMethod,
   sheetsServerError,
   sheetsUnauthenticated,
   youtubeKeyInvalid,
@@ -402,9 +403,7 @@ export class SandboxHttpServer {
     const key = query.string('key') ?? (req.headers['x-goog-api-key'] as string | undefined);
     if (key === undefined || key === '') throw route.api === 'youtube' ? youtubeKeyMissing() : sheetsKeyMissing();
     if (key !== this.parts.apiKey) throw route.api === 'youtube' ? youtubeKeyInvalid(this.settings.invalidKeyForm) : sheetsKeyInvalid();
-    if (route.api === 'sheets' && route.access === 'write') {
-      throw sheetsCredentialsMissing(`google.apps.sheets.v4.SpreadsheetsService.${route.name.split('.').pop()}`);
-    }
+    if (route.api === 'sheets' && route.access === 'write') throw sheetsCredentialsMissing(sheetsRpcMethod(route.name));
     return { kind: 'key' };
   }
 

@@ -325,6 +325,7 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     const write = await rejection(keyOnly.spreadsheets.values.update({ spreadsheetId, range: 'Sheet1!A1', valueInputOption: 'RAW', requestBody: { values: [['k']] } }));
     assert.equal(write.response!.status, 401);
     assert.equal(write.response!.data.error.details![0].reason, 'CREDENTIALS_MISSING');
+    assert.equal(write.response!.data.error.details![0].metadata!.method, 'google.apps.sheets.v4.SpreadsheetsService.UpdateValues');
     const read = await rejection(keyOnly.spreadsheets.get({ spreadsheetId }));
     assert.equal(read.response!.status, 403);
     sandbox.sheets.spreadsheet(spreadsheetId)!.linkShared = true;
