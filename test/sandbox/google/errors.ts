@@ -346,6 +346,22 @@ export function sheetsRpcMethod(route: string): string {
 }
 
 /**
+ * A write made with neither a token nor a key: 401 UNAUTHENTICATED, not the 403 a read gets.
+ * [REAL] the message as Sheets writers quote it (theoephraim/node-google-spreadsheet#327,
+ * googleapis/google-auth-library-nodejs#168); the CREDENTIALS_MISSING ErrorInfo with `method`
+ * and `service` as captured from another one-platform API's 401 (a Vertex AI body quoted in
+ * elastic/elasticsearch, GoogleVertexAiErrorResponseEntity).
+ */
+export function sheetsAuthenticationRequired(method: string): ApiError {
+  return sheetsError(
+    401,
+    'UNAUTHENTICATED',
+    'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+    [errorInfo('CREDENTIALS_MISSING', { service: 'sheets.googleapis.com', method })],
+  );
+}
+
+/**
  * [REAL] wording of the 401 Google gives a write (or any call) made with only an API key, as
  * captured from youtube.googleapis.com; the one-platform envelope carries no `errors[]`.
  */
@@ -358,7 +374,7 @@ export function sheetsCredentialsMissing(method: string): ApiError {
   );
 }
 
-/** [REAL] the one-platform answer to a call with neither a key nor a token. */
+/** [REAL] the one-platform answer to a read with neither a key nor a token (writes: `sheetsAuthenticationRequired`). */
 export function sheetsKeyMissing(): ApiError {
   return sheetsError(403, 'PERMISSION_DENIED', 'The request is missing a valid API key.');
 }

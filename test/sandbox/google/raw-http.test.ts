@@ -221,6 +221,33 @@ describe('Google sandbox: raw HTTP', () => {
     assert.equal(((await token.json()) as Json).error, 'invalid_grant');
   });
 
+  it('answers a Sheets write with no credentials by 401 UNAUTHENTICATED with a CREDENTIALS_MISSING ErrorInfo', async () => {
+    const res = await fetch(`${sandbox.rootUrl}v4/spreadsheets/${sandbox.demoIds.spreadsheetId}/values/Sheet1!A1:append?valueInputOption=RAW`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ values: [['x']] }),
+    });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await res.json(), {
+      error: {
+        code: 401,
+        message:
+          'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+        status: 'UNAUTHENTICATED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'CREDENTIALS_MISSING',
+            domain: 'googleapis.com',
+            metadata: { service: 'sheets.googleapis.com', method: 'google.apps.sheets.v4.SpreadsheetsService.AppendValues' },
+          },
+        ],
+      },
+    });
+    const read = await fetch(`${sandbox.rootUrl}v4/spreadsheets/${sandbox.demoIds.spreadsheetId}`);
+    assert.equal(read.status, 403);
+  });
+
   it('injects connection resets, latency and slow bodies per route', async () => {
     sandbox.faults.resetNext('youtube.channels.list');
     await assert.rejects(yt('channels?part=id&forHandle=tinycrafts'));

@@ -337,6 +337,38 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     }
   });
 
+  it('answers a write with no credentials at all by 401 UNAUTHENTICATED naming the RPC method; a read by 403', async () => {
+    const anonymous = sheets({ version: 'v4', rootUrl: sandbox.rootUrl });
+    const range = 'Sheet1!A1';
+    const body = { values: [['nobody']] };
+    const writes: [string, Promise<unknown>][] = [
+      ['AppendValues', anonymous.spreadsheets.values.append({ spreadsheetId, range, valueInputOption: 'RAW', requestBody: body })],
+      ['UpdateValues', anonymous.spreadsheets.values.update({ spreadsheetId, range, valueInputOption: 'RAW', requestBody: body })],
+      ['BatchUpdateValues', anonymous.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data: [{ range, ...body }] } })],
+      ['ClearValues', anonymous.spreadsheets.values.clear({ spreadsheetId, range })],
+      ['BatchClearValues', anonymous.spreadsheets.values.batchClear({ spreadsheetId, requestBody: { ranges: [range] } })],
+      ['BatchUpdateSpreadsheet', anonymous.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [{ addSheet: { properties: { title: 'Nope' } } }] } })],
+      ['CreateSpreadsheet', anonymous.spreadsheets.create({ requestBody: { properties: { title: 'Nope' } } })],
+    ];
+    for (const [rpc, call] of writes) {
+      const err = await rejection(call);
+      assert.equal(err.response!.status, 401, rpc);
+      const error = err.response!.data.error;
+      assert.equal(error.status, 'UNAUTHENTICATED');
+      assert.equal(
+        error.message,
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+      );
+      assert.equal(error.details![0].reason, 'CREDENTIALS_MISSING');
+      assert.deepEqual(error.details![0].metadata, { service: 'sheets.googleapis.com', method: `google.apps.sheets.v4.SpreadsheetsService.${rpc}` });
+    }
+    assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Sheet1!A1'), [['a']], 'nothing was written');
+    const read = await rejection(anonymous.spreadsheets.values.get({ spreadsheetId, range }));
+    assert.equal(read.response!.status, 403);
+    assert.deepEqual(read.response!.data.error, { code: 403, message: 'The request is missing a valid API key.', status: 'PERMISSION_DENIED' });
+    assert.deepEqual(sandbox.counters.byStatus(), { 401: writes.length, 403: 1 });
+  });
+
   it('creates a spreadsheet, sorts a range and reports unknown spreadsheets as 404', async () => {
     const created = await api.spreadsheets.create({
       requestBody: { properties: { title: 'Mirror' }, sheets: [{ properties: { title: 'Videos', gridProperties: { rowCount: 10, columnCount: 3, frozenRowCount: 1 } } }] },
