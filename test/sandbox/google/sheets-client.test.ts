@@ -215,6 +215,55 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Catalog!A5:B5'), [['dddddddddd1', 'Fourth']]);
   });
 
+  it('renders currency patterns with their literal prefix, the minus in front of it ($5.00, -$3.00)', async () => {
+    await api.spreadsheets.values.update({
+      spreadsheetId,
+      range: 'Sheet1!H10:H12',
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [['$5'], ['-$3'], ['$1,234.5']] },
+    });
+    const typed = await api.spreadsheets.values.get({ spreadsheetId, range: 'Sheet1!H10:H12', valueRenderOption: 'FORMATTED_VALUE' });
+    assert.deepEqual(typed.data.values, [['$5.00'], ['-$3.00'], ['$1,234.50']]);
+    const plain = await api.spreadsheets.values.get({ spreadsheetId, range: 'Sheet1!H10:H12', valueRenderOption: 'UNFORMATTED_VALUE' });
+    assert.deepEqual(plain.data.values, [[5], [-3], [1234.5]]);
+
+    // Formats set through batchUpdate on plain numbers: quoted and unquoted prefixes, a suffix,
+    // a negative section of its own, and the CURRENCY type's default pattern.
+    await api.spreadsheets.values.update({
+      spreadsheetId,
+      range: 'Sheet1!I10:M12',
+      valueInputOption: 'RAW',
+      requestBody: { values: [[5, 5, 5, 5, 1000.12], [-3, -3, -3, -3, -1000.12], [0, 0, 0, 0, 0]] },
+    });
+    const column = (index: number, numberFormat: sheets_v4.Schema$NumberFormat): sheets_v4.Schema$Request => ({
+      repeatCell: {
+        range: { sheetId: 0, startRowIndex: 9, endRowIndex: 12, startColumnIndex: index, endColumnIndex: index + 1 },
+        cell: { userEnteredFormat: { numberFormat } },
+        fields: 'userEnteredFormat.numberFormat',
+      },
+    });
+    await api.spreadsheets.batchUpdate({
+      spreadsheetId,
+      requestBody: {
+        requests: [
+          column(8, { type: 'CURRENCY', pattern: '"$"#,##0.00' }),
+          column(9, { type: 'CURRENCY', pattern: '$#,##0' }),
+          column(10, { type: 'NUMBER', pattern: '#,##0.00" USD"' }),
+          column(11, { type: 'CURRENCY', pattern: '"$"#,##0.00;("$"#,##0.00);"-"' }),
+          column(12, { type: 'CURRENCY' }),
+        ],
+      },
+    });
+    const formatted = await api.spreadsheets.values.get({ spreadsheetId, range: 'Sheet1!I10:M12' });
+    assert.deepEqual(formatted.data.values, [
+      ['$5.00', '$5', '5.00 USD', '$5.00', '$1,000.12'],
+      ['-$3.00', '-$3', '-3.00 USD', '($3.00)', '-$1,000.12'],
+      ['$0.00', '$0', '0.00 USD', '-', '$0.00'],
+    ]);
+    const grid = await api.spreadsheets.get({ spreadsheetId, ranges: ['Sheet1!I11'], includeGridData: true });
+    assert.equal(grid.data.sheets![0].data![0].rowData![0].values![0].formattedValue, '-$3.00');
+  });
+
   it('writes several ranges with values.batchUpdate, all or nothing', async () => {
     const ok = await api.spreadsheets.values.batchUpdate({
       spreadsheetId,
