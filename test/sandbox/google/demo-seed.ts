@@ -82,7 +82,7 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
 
   // ---------------------------------------------------------------- the big channel
   const big = youtube.addChannel({
-    id: 'UCsandboxScienceLab00001',
+    id: 'UCsandboxScienceLab0001g',
     title: 'Sandbox Science Lab',
     handle: 'SandboxScience',
     username: 'sandboxsciencelab',
@@ -189,7 +189,7 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
 
   // ---------------------------------------------------------------- the small channel
   const small = youtube.addChannel({
-    id: 'UCtinyCraftsWorkshop0002',
+    id: 'UCtinyCraftsWorkshop002w',
     title: 'Tiny Crafts',
     handle: 'tinycrafts',
     username: 'tinycrafts',
@@ -214,7 +214,7 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
 
   // ---------------------------------------------------------------- the empty channel
   const empty = youtube.addChannel({
-    id: 'UCquietCornerNoUploads03',
+    id: 'UCquietCornerNoUploads0Q',
     title: 'Quiet Corner',
     handle: 'quietcorner',
     description: 'Nothing here yet.',

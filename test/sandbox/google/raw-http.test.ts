@@ -127,7 +127,7 @@ describe('Google sandbox: raw HTTP', () => {
     assert.equal(((await noPart.json()) as Json).error.errors[0].reason, 'required');
     const noFilter = await yt('videos?part=id');
     assert.equal(((await noFilter.json()) as Json).error.message, 'No filter selected. Expected one of: chart, id, myRating');
-    const twoFilters = await yt('channels?part=id&id=UCx&forHandle=x');
+    const twoFilters = await yt(`channels?part=id&id=${sandbox.demoIds.smallChannelId}&forHandle=tinycrafts`);
     assert.equal(((await twoFilters.json()) as Json).error.errors[0].reason, 'incompatibleParameters');
     const mine = await yt('channels?part=id&mine=true');
     assert.equal(mine.status, 401);

@@ -180,8 +180,8 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
       requestBody: {
         values: [
           ['abcdefghijk', '=HYPERLINK("https://youtu.be/abcdefghijk","First")', '2024-01-05', '1,234'],
-          ['bcdefghijkl', "'0042", '2024-02-10 08:30', 12.5],
-          ['cdefghijklm', 'Third', 'not a date', 'TRUE'],
+          ['bcdefghijks', "'0042", '2024-02-10 08:30', 12.5],
+          ['cdefghijklw', 'Third', 'not a date', 'TRUE'],
         ],
       },
     });
@@ -197,8 +197,8 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     assert.deepEqual(formatted.data.values, [
       ['videoId', 'title', 'published', 'views'],
       ['abcdefghijk', 'First', '2024-01-05', '1,234'],
-      ['bcdefghijkl', '0042', '2024-02-10 08:30:00', '12.5'],
-      ['cdefghijklm', 'Third', 'not a date', 'TRUE'],
+      ['bcdefghijks', '0042', '2024-02-10 08:30:00', '12.5'],
+      ['cdefghijklw', 'Third', 'not a date', 'TRUE'],
     ]);
     const raw = await api.spreadsheets.values.get({ spreadsheetId, range: 'Catalog!B2:D3', valueRenderOption: 'UNFORMATTED_VALUE' });
     assert.deepEqual(raw.data.values, [
@@ -209,10 +209,10 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     assert.deepEqual(formulas.data.values, [['=HYPERLINK("https://youtu.be/abcdefghijk","First")']]);
     assert.equal(sandbox.sheets.cell(spreadsheetId, 'Catalog!B2')!.hyperlink, 'https://youtu.be/abcdefghijk');
 
-    const third = await api.spreadsheets.values.append({ spreadsheetId, range: 'Catalog', valueInputOption: 'RAW', requestBody: { values: [['dddddddddd1', 'Fourth']] } });
+    const third = await api.spreadsheets.values.append({ spreadsheetId, range: 'Catalog', valueInputOption: 'RAW', requestBody: { values: [['dddddddddd4', 'Fourth']] } });
     assert.equal(third.data.tableRange, 'Catalog!A1:D4');
     assert.equal(third.data.updates!.updatedRange, 'Catalog!A5:B5');
-    assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Catalog!A5:B5'), [['dddddddddd1', 'Fourth']]);
+    assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Catalog!A5:B5'), [['dddddddddd4', 'Fourth']]);
   });
 
   it('renders currency patterns with their literal prefix, the minus in front of it ($5.00, -$3.00)', async () => {

@@ -46,7 +46,7 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
 
   it('lists channels by id (the client repeats `id=`) with uploads playlist and string statistics', async () => {
     const { bigChannelId, smallChannelId, emptyChannelId } = sandbox.demoIds;
-    const res = await yt.channels.list({ part: ['snippet', 'contentDetails', 'statistics'], id: [bigChannelId!, 'UCnoSuchChannel000000000', smallChannelId!, emptyChannelId!] });
+    const res = await yt.channels.list({ part: ['snippet', 'contentDetails', 'statistics'], id: [bigChannelId!, 'UCnoSuchChannel00000000A', smallChannelId!, emptyChannelId!] });
     assert.equal(res.status, 200);
     assert.equal(res.data.kind, 'youtube#channelListResponse');
     assert.match(res.data.etag!, /^[A-Za-z0-9_-]{27}$/);
@@ -66,6 +66,37 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(empty.statistics!.videoCount, '0');
     assert.equal(sandbox.counters.requests('youtube.channels.list'), 1);
     assert.equal(sandbox.counters.quotaUsed(), 1);
+  });
+
+  it('makes video and channel ids of the shape real ones have (base64url of 8 and 16 bytes)', async () => {
+    const videoId = /^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$/;
+    const channelId = /^UC[A-Za-z0-9_-]{21}[AQgw]$/;
+    const uploads: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await yt.playlistItems.list({ part: ['contentDetails'], playlistId: sandbox.demoIds.uploadsPlaylistIds[0], maxResults: 50, pageToken });
+      uploads.push(...page.data.items!.map((i) => i.contentDetails!.videoId!));
+      pageToken = page.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    const all = sandbox.youtube.allVideos().map((v) => v.id);
+    assert.ok(uploads.length > 300);
+    for (const id of [...uploads, ...all]) assert.match(id, videoId);
+    const channels = await yt.channels.list({ part: ['id'], id: sandbox.demoIds.channelIds });
+    assert.equal(channels.data.items!.length, 3);
+    for (const channel of channels.data.items!) assert.match(channel.id!, channelId);
+    // Ids made on the fly have the same shape, and the model refuses ids YouTube could not issue.
+    const made = sandbox.youtube.addChannel({ title: 'Made here' });
+    try {
+      assert.match(made.id, channelId);
+      for (let i = 0; i < 64; i++) assert.match(sandbox.youtube.addVideo({ channelId: made.id }).id, videoId);
+      assert.throws(() => sandbox.youtube.addVideo({ channelId: made.id, id: 'abcdefghijl' }), /video id must be/);
+      assert.throws(() => sandbox.youtube.addChannel({ title: 'Bad', id: 'UCsandboxScienceLab00001' }), /channel id must be/);
+      sandbox.youtube.addVideo({ channelId: made.id, id: 'wysukDrMdqU' });
+      sandbox.youtube.addChannel({ title: 'Google for Developers', id: 'UC_x5XG1OV2P6uZZ5FSM9Ttw' });
+      sandbox.youtube.removeChannel('UC_x5XG1OV2P6uZZ5FSM9Ttw');
+    } finally {
+      sandbox.youtube.removeChannel(made.id);
+    }
   });
 
   it('finds a channel by handle (with or without @, any case) and by legacy username', async () => {
@@ -225,13 +256,13 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
   });
 
   it('refuses unknown parts, maxResults over 50 and more than 50 ids, the way Google does', async () => {
-    const part = await rejection(yt.videos.list({ part: ['snippet', 'bogusPart'], id: ['x'] }));
+    const part = await rejection(yt.videos.list({ part: ['snippet', 'bogusPart'], id: ['AAAAAAAAAAA'] }));
     assert.equal(part.response!.status, 400);
     assert.equal(part.response!.data.error.message, "'bogusPart'");
     assert.deepEqual(part.response!.data.error.errors![0], { message: "'bogusPart'", domain: 'youtube.part', reason: 'unknownPart', location: 'part', locationType: 'parameter' });
     const max = await rejection(yt.playlistItems.list({ part: ['id'], playlistId: sandbox.demoIds.uploadsPlaylistIds[0], maxResults: 51 }));
     assert.equal(max.response!.data.error.message, "Invalid value '51'. Values must be within the range: [0, 50]");
-    const many = await rejection(yt.videos.list({ part: ['id'], id: Array.from({ length: 51 }, (_, i) => `v${String(i).padStart(10, '0')}`) }));
+    const many = await rejection(yt.videos.list({ part: ['id'], id: Array.from({ length: 51 }, (_, i) => `v${String(i).padStart(9, '0')}A`) }));
     assert.equal(many.response!.data.error.errors![0].reason, 'invalidFilters');
     // Invalid requests still cost their unit (determine_quota_cost: "including invalid requests").
     assert.equal(sandbox.counters.quotaUsed(), 3);
@@ -293,7 +324,7 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
 
     sandbox.counters.reset();
     sandbox.faults.serverErrorNext('youtube.videos.list', 500, 10);
-    const failed = await rejection(yt.videos.list({ part: ['id'], id: ['x'] }, fastRetry));
+    const failed = await rejection(yt.videos.list({ part: ['id'], id: ['AAAAAAAAAAA'] }, fastRetry));
     assert.equal(failed.response!.status, 500);
     assert.equal(failed.response!.data.error.errors![0].reason, 'backendError');
     assert.equal(sandbox.counters.requests('youtube.videos.list'), 4, 'one try and three retries');

@@ -1,4 +1,4 @@
-import { Prng, YOUTUBE_ID_ALPHABET } from './prng';
+import { CHANNEL_ID_PATTERN, Prng, randomChannelId, randomVideoId, VIDEO_ID_PATTERN, YOUTUBE_ID_ALPHABET } from './prng';
 
 /**
  * The YouTube world the sandbox serves: channels, their videos and playlists. Tests drive it
@@ -181,8 +181,8 @@ export class YouTubeModel {
   // ------------------------------------------------------------ channels
 
   addChannel(input: ChannelInput): Channel {
-    const id = input.id ?? `UC${this.rng.string(22, YOUTUBE_ID_ALPHABET)}`;
-    if (!/^UC[A-Za-z0-9_-]{22}$/.test(id)) throw new Error(`channel id must be UC + 22 id characters: ${id}`);
+    const id = input.id ?? randomChannelId(this.rng);
+    if (!CHANNEL_ID_PATTERN.test(id)) throw new Error(`channel id must be UC + 22 base64url characters, the last one of AQgw: ${id}`);
     if (this.channelsById.has(id)) throw new Error(`channel ${id} exists`);
     if (input.handle && this.channelByHandle(input.handle)) throw new Error(`handle @${input.handle} is taken`);
     const channel: Channel = {
@@ -273,8 +273,8 @@ export class YouTubeModel {
 
   addVideo(input: VideoInput): Video {
     this.requireChannel(input.channelId);
-    const id = input.id ?? this.rng.string(11, YOUTUBE_ID_ALPHABET);
-    if (!/^[A-Za-z0-9_-]{11}$/.test(id)) throw new Error(`video id must be 11 id characters: ${id}`);
+    const id = input.id ?? randomVideoId(this.rng);
+    if (!VIDEO_ID_PATTERN.test(id)) throw new Error(`video id must be 11 base64url characters, the last one of AEIMQUYcgkosw048: ${id}`);
     if (this.videosById.has(id)) throw new Error(`video ${id} exists`);
     const live = input.liveBroadcastContent ?? 'none';
     const video: Video = {
