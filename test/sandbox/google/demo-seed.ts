@@ -7,7 +7,7 @@ export interface DemoIds {
   channelIds: string[];
   /** Handles with the `@`, in the same order as channelIds. */
   handles: string[];
-  /** A channel with a few hundred uploads, chapters, a live and an upcoming broadcast. */
+  /** A few hundred uploads (three private, two deleted, two unlisted), chapters, a live and an upcoming broadcast. */
   bigChannelId?: string;
   /** Seven uploads, one of them private. */
   smallChannelId?: string;
@@ -82,7 +82,7 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
 
   // ---------------------------------------------------------------- the big channel
   const big = youtube.addChannel({
-    id: 'UCsandboxScienceLab00001',
+    id: 'UCsandboxScienceLab0001g',
     title: 'Sandbox Science Lab',
     handle: 'SandboxScience',
     username: 'sandboxsciencelab',
@@ -91,8 +91,6 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
     country: 'GB',
     subscriberCount: 184_532,
     keywords: 'science experiments kids',
-    // Its uploads list shows "Private video"/"Deleted video" entries, so an archiver meets them.
-    uploadsUnavailableItems: 'placeholder',
   });
   const bigCount = 320;
   const videos = youtube.addVideos(
@@ -191,7 +189,7 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
 
   // ---------------------------------------------------------------- the small channel
   const small = youtube.addChannel({
-    id: 'UCtinyCraftsWorkshop0002',
+    id: 'UCtinyCraftsWorkshop002w',
     title: 'Tiny Crafts',
     handle: 'tinycrafts',
     username: 'tinycrafts',
@@ -216,7 +214,7 @@ export function seedDemo(youtube: YouTubeModel, sheets: SheetsModel, now: Date):
 
   // ---------------------------------------------------------------- the empty channel
   const empty = youtube.addChannel({
-    id: 'UCquietCornerNoUploads03',
+    id: 'UCquietCornerNoUploads0Q',
     title: 'Quiet Corner',
     handle: 'quietcorner',
     description: 'Nothing here yet.',

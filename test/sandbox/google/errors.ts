@@ -315,6 +315,53 @@ export function sheetsKeyInvalid(): ApiError {
 }
 
 /**
+ * The RPC name Google puts in `details[].metadata.method` of a Sheets error, per route: the
+ * service `google.apps.sheets.v4.SpreadsheetsService` and a verb + noun method name, never the
+ * REST method id. [REAL] GetValues, GetSpreadsheet (the ErrorInfo of captured 403
+ * ACCESS_TOKEN_SCOPE_INSUFFICIENT bodies and API_KEY_SERVICE_BLOCKED messages in public
+ * repositories), AppendValues (a Cloud Monitoring method filter in public notes), UpdateValues
+ * (vuthanhdatt/vn-stock-price README, from the console's API metrics);
+ * [UNSURE] BatchGetValues, BatchUpdateValues, CreateSpreadsheet (seen only in an API-key
+ * restriction sample, under `google.sheets.v4`), and ClearValues, BatchClearValues,
+ * BatchUpdateSpreadsheet (not captured; by the same naming pattern).
+ */
+export const SHEETS_RPC_METHODS: Readonly<Record<string, string>> = {
+  'sheets.spreadsheets.create': 'CreateSpreadsheet',
+  'sheets.spreadsheets.get': 'GetSpreadsheet',
+  'sheets.spreadsheets.batchUpdate': 'BatchUpdateSpreadsheet',
+  'sheets.spreadsheets.values.get': 'GetValues',
+  'sheets.spreadsheets.values.batchGet': 'BatchGetValues',
+  'sheets.spreadsheets.values.update': 'UpdateValues',
+  'sheets.spreadsheets.values.batchUpdate': 'BatchUpdateValues',
+  'sheets.spreadsheets.values.append': 'AppendValues',
+  'sheets.spreadsheets.values.clear': 'ClearValues',
+  'sheets.spreadsheets.values.batchClear': 'BatchClearValues',
+};
+
+/** `google.apps.sheets.v4.SpreadsheetsService.<Rpc>` for a sandbox route name. */
+export function sheetsRpcMethod(route: string): string {
+  const rpc = SHEETS_RPC_METHODS[route];
+  if (!rpc) throw new Error(`no Sheets RPC name for route ${route}`);
+  return `google.apps.sheets.v4.SpreadsheetsService.${rpc}`;
+}
+
+/**
+ * A write made with neither a token nor a key: 401 UNAUTHENTICATED, not the 403 a read gets.
+ * [REAL] the message as Sheets writers quote it (theoephraim/node-google-spreadsheet#327,
+ * googleapis/google-auth-library-nodejs#168); the CREDENTIALS_MISSING ErrorInfo with `method`
+ * and `service` as captured from another one-platform API's 401 (a Vertex AI body quoted in
+ * elastic/elasticsearch, GoogleVertexAiErrorResponseEntity).
+ */
+export function sheetsAuthenticationRequired(method: string): ApiError {
+  return sheetsError(
+    401,
+    'UNAUTHENTICATED',
+    'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+    [errorInfo('CREDENTIALS_MISSING', { service: 'sheets.googleapis.com', method })],
+  );
+}
+
+/**
  * [REAL] wording of the 401 Google gives a write (or any call) made with only an API key, as
  * captured from youtube.googleapis.com; the one-platform envelope carries no `errors[]`.
  */
@@ -327,7 +374,7 @@ export function sheetsCredentialsMissing(method: string): ApiError {
   );
 }
 
-/** [REAL] the one-platform answer to a call with neither a key nor a token. */
+/** [REAL] the one-platform answer to a read with neither a key nor a token (writes: `sheetsAuthenticationRequired`). */
 export function sheetsKeyMissing(): ApiError {
   return sheetsError(403, 'PERMISSION_DENIED', 'The request is missing a valid API key.');
 }

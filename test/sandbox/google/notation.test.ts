@@ -67,6 +67,17 @@ describe('Google sandbox: notations', () => {
     assert.equal(formatValue({ numberValue: 0.0434375 }, { type: 'TIME', pattern: '[h]:mm:ss' }), '1:02:33');
     assert.equal(formatValue({ numberValue: 1234567.891 }, { type: 'NUMBER', pattern: '#,##0.00' }), '1,234,567.89');
     assert.equal(formatValue({ numberValue: 1 / 3 }, undefined), '0.3333333333');
+    const number = (value: number, pattern: string) => formatValue({ numberValue: value }, { type: 'NUMBER', pattern });
+    assert.equal(number(5, '"$"#,##0.00'), '$5.00');
+    assert.equal(number(-3, '"$"#,##0.00'), '-$3.00');
+    assert.equal(number(-1234.5, '[$€]#,##0.00'), '-€1,234.50');
+    assert.equal(number(5, '\\$0.00'), '$5.00');
+    assert.equal(number(-0.125, '0.0%'), '-12.5%');
+    assert.equal(number(1234567, '0.0,,"M"'), '1.2M');
+    assert.equal(number(0.000123, '0.00E+00'), '1.23E-04');
+    assert.equal(number(12345, '0.00E+00'), '1.23E+04');
+    assert.equal(number(12, '000.0#'), '012.0');
+    assert.equal(formatValue({ numberValue: 1000.12 }, { type: 'CURRENCY' }), '$1,000.12');
     assert.equal(parseInput('2023-02-30', 'USER_ENTERED').kind === 'set' && (parseInput('2023-02-30', 'USER_ENTERED') as { value: { stringValue?: string } }).value.stringValue, '2023-02-30');
   });
 });

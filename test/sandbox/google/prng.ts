@@ -28,6 +28,13 @@ export class Prng {
     return items[Math.floor(this.next() * items.length)];
   }
 
+  /** `count` bytes (integers 0–255). */
+  bytes(count: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) out.push(Math.floor(this.next() * 256));
+    return out;
+  }
+
   /** A string of `length` characters drawn from `alphabet`. */
   string(length: number, alphabet: string): string {
     let out = '';
@@ -38,3 +45,31 @@ export class Prng {
 
 /** The alphabet of YouTube video and channel ids (base64url). */
 export const YOUTUBE_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * YouTube ids are unpadded base64url of a fixed number of random bytes, so their last character
+ * only carries the bits that are left: a video id is 8 bytes (64 bits) in 11 characters, whose
+ * last one has its two low bits zero (one of `AEIMQUYcgkosw048`); a channel id is `UC` + 16 bytes
+ * (128 bits) in 22 characters, whose last one has its four low bits zero (one of `AQgw`).
+ * [REAL] the captured ids fit (google-api-shapes.md: video `wysukDrMdqU`, channel
+ * `UC_x5XG1OV2P6uZZ5FSM9Ttw`), and clients built from that knowledge check this very shape (a
+ * public scraper found by code search matches video ids with `[-_A-Za-z0-9]{10}[AEIMQUYcgkosw048]`).
+ * The sandbox makes and accepts only such ids, so an id valid here is valid at YouTube and the
+ * other way round.
+ */
+export const VIDEO_ID_PATTERN = /^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$/;
+export const CHANNEL_ID_PATTERN = /^UC[A-Za-z0-9_-]{21}[AQgw]$/;
+
+function base64url(bytes: number[]): string {
+  return Buffer.from(bytes).toString('base64url');
+}
+
+/** A video id: 8 random bytes in base64url (11 characters). */
+export function randomVideoId(rng: Prng): string {
+  return base64url(rng.bytes(8));
+}
+
+/** A channel id: `UC` and 16 random bytes in base64url (22 characters). */
+export function randomChannelId(rng: Prng): string {
+  return `UC${base64url(rng.bytes(16))}`;
+}

@@ -44,6 +44,22 @@ describe('Google sandbox: raw HTTP', () => {
     assert.deepEqual(JSON.parse(compact), body);
   });
 
+  it('leaves the `items` key out of a channels.list that matched nothing', async () => {
+    for (const filter of ['id=UCnoSuchChannel00000000A', 'forHandle=%40nobody-here', 'forUsername=nobodyhere']) {
+      const res = await yt(`channels?part=snippet,statistics&${filter}`);
+      assert.equal(res.status, 200, filter);
+      const text = await res.text();
+      assert.ok(!text.includes('"items"'), `${filter}: ${text}`);
+      const body = JSON.parse(text) as Json;
+      assert.deepEqual(Object.keys(body), ['kind', 'etag', 'pageInfo'], filter);
+      assert.deepEqual(body.pageInfo, { totalResults: 0, resultsPerPage: 5 });
+    }
+    // A partial match still lists what was found.
+    const some = (await (await yt(`channels?part=id&id=UCnoSuchChannel00000000A,${sandbox.demoIds.smallChannelId}`)).json()) as Json;
+    assert.deepEqual(some.items.map((c: Json) => c.id), [sandbox.demoIds.smallChannelId]);
+    assert.equal(sandbox.counters.quotaUsed(), 4);
+  });
+
   it('accepts array parameters repeated and comma-joined alike', async () => {
     const [a, b] = sandbox.youtube.videosOf(sandbox.demoIds.smallChannelId!).map((v) => v.id);
     const repeated = (await (await yt(`videos?part=id&id=${a}&id=${b}`)).json()) as Json;
@@ -111,7 +127,7 @@ describe('Google sandbox: raw HTTP', () => {
     assert.equal(((await noPart.json()) as Json).error.errors[0].reason, 'required');
     const noFilter = await yt('videos?part=id');
     assert.equal(((await noFilter.json()) as Json).error.message, 'No filter selected. Expected one of: chart, id, myRating');
-    const twoFilters = await yt('channels?part=id&id=UCx&forHandle=x');
+    const twoFilters = await yt(`channels?part=id&id=${sandbox.demoIds.smallChannelId}&forHandle=tinycrafts`);
     assert.equal(((await twoFilters.json()) as Json).error.errors[0].reason, 'incompatibleParameters');
     const mine = await yt('channels?part=id&mine=true');
     assert.equal(mine.status, 401);
@@ -203,6 +219,33 @@ describe('Google sandbox: raw HTTP', () => {
     const token = await fetch(`${sandbox.rootUrl}token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'stolen' }) });
     assert.equal(token.status, 400);
     assert.equal(((await token.json()) as Json).error, 'invalid_grant');
+  });
+
+  it('answers a Sheets write with no credentials by 401 UNAUTHENTICATED with a CREDENTIALS_MISSING ErrorInfo', async () => {
+    const res = await fetch(`${sandbox.rootUrl}v4/spreadsheets/${sandbox.demoIds.spreadsheetId}/values/Sheet1!A1:append?valueInputOption=RAW`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ values: [['x']] }),
+    });
+    assert.equal(res.status, 401);
+    assert.deepEqual(await res.json(), {
+      error: {
+        code: 401,
+        message:
+          'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+        status: 'UNAUTHENTICATED',
+        details: [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'CREDENTIALS_MISSING',
+            domain: 'googleapis.com',
+            metadata: { service: 'sheets.googleapis.com', method: 'google.apps.sheets.v4.SpreadsheetsService.AppendValues' },
+          },
+        ],
+      },
+    });
+    const read = await fetch(`${sandbox.rootUrl}v4/spreadsheets/${sandbox.demoIds.spreadsheetId}`);
+    assert.equal(read.status, 403);
   });
 
   it('injects connection resets, latency and slow bodies per route', async () => {

@@ -8,11 +8,13 @@ import {
   oauthInvalidClient,
   oauthInvalidGrant,
   payloadTooLarge,
+  sheetsAuthenticationRequired,
   sheetsCredentialsMissing,
   sheetsInvalidArgument,
   sheetsKeyInvalid,
   sheetsKeyMissing,
   sheetsRateLimited,
+  sheetsRpcMethod,
   sheetsServerError,
   sheetsUnauthenticated,
   youtubeKeyInvalid,
@@ -400,11 +402,13 @@ export class SandboxHttpServer {
       return { kind: 'token', user };
     }
     const key = query.string('key') ?? (req.headers['x-goog-api-key'] as string | undefined);
-    if (key === undefined || key === '') throw route.api === 'youtube' ? youtubeKeyMissing() : sheetsKeyMissing();
-    if (key !== this.parts.apiKey) throw route.api === 'youtube' ? youtubeKeyInvalid(this.settings.invalidKeyForm) : sheetsKeyInvalid();
-    if (route.api === 'sheets' && route.access === 'write') {
-      throw sheetsCredentialsMissing(`google.apps.sheets.v4.SpreadsheetsService.${route.name.split('.').pop()}`);
+    if (key === undefined || key === '') {
+      if (route.api === 'youtube') throw youtubeKeyMissing();
+      // Reads may be made with a key, so Google asks for one; writes need a principal (401).
+      throw route.access === 'write' ? sheetsAuthenticationRequired(sheetsRpcMethod(route.name)) : sheetsKeyMissing();
     }
+    if (key !== this.parts.apiKey) throw route.api === 'youtube' ? youtubeKeyInvalid(this.settings.invalidKeyForm) : sheetsKeyInvalid();
+    if (route.api === 'sheets' && route.access === 'write') throw sheetsCredentialsMissing(sheetsRpcMethod(route.name));
     return { kind: 'key' };
   }
 

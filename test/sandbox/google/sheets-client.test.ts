@@ -180,8 +180,8 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
       requestBody: {
         values: [
           ['abcdefghijk', '=HYPERLINK("https://youtu.be/abcdefghijk","First")', '2024-01-05', '1,234'],
-          ['bcdefghijkl', "'0042", '2024-02-10 08:30', 12.5],
-          ['cdefghijklm', 'Third', 'not a date', 'TRUE'],
+          ['bcdefghijks', "'0042", '2024-02-10 08:30', 12.5],
+          ['cdefghijklw', 'Third', 'not a date', 'TRUE'],
         ],
       },
     });
@@ -197,8 +197,8 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     assert.deepEqual(formatted.data.values, [
       ['videoId', 'title', 'published', 'views'],
       ['abcdefghijk', 'First', '2024-01-05', '1,234'],
-      ['bcdefghijkl', '0042', '2024-02-10 08:30:00', '12.5'],
-      ['cdefghijklm', 'Third', 'not a date', 'TRUE'],
+      ['bcdefghijks', '0042', '2024-02-10 08:30:00', '12.5'],
+      ['cdefghijklw', 'Third', 'not a date', 'TRUE'],
     ]);
     const raw = await api.spreadsheets.values.get({ spreadsheetId, range: 'Catalog!B2:D3', valueRenderOption: 'UNFORMATTED_VALUE' });
     assert.deepEqual(raw.data.values, [
@@ -209,10 +209,59 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     assert.deepEqual(formulas.data.values, [['=HYPERLINK("https://youtu.be/abcdefghijk","First")']]);
     assert.equal(sandbox.sheets.cell(spreadsheetId, 'Catalog!B2')!.hyperlink, 'https://youtu.be/abcdefghijk');
 
-    const third = await api.spreadsheets.values.append({ spreadsheetId, range: 'Catalog', valueInputOption: 'RAW', requestBody: { values: [['dddddddddd1', 'Fourth']] } });
+    const third = await api.spreadsheets.values.append({ spreadsheetId, range: 'Catalog', valueInputOption: 'RAW', requestBody: { values: [['dddddddddd4', 'Fourth']] } });
     assert.equal(third.data.tableRange, 'Catalog!A1:D4');
     assert.equal(third.data.updates!.updatedRange, 'Catalog!A5:B5');
-    assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Catalog!A5:B5'), [['dddddddddd1', 'Fourth']]);
+    assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Catalog!A5:B5'), [['dddddddddd4', 'Fourth']]);
+  });
+
+  it('renders currency patterns with their literal prefix, the minus in front of it ($5.00, -$3.00)', async () => {
+    await api.spreadsheets.values.update({
+      spreadsheetId,
+      range: 'Sheet1!H10:H12',
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [['$5'], ['-$3'], ['$1,234.5']] },
+    });
+    const typed = await api.spreadsheets.values.get({ spreadsheetId, range: 'Sheet1!H10:H12', valueRenderOption: 'FORMATTED_VALUE' });
+    assert.deepEqual(typed.data.values, [['$5.00'], ['-$3.00'], ['$1,234.50']]);
+    const plain = await api.spreadsheets.values.get({ spreadsheetId, range: 'Sheet1!H10:H12', valueRenderOption: 'UNFORMATTED_VALUE' });
+    assert.deepEqual(plain.data.values, [[5], [-3], [1234.5]]);
+
+    // Formats set through batchUpdate on plain numbers: quoted and unquoted prefixes, a suffix,
+    // a negative section of its own, and the CURRENCY type's default pattern.
+    await api.spreadsheets.values.update({
+      spreadsheetId,
+      range: 'Sheet1!I10:M12',
+      valueInputOption: 'RAW',
+      requestBody: { values: [[5, 5, 5, 5, 1000.12], [-3, -3, -3, -3, -1000.12], [0, 0, 0, 0, 0]] },
+    });
+    const column = (index: number, numberFormat: sheets_v4.Schema$NumberFormat): sheets_v4.Schema$Request => ({
+      repeatCell: {
+        range: { sheetId: 0, startRowIndex: 9, endRowIndex: 12, startColumnIndex: index, endColumnIndex: index + 1 },
+        cell: { userEnteredFormat: { numberFormat } },
+        fields: 'userEnteredFormat.numberFormat',
+      },
+    });
+    await api.spreadsheets.batchUpdate({
+      spreadsheetId,
+      requestBody: {
+        requests: [
+          column(8, { type: 'CURRENCY', pattern: '"$"#,##0.00' }),
+          column(9, { type: 'CURRENCY', pattern: '$#,##0' }),
+          column(10, { type: 'NUMBER', pattern: '#,##0.00" USD"' }),
+          column(11, { type: 'CURRENCY', pattern: '"$"#,##0.00;("$"#,##0.00);"-"' }),
+          column(12, { type: 'CURRENCY' }),
+        ],
+      },
+    });
+    const formatted = await api.spreadsheets.values.get({ spreadsheetId, range: 'Sheet1!I10:M12' });
+    assert.deepEqual(formatted.data.values, [
+      ['$5.00', '$5', '5.00 USD', '$5.00', '$1,000.12'],
+      ['-$3.00', '-$3', '-3.00 USD', '($3.00)', '-$1,000.12'],
+      ['$0.00', '$0', '0.00 USD', '-', '$0.00'],
+    ]);
+    const grid = await api.spreadsheets.get({ spreadsheetId, ranges: ['Sheet1!I11'], includeGridData: true });
+    assert.equal(grid.data.sheets![0].data![0].rowData![0].values![0].formattedValue, '-$3.00');
   });
 
   it('writes several ranges with values.batchUpdate, all or nothing', async () => {
@@ -325,6 +374,7 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     const write = await rejection(keyOnly.spreadsheets.values.update({ spreadsheetId, range: 'Sheet1!A1', valueInputOption: 'RAW', requestBody: { values: [['k']] } }));
     assert.equal(write.response!.status, 401);
     assert.equal(write.response!.data.error.details![0].reason, 'CREDENTIALS_MISSING');
+    assert.equal(write.response!.data.error.details![0].metadata!.method, 'google.apps.sheets.v4.SpreadsheetsService.UpdateValues');
     const read = await rejection(keyOnly.spreadsheets.get({ spreadsheetId }));
     assert.equal(read.response!.status, 403);
     sandbox.sheets.spreadsheet(spreadsheetId)!.linkShared = true;
@@ -334,6 +384,38 @@ describe('Google sandbox: Sheets API v4 through @googleapis/sheets', () => {
     } finally {
       sandbox.sheets.spreadsheet(spreadsheetId)!.linkShared = false;
     }
+  });
+
+  it('answers a write with no credentials at all by 401 UNAUTHENTICATED naming the RPC method; a read by 403', async () => {
+    const anonymous = sheets({ version: 'v4', rootUrl: sandbox.rootUrl });
+    const range = 'Sheet1!A1';
+    const body = { values: [['nobody']] };
+    const writes: [string, Promise<unknown>][] = [
+      ['AppendValues', anonymous.spreadsheets.values.append({ spreadsheetId, range, valueInputOption: 'RAW', requestBody: body })],
+      ['UpdateValues', anonymous.spreadsheets.values.update({ spreadsheetId, range, valueInputOption: 'RAW', requestBody: body })],
+      ['BatchUpdateValues', anonymous.spreadsheets.values.batchUpdate({ spreadsheetId, requestBody: { valueInputOption: 'RAW', data: [{ range, ...body }] } })],
+      ['ClearValues', anonymous.spreadsheets.values.clear({ spreadsheetId, range })],
+      ['BatchClearValues', anonymous.spreadsheets.values.batchClear({ spreadsheetId, requestBody: { ranges: [range] } })],
+      ['BatchUpdateSpreadsheet', anonymous.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [{ addSheet: { properties: { title: 'Nope' } } }] } })],
+      ['CreateSpreadsheet', anonymous.spreadsheets.create({ requestBody: { properties: { title: 'Nope' } } })],
+    ];
+    for (const [rpc, call] of writes) {
+      const err = await rejection(call);
+      assert.equal(err.response!.status, 401, rpc);
+      const error = err.response!.data.error;
+      assert.equal(error.status, 'UNAUTHENTICATED');
+      assert.equal(
+        error.message,
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+      );
+      assert.equal(error.details![0].reason, 'CREDENTIALS_MISSING');
+      assert.deepEqual(error.details![0].metadata, { service: 'sheets.googleapis.com', method: `google.apps.sheets.v4.SpreadsheetsService.${rpc}` });
+    }
+    assert.deepEqual(sandbox.sheets.values(spreadsheetId, 'Sheet1!A1'), [['a']], 'nothing was written');
+    const read = await rejection(anonymous.spreadsheets.values.get({ spreadsheetId, range }));
+    assert.equal(read.response!.status, 403);
+    assert.deepEqual(read.response!.data.error, { code: 403, message: 'The request is missing a valid API key.', status: 'PERMISSION_DENIED' });
+    assert.deepEqual(sandbox.counters.byStatus(), { 401: writes.length, 403: 1 });
   });
 
   it('creates a spreadsheet, sorts a range and reports unknown spreadsheets as 404', async () => {

@@ -260,31 +260,162 @@ function formatDatePattern(serial: number, pattern: string): string {
   return out;
 }
 
-/** Number patterns: `0`, `0.00`, `#,##0`, `#,##0.00`, `0%`, `"$"#,##0.00`, `0.00E+00`. */
-function formatNumberPattern(value: number, pattern: string): string {
-  const section = pattern.split(';')[value < 0 && pattern.includes(';') ? 1 : 0] ?? pattern;
-  const negativeSection = value < 0 && pattern.includes(';');
-  const m = /^(.*?)([#0,]*\.?[#0]*(?:E\+0+)?)(%?)(.*)$/.exec(section.trim());
-  if (!m || m[2] === '') return generalNumber(value);
-  const prefix = m[1].replace(/"/g, '');
-  const suffix = m[4].replace(/"/g, '');
-  const core = m[2];
-  let v = negativeSection ? Math.abs(value) : value;
-  if (m[3] === '%') v *= 100;
-  if (core.includes('E+')) {
-    const decimals = (core.split('.')[1] ?? '').replace(/E\+0+/, '').length;
-    return `${prefix}${v.toExponential(decimals).toUpperCase().replace(/E\+?(-?)(\d)$/, 'E+$10$2')}${m[3]}${suffix}`;
+/** Splits a pattern into its `;` sections, leaving quoted text and `\` escapes alone. */
+function splitSections(pattern: string): string[] {
+  const sections: string[] = [];
+  let current = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '"') {
+      const end = pattern.indexOf('"', i + 1);
+      const stop = end < 0 ? pattern.length : end + 1;
+      current += pattern.slice(i, stop);
+      i = stop - 1;
+    } else if (ch === '\\' && i + 1 < pattern.length) {
+      current += pattern.slice(i, i + 2);
+      i++;
+    } else if (ch === ';') {
+      sections.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
   }
-  const [intPart, fracPart = ''] = core.split('.');
-  const decimals = fracPart.length;
+  sections.push(current);
+  return sections;
+}
+
+/** One pattern section: the text around the number, and the digit placeholders of the number itself. */
+interface NumberSection {
+  prefix: string;
+  /** The digit placeholders (`0`, `#`, `?`, `,`, `.`) of the number, exponent excluded. */
+  core: string;
+  /** `E+`, `E-` (or lower case) and the exponent's placeholders, when the pattern is scientific. */
+  exponent?: { sign: '+' | '-'; digits: number; letter: string };
+  suffix: string;
+  /** How many `%` signs the section shows: each multiplies the value by 100. */
+  percents: number;
+}
+
+/**
+ * Reads one section. Literal text is `"quoted"`, a `\`-escaped character, a `[$€]` currency tag
+ * (colour and condition tags are dropped), `_x` (a space) or any character that is not a
+ * placeholder, such as an unquoted `$` ([DOC] developers.google.com/sheets/api/guides/formats
+ * outputs characters outside its token tables unchanged). Text before the first placeholder is
+ * the prefix, text after the number the suffix. `?` counts as `#` (no space padding).
+ */
+function parseSection(section: string): NumberSection {
+  const out: NumberSection = { prefix: '', core: '', suffix: '', percents: 0 };
+  let state: 'prefix' | 'core' | 'suffix' = 'prefix';
+  const literal = (text: string) => {
+    if (state === 'core') state = 'suffix';
+    if (state === 'prefix') out.prefix += text;
+    else out.suffix += text;
+  };
+  for (let i = 0; i < section.length; i++) {
+    const ch = section[i];
+    if (ch === '"') {
+      const end = section.indexOf('"', i + 1);
+      const stop = end < 0 ? section.length : end;
+      literal(section.slice(i + 1, stop));
+      i = stop;
+    } else if (ch === '\\') {
+      if (i + 1 < section.length) literal(section[++i]);
+    } else if (ch === '[') {
+      const end = section.indexOf(']', i + 1);
+      const tag = section.slice(i + 1, end < 0 ? section.length : end);
+      if (tag.startsWith('$')) literal(tag.slice(1).split('-')[0]);
+      i = end < 0 ? section.length : end;
+    } else if (ch === '_') {
+      i++;
+      literal(' ');
+    } else if (ch === '*') {
+      i++;
+    } else if (ch === '%') {
+      out.percents++;
+      literal('%');
+    } else if (state !== 'suffix' && /[0#?]/.test(ch)) {
+      state = 'core';
+      out.core += ch;
+    } else if (state !== 'suffix' && (ch === '.' || ch === ',') && (state === 'core' || /[0#?]/.test(section[i + 1] ?? ''))) {
+      state = 'core';
+      out.core += ch;
+    } else if (state === 'core' && /[Ee]/.test(ch) && /[+-]/.test(section[i + 1] ?? '') && /[0#?]/.test(section[i + 2] ?? '')) {
+      let j = i + 2;
+      while (j < section.length && /[0#?]/.test(section[j])) j++;
+      out.exponent = { sign: section[i + 1] as '+' | '-', digits: j - (i + 2), letter: ch };
+      i = j - 1;
+      state = 'suffix';
+    } else if (ch !== '@') {
+      literal(ch);
+    }
+  }
+  return out;
+}
+
+/** The digits of |value| for the placeholders of `core` (grouping, scaling commas, optional decimals). */
+function renderDigits(value: number, core: string): string {
+  let [intPart, fracPart = ''] = core.split('.');
+  // Commas right after the last integer placeholder scale by 1000 each (`0.0,,` → millions).
+  let v = value;
+  const trailing = /,+$/.exec(intPart);
+  if (trailing) {
+    v /= 1000 ** trailing[0].length;
+    intPart = intPart.slice(0, -trailing[0].length);
+  }
+  const fracTrailing = /,+$/.exec(fracPart);
+  if (fracTrailing) {
+    v /= 1000 ** fracTrailing[0].length;
+    fracPart = fracPart.slice(0, -fracTrailing[0].length);
+  }
+  const grouped = intPart.includes(',');
+  const decimals = fracPart.replace(/,/g, '').length;
+  const required = (/^0*/.exec(fracPart.replace(/,/g, '')) ?? [''])[0].length;
   let text = Math.abs(v).toFixed(decimals);
-  if (intPart.includes(',')) {
-    const [i, f] = text.split('.');
-    text = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (f !== undefined ? `.${f}` : '');
-  }
-  if (fracPart.startsWith('#')) text = text.replace(/\.?0+$/, '');
+  let [i, f = ''] = text.split('.');
+  const minInt = (intPart.match(/0/g) ?? []).length;
+  if (minInt === 0 && i === '0') i = '';
+  i = i.padStart(minInt, '0');
+  if (grouped) i = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  while (f.length > required && f.endsWith('0')) f = f.slice(0, -1);
+  text = f ? `${i}.${f}` : i;
+  return text === '' ? '0' : text;
+}
+
+/**
+ * Number patterns as Sheets renders them under FORMATTED_VALUE: digit placeholders `0 # ?`,
+ * grouping and scaling commas, `%`, scientific `E+00`, literal text around the number
+ * (`"$"#,##0.00`, `#,##0" USD"`, `[$€]#,##0.00`), and up to three `;` sections (positive;
+ * negative; zero). A negative value under a one-section pattern gets its minus sign in front of
+ * everything, literal prefix included: `"$"#,##0.00` gives `$5.00` and `-$3.00`. The en_US default
+ * CURRENCY pattern renders `$1,000.12` ([DOC] developers.google.com/sheets/api/guides/formats);
+ * the minus before the prefix is [UNSURE]: not captured here, it is what the tester's issue reports
+ * live Sheets doing (and what spreadsheet programs do with a single section).
+ */
+function formatNumberPattern(value: number, pattern: string): string {
+  const sections = splitSections(pattern);
+  let index = 0;
+  if (value < 0 && sections.length >= 2) index = 1;
+  else if (value === 0 && sections.length >= 3) index = 2;
+  const section = parseSection(sections[index]);
+  // With a section of its own the negative value is shown as written there, without a sign.
+  const own = index === 1;
+  let v = own ? Math.abs(value) : value;
+  v *= 100 ** section.percents;
+  if (!section.core && !section.exponent) return `${section.prefix}${section.suffix}` || generalNumber(value);
   const sign = v < 0 ? '-' : '';
-  return `${sign}${prefix}${text}${m[3]}${suffix}`;
+  let number: string;
+  if (section.exponent) {
+    const [intPart, fracPart = ''] = section.core.split('.');
+    const decimals = fracPart.length;
+    const [mantissa, exp] = Math.abs(v).toExponential(decimals).split('e');
+    const e = Number(exp);
+    const expSign = e < 0 ? '-' : section.exponent.sign === '+' ? '+' : '';
+    number = `${intPart ? mantissa : mantissa.replace(/^0/, '')}${section.exponent.letter}${expSign}${String(Math.abs(e)).padStart(section.exponent.digits, '0')}`;
+  } else {
+    number = renderDigits(v, section.core);
+  }
+  return `${sign}${section.prefix}${number}${section.suffix}`;
 }
 
 /** Sheets' "Automatic" number format, close enough: integers verbatim, others to ten significant digits. */

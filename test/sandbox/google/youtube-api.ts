@@ -198,7 +198,7 @@ function listResponse(
   kind: string,
   items: Json[],
   pageInfo: { totalResults: number; resultsPerPage: number },
-  extra: { next?: string; prev?: string; regionCode?: string; parts: Set<string> },
+  extra: { next?: string; prev?: string; regionCode?: string; parts: Set<string>; omitEmptyItems?: boolean },
 ): RouteResult {
   // The list ETag covers everything the body says, so it changes exactly when the page changes.
   const etagSource: unknown[] = [kind, items.map((i) => i.etag), extra.next, extra.prev, pageInfo, [...extra.parts].sort()];
@@ -209,7 +209,7 @@ function listResponse(
   if (extra.prev) body.prevPageToken = extra.prev;
   if (extra.regionCode) body.regionCode = extra.regionCode;
   body.pageInfo = pageInfo;
-  body.items = items;
+  if (items.length > 0 || !extra.omitEmptyItems) body.items = items;
   return { body, etag };
 }
 
@@ -356,7 +356,7 @@ function playlistItemResource(
 ): Json {
   const owner = model.channel(playlist.channelId);
   const video = model.video(entry.videoId);
-  const unavailable = model.unavailability(entry, playlist.isUploads);
+  const unavailable = model.unavailability(entry);
   const full: Json = { kind: 'youtube#playlistItem', etag: '', id: playlistItemId(playlist.id, entry.videoId, occurrence) };
   const snippet: Json = {
     publishedAt: entry.addedAt,
@@ -386,7 +386,7 @@ function playlistItemResource(
 
 function playlistResource(model: YouTubeModel, playlist: Playlist | PlaylistView, wanted: Set<string>): Json {
   const owner = model.channel(playlist.channelId);
-  const first = playlist.entries.find((e) => !model.unavailability(e, false));
+  const first = playlist.entries.find((e) => !model.unavailability(e));
   const full: Json = { kind: 'youtube#playlist', etag: '', id: playlist.id };
   full.snippet = {
     publishedAt: playlist.publishedAt,
@@ -420,14 +420,13 @@ const visibleCache = new WeakMap<YouTubeModel, Map<string, { revision: number; e
 
 /** The entries a playlist shows, cached per model revision (a big uploads list is paged hundreds of times). */
 function visibleEntries(model: YouTubeModel, playlist: PlaylistView | Playlist): PlaylistEntry[] {
-  const isUploads = 'isUploads' in playlist ? playlist.isUploads : false;
   if (playlist.unavailableItems === 'placeholder') return playlist.entries;
   let cache = visibleCache.get(model);
   if (!cache) visibleCache.set(model, (cache = new Map()));
-  const key = `${playlist.id}|${isUploads}`;
+  const key = playlist.id;
   const hit = cache.get(key);
   if (hit && hit.revision === model.revision) return hit.entries;
-  const entries = playlist.entries.filter((e) => !model.unavailability(e, isUploads));
+  const entries = playlist.entries.filter((e) => !model.unavailability(e));
   cache.set(key, { revision: model.revision, entries });
   return entries;
 }
@@ -459,7 +458,17 @@ export function channelsList(model: YouTubeModel, ctx: RequestContext): RouteRes
   }
   const items = found.map((c) => channelResource(model, c, wanted));
   // [REAL] get_channel.json / get_no_channel.json: resultsPerPage is maxResults, not the count.
-  return listResponse(model, 'youtube#channelListResponse', items, { totalResults: items.length, resultsPerPage: size }, { parts: wanted });
+  // No match (unknown id, handle or username) is a 200 with totalResults 0 and no `items` key at
+  // all, not `"items": []`: [REAL] a channelListResponse pasted in a developer's notes found by code
+  // search (repository not named by the index) has kind, etag and pageInfo {0, 5} only. Clients
+  // built from the discovery document see `items` undefined, not an empty array.
+  return listResponse(
+    model,
+    'youtube#channelListResponse',
+    items,
+    { totalResults: items.length, resultsPerPage: size },
+    { parts: wanted, omitEmptyItems: true },
+  );
 }
 
 export function videosList(model: YouTubeModel, ctx: RequestContext): RouteResult {

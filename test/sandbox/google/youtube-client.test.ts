@@ -46,7 +46,7 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
 
   it('lists channels by id (the client repeats `id=`) with uploads playlist and string statistics', async () => {
     const { bigChannelId, smallChannelId, emptyChannelId } = sandbox.demoIds;
-    const res = await yt.channels.list({ part: ['snippet', 'contentDetails', 'statistics'], id: [bigChannelId!, 'UCnoSuchChannel000000000', smallChannelId!, emptyChannelId!] });
+    const res = await yt.channels.list({ part: ['snippet', 'contentDetails', 'statistics'], id: [bigChannelId!, 'UCnoSuchChannel00000000A', smallChannelId!, emptyChannelId!] });
     assert.equal(res.status, 200);
     assert.equal(res.data.kind, 'youtube#channelListResponse');
     assert.match(res.data.etag!, /^[A-Za-z0-9_-]{27}$/);
@@ -68,6 +68,37 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(sandbox.counters.quotaUsed(), 1);
   });
 
+  it('makes video and channel ids of the shape real ones have (base64url of 8 and 16 bytes)', async () => {
+    const videoId = /^[A-Za-z0-9_-]{10}[AEIMQUYcgkosw048]$/;
+    const channelId = /^UC[A-Za-z0-9_-]{21}[AQgw]$/;
+    const uploads: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await yt.playlistItems.list({ part: ['contentDetails'], playlistId: sandbox.demoIds.uploadsPlaylistIds[0], maxResults: 50, pageToken });
+      uploads.push(...page.data.items!.map((i) => i.contentDetails!.videoId!));
+      pageToken = page.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    const all = sandbox.youtube.allVideos().map((v) => v.id);
+    assert.ok(uploads.length > 300);
+    for (const id of [...uploads, ...all]) assert.match(id, videoId);
+    const channels = await yt.channels.list({ part: ['id'], id: sandbox.demoIds.channelIds });
+    assert.equal(channels.data.items!.length, 3);
+    for (const channel of channels.data.items!) assert.match(channel.id!, channelId);
+    // Ids made on the fly have the same shape, and the model refuses ids YouTube could not issue.
+    const made = sandbox.youtube.addChannel({ title: 'Made here' });
+    try {
+      assert.match(made.id, channelId);
+      for (let i = 0; i < 64; i++) assert.match(sandbox.youtube.addVideo({ channelId: made.id }).id, videoId);
+      assert.throws(() => sandbox.youtube.addVideo({ channelId: made.id, id: 'abcdefghijl' }), /video id must be/);
+      assert.throws(() => sandbox.youtube.addChannel({ title: 'Bad', id: 'UCsandboxScienceLab00001' }), /channel id must be/);
+      sandbox.youtube.addVideo({ channelId: made.id, id: 'wysukDrMdqU' });
+      sandbox.youtube.addChannel({ title: 'Google for Developers', id: 'UC_x5XG1OV2P6uZZ5FSM9Ttw' });
+      sandbox.youtube.removeChannel('UC_x5XG1OV2P6uZZ5FSM9Ttw');
+    } finally {
+      sandbox.youtube.removeChannel(made.id);
+    }
+  });
+
   it('finds a channel by handle (with or without @, any case) and by legacy username', async () => {
     const byHandle = await yt.channels.list({ part: ['id'], forHandle: '@TinyCrafts' });
     assert.deepEqual(byHandle.data.items!.map((c) => c.id), [sandbox.demoIds.smallChannelId]);
@@ -75,16 +106,18 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(bare.data.items![0].id, sandbox.demoIds.smallChannelId);
     const byName = await yt.channels.list({ part: ['snippet'], forUsername: 'sandboxsciencelab' });
     assert.equal(byName.data.items![0].id, sandbox.demoIds.bigChannelId);
-    // An unknown handle is a 200 with no items, not a 404.
+    // An unknown handle is a 200 with no items (the key is absent, not an empty array), not a 404.
     const none = await yt.channels.list({ part: ['id'], forHandle: '@nobody-here' });
     assert.equal(none.status, 200);
     assert.deepEqual(none.data.pageInfo, { totalResults: 0, resultsPerPage: 5 });
-    assert.deepEqual(none.data.items, []);
+    assert.equal(none.data.items, undefined);
+    assert.ok(!('items' in none.data));
     assert.equal(sandbox.counters.quotaUsed(), 4);
   });
 
-  it('pages the uploads playlist to the end, newest first, with placeholders for private and deleted videos', async () => {
+  it('pages the uploads playlist to the end, newest first, without private and deleted videos; unlisted ones are ordinary entries', async () => {
     const playlistId = sandbox.demoIds.uploadsPlaylistIds[0];
+    const bigChannelId = sandbox.demoIds.bigChannelId!;
     const seen: youtube_v3.Schema$PlaylistItem[] = [];
     let pageToken: string | undefined;
     let pages = 0;
@@ -108,24 +141,63 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
     assert.equal(seen[1].contentDetails!.videoId, sandbox.demoIds.liveVideoId);
     const dates = seen.map((i) => i.snippet!.publishedAt!);
     assert.deepEqual([...dates].sort().reverse(), dates);
-    const deleted = seen.find((i) => i.contentDetails!.videoId === sandbox.demoIds.deletedVideoIds[0])!;
-    assert.equal(deleted.snippet!.title, 'Deleted video');
-    assert.equal(deleted.contentDetails!.videoPublishedAt, undefined);
-    assert.equal(deleted.snippet!.videoOwnerChannelId, undefined);
-    const privateItem = seen.find((i) => i.contentDetails!.videoId === sandbox.demoIds.privateVideoIds[0])!;
-    assert.equal(privateItem.snippet!.title, 'Private video');
-    assert.equal(privateItem.status!.privacyStatus, 'private');
+    // Private and deleted uploads are simply missing: no placeholders, not counted.
+    const listed = new Set(seen.map((i) => i.contentDetails!.videoId!));
+    for (const id of [...sandbox.demoIds.privateVideoIds, ...sandbox.demoIds.deletedVideoIds]) assert.ok(!listed.has(id), id);
+    assert.deepEqual(seen.filter((i) => i.snippet!.title === 'Private video' || i.snippet!.title === 'Deleted video'), []);
+    // Unlisted uploads are ordinary entries that agree with what videos.list says of them.
+    const unlisted = sandbox.demoIds.unlistedVideoIds;
+    const videos = await yt.videos.list({ part: ['snippet', 'status'], id: unlisted });
+    assert.deepEqual(videos.data.items!.map((v) => v.id), unlisted);
+    for (const video of videos.data.items!) {
+      const item = seen.find((i) => i.contentDetails!.videoId === video.id)!;
+      assert.equal(item.snippet!.title, video.snippet!.title);
+      assert.equal(item.contentDetails!.videoPublishedAt, video.snippet!.publishedAt);
+      assert.equal(item.snippet!.videoOwnerChannelId, bigChannelId);
+      assert.equal(item.status!.privacyStatus, 'unlisted');
+      assert.equal(video.status!.privacyStatus, 'unlisted');
+    }
+    const channel = await yt.channels.list({ part: ['statistics'], id: [bigChannelId] });
+    assert.equal(total, Number(channel.data.items![0].statistics!.videoCount) + unlisted.length, 'public videoCount plus the unlisted uploads');
     assert.equal(sandbox.counters.requests('youtube.playlistItems.list'), pages);
-    assert.equal(sandbox.counters.quotaUsed(), pages);
+    assert.equal(sandbox.counters.quotaUsed(), pages + 2);
   });
 
-  it('hides private videos from an uploads list that is not in placeholder mode (totalResults = videoCount)', async () => {
+  it('counts uploads like statistics.videoCount for a channel without unlisted uploads', async () => {
     const channelId = sandbox.demoIds.smallChannelId!;
-    const res = await yt.playlistItems.list({ part: ['contentDetails'], playlistId: sandbox.youtube.uploadsPlaylistId(channelId), maxResults: 50 });
+    const channel = await yt.channels.list({ part: ['contentDetails', 'statistics'], id: [channelId] });
+    const playlistId = channel.data.items![0].contentDetails!.relatedPlaylists!.uploads!;
+    const res = await yt.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: 50 });
     const ids = res.data.items!.map((i) => i.contentDetails!.videoId);
     assert.equal(ids.length, 6);
     assert.ok(!ids.includes(sandbox.demoIds.privateVideoIds[3]));
-    assert.equal(res.data.pageInfo!.totalResults, sandbox.youtube.publicVideoCount(channelId));
+    assert.equal(res.data.pageInfo!.totalResults, 6);
+    assert.equal(channel.data.items![0].statistics!.videoCount, '6');
+  });
+
+  it('drops a video from the uploads list when it turns private or is deleted, while ordinary playlists show placeholders', async () => {
+    const channelId = sandbox.demoIds.smallChannelId!;
+    const uploads = sandbox.youtube.uploadsPlaylistId(channelId);
+    const [a, b, c] = sandbox.youtube.addVideos(channelId, 3, (i) => ({ title: `Fresh ${i}` }), { startHoursAgo: 0.5, spacingHours: 0.1 }).map((v) => v.id);
+    const shelf = sandbox.youtube.addPlaylist({ channelId, title: 'Shelf', videoIds: [a, b, c] });
+    try {
+      sandbox.youtube.setPrivacy(a, 'private');
+      sandbox.youtube.deleteVideo(b);
+      sandbox.youtube.setPrivacy(c, 'unlisted');
+      const up = await yt.playlistItems.list({ part: ['snippet', 'contentDetails'], playlistId: uploads, maxResults: 50 });
+      const upIds = up.data.items!.map((i) => i.contentDetails!.videoId);
+      assert.ok(!upIds.includes(a) && !upIds.includes(b));
+      assert.equal(upIds[0], c, 'the unlisted upload is the newest entry');
+      assert.equal(up.data.pageInfo!.totalResults, 7);
+      assert.deepEqual(up.data.items!.map((i) => i.snippet!.position), [0, 1, 2, 3, 4, 5, 6]);
+      const shelfItems = await yt.playlistItems.list({ part: ['snippet', 'status'], playlistId: shelf.id });
+      assert.deepEqual(shelfItems.data.items!.map((i) => i.snippet!.title), ['Private video', 'Deleted video', 'Fresh 2']);
+      assert.deepEqual(shelfItems.data.items!.map((i) => i.status!.privacyStatus), ['private', 'privacyStatusUnspecified', 'unlisted']);
+      assert.equal(shelfItems.data.pageInfo!.totalResults, 3);
+    } finally {
+      sandbox.youtube.removePlaylist(shelf.id);
+      for (const id of [a, b, c]) sandbox.youtube.removeVideo(id);
+    }
   });
 
   it('batches 50 ids in videos.list and leaves out private, deleted and unknown ids without an error', async () => {
@@ -184,13 +256,13 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
   });
 
   it('refuses unknown parts, maxResults over 50 and more than 50 ids, the way Google does', async () => {
-    const part = await rejection(yt.videos.list({ part: ['snippet', 'bogusPart'], id: ['x'] }));
+    const part = await rejection(yt.videos.list({ part: ['snippet', 'bogusPart'], id: ['AAAAAAAAAAA'] }));
     assert.equal(part.response!.status, 400);
     assert.equal(part.response!.data.error.message, "'bogusPart'");
     assert.deepEqual(part.response!.data.error.errors![0], { message: "'bogusPart'", domain: 'youtube.part', reason: 'unknownPart', location: 'part', locationType: 'parameter' });
     const max = await rejection(yt.playlistItems.list({ part: ['id'], playlistId: sandbox.demoIds.uploadsPlaylistIds[0], maxResults: 51 }));
     assert.equal(max.response!.data.error.message, "Invalid value '51'. Values must be within the range: [0, 50]");
-    const many = await rejection(yt.videos.list({ part: ['id'], id: Array.from({ length: 51 }, (_, i) => `v${String(i).padStart(10, '0')}`) }));
+    const many = await rejection(yt.videos.list({ part: ['id'], id: Array.from({ length: 51 }, (_, i) => `v${String(i).padStart(9, '0')}A`) }));
     assert.equal(many.response!.data.error.errors![0].reason, 'invalidFilters');
     // Invalid requests still cost their unit (determine_quota_cost: "including invalid requests").
     assert.equal(sandbox.counters.quotaUsed(), 3);
@@ -252,7 +324,7 @@ describe('Google sandbox: YouTube Data API v3 through @googleapis/youtube', () =
 
     sandbox.counters.reset();
     sandbox.faults.serverErrorNext('youtube.videos.list', 500, 10);
-    const failed = await rejection(yt.videos.list({ part: ['id'], id: ['x'] }, fastRetry));
+    const failed = await rejection(yt.videos.list({ part: ['id'], id: ['AAAAAAAAAAA'] }, fastRetry));
     assert.equal(failed.response!.status, 500);
     assert.equal(failed.response!.data.error.errors![0].reason, 'backendError');
     assert.equal(sandbox.counters.requests('youtube.videos.list'), 4, 'one try and three retries');

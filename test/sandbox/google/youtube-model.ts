@@ -1,4 +1,4 @@
-import { Prng, YOUTUBE_ID_ALPHABET } from './prng';
+import { CHANNEL_ID_PATTERN, Prng, randomChannelId, randomVideoId, VIDEO_ID_PATTERN, YOUTUBE_ID_ALPHABET } from './prng';
 
 /**
  * The YouTube world the sandbox serves: channels, their videos and playlists. Tests drive it
@@ -29,8 +29,6 @@ export interface ChannelInput {
   subscriberCount?: number;
   hiddenSubscriberCount?: boolean;
   madeForKids?: boolean;
-  /** Overrides `settings.uploadsUnavailableItems` for this channel's uploads playlist. */
-  uploadsUnavailableItems?: UnavailableItems;
 }
 
 export interface Channel {
@@ -47,7 +45,6 @@ export interface Channel {
   subscriberCount: number;
   hiddenSubscriberCount: boolean;
   madeForKids: boolean;
-  uploadsUnavailableItems?: UnavailableItems;
 }
 
 export interface LiveStreamingDetails {
@@ -115,7 +112,11 @@ export interface Video extends Required<Pick<VideoInput, 'channelId' | 'title' |
   sequence: number;
 }
 
-/** How a playlist shows entries whose video is private, unlisted (uploads only) or deleted. */
+/**
+ * How an ordinary playlist shows entries whose video is private or deleted: as "Private video" /
+ * "Deleted video" placeholders (YouTube's way, the default) or not at all. Uploads playlists always
+ * leave them out (see `YouTubeModel.playlistView`).
+ */
 export type UnavailableItems = 'hide' | 'placeholder';
 
 export interface PlaylistEntry {
@@ -148,21 +149,12 @@ export interface YouTubeSettings {
   volatileListEtags: boolean;
   /** google.md: a ceiling near 20k uploads-playlist items is reported; later entries are not served. */
   uploadsCeiling: number;
-  /**
-   * Uploads playlists hide private, unlisted and deleted videos (google.md: "silently missing");
-   * they are left out before paging, so `pageInfo.totalResults` matches the channel's public
-   * `videoCount` ([REAL] the home-assistant fixtures show the two equal). 'placeholder' shows
-   * them as "Private video"/"Deleted video" entries instead, the way ordinary playlists do.
-   * A channel can override this (`ChannelInput.uploadsUnavailableItems`).
-   */
-  uploadsUnavailableItems: UnavailableItems;
 }
 
 export class YouTubeModel {
   readonly settings: YouTubeSettings = {
     volatileListEtags: false,
     uploadsCeiling: 20000,
-    uploadsUnavailableItems: 'hide',
   };
 
   private readonly channelsById = new Map<string, Channel>();
@@ -189,8 +181,8 @@ export class YouTubeModel {
   // ------------------------------------------------------------ channels
 
   addChannel(input: ChannelInput): Channel {
-    const id = input.id ?? `UC${this.rng.string(22, YOUTUBE_ID_ALPHABET)}`;
-    if (!/^UC[A-Za-z0-9_-]{22}$/.test(id)) throw new Error(`channel id must be UC + 22 id characters: ${id}`);
+    const id = input.id ?? randomChannelId(this.rng);
+    if (!CHANNEL_ID_PATTERN.test(id)) throw new Error(`channel id must be UC + 22 base64url characters, the last one of AQgw: ${id}`);
     if (this.channelsById.has(id)) throw new Error(`channel ${id} exists`);
     if (input.handle && this.channelByHandle(input.handle)) throw new Error(`handle @${input.handle} is taken`);
     const channel: Channel = {
@@ -207,7 +199,6 @@ export class YouTubeModel {
       subscriberCount: input.subscriberCount ?? 0,
       hiddenSubscriberCount: input.hiddenSubscriberCount ?? false,
       madeForKids: input.madeForKids ?? false,
-      uploadsUnavailableItems: input.uploadsUnavailableItems,
     };
     this.channelsById.set(id, channel);
     this.touch();
@@ -282,8 +273,8 @@ export class YouTubeModel {
 
   addVideo(input: VideoInput): Video {
     this.requireChannel(input.channelId);
-    const id = input.id ?? this.rng.string(11, YOUTUBE_ID_ALPHABET);
-    if (!/^[A-Za-z0-9_-]{11}$/.test(id)) throw new Error(`video id must be 11 id characters: ${id}`);
+    const id = input.id ?? randomVideoId(this.rng);
+    if (!VIDEO_ID_PATTERN.test(id)) throw new Error(`video id must be 11 base64url characters, the last one of AEIMQUYcgkosw048: ${id}`);
     if (this.videosById.has(id)) throw new Error(`video ${id} exists`);
     const live = input.liveBroadcastContent ?? 'none';
     const video: Video = {
@@ -456,7 +447,15 @@ export class YouTubeModel {
     return [...this.playlistsById.values()].filter((p) => p.channelId === channelId);
   }
 
-  /** A playlist (stored or a channel's uploads) as the API sees it now. */
+  /**
+   * A playlist (stored or a channel's uploads) as the API sees it now.
+   *
+   * A channel's uploads playlist leaves private and deleted videos out entirely, before paging,
+   * with no "Private video"/"Deleted video" placeholders (google.md: "Deleted and private videos
+   * are silently missing"), so for a channel without unlisted uploads `pageInfo.totalResults`
+   * equals `statistics.videoCount` ([REAL] home-assistant fixtures: 5798 in both). Ordinary
+   * playlists keep placeholders for them (see `unavailability`).
+   */
   playlistView(id: string): PlaylistView | undefined {
     const stored = this.playlistsById.get(id);
     if (stored) return { ...stored, isUploads: false };
@@ -471,7 +470,7 @@ export class YouTubeModel {
       publishedAt: channel.publishedAt,
       privacyStatus: 'public',
       entries: this.uploadsEntries(channel.id),
-      unavailableItems: channel.uploadsUnavailableItems ?? this.settings.uploadsUnavailableItems,
+      unavailableItems: 'hide',
       isUploads: true,
     };
   }
@@ -484,14 +483,20 @@ export class YouTubeModel {
     return entries;
   }
 
-  /** Why an entry's video cannot be shown, or undefined when it can. */
-  unavailability(entry: PlaylistEntry, isUploads: boolean): 'deleted' | 'private' | undefined {
+  /**
+   * Why an entry's video cannot be shown, or undefined when it can: the same rule as videos.list
+   * (`isRetrievable`), in uploads and ordinary playlists alike.
+   *
+   * Unlisted videos are shown as ordinary entries, in a channel's uploads playlist too, consistent
+   * with videos.list returning them. [UNSURE] neither google.md nor google-api-shapes.md nor a
+   * search of public material settles whether YouTube lists unlisted uploads in the uploads
+   * playlist for an API-key caller; this follows the tester's issue (an unlisted upload is a normal
+   * entry, as videos.list shows it), so totalResults = videoCount + unlisted uploads.
+   */
+  unavailability(entry: PlaylistEntry): 'deleted' | 'private' | undefined {
     const video = this.videosById.get(entry.videoId);
     if (!video || video.deleted) return 'deleted';
     if (video.privacyStatus === 'private') return 'private';
-    // Unlisted videos are reachable by id and by anyone holding a playlist that names them,
-    // but a channel's uploads list does not show them to other people.
-    if (isUploads && video.privacyStatus === 'unlisted') return 'private';
     return undefined;
   }
 
