@@ -1,11 +1,11 @@
 /** Every palette and tree command. Each is a thin handler over the worker protocol. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JobRequests, MetricsRequests, SourcesRequests, type ImportSummary, type SourceInfo, type SyncSummary } from '../shared/protocol';
+import { JobRequests, MetricsRequests, SourcesRequests, type ImportSummary, type SourceInfo } from '../shared/protocol';
 import { FEATURES, NOT_YET, type FeatureName } from '../shared/features';
 import { runJob } from './jobs';
 import type { Secrets } from './secrets';
-import { formatBytes } from './metricsText';
+import { importMessage, syncMessage } from './jobMessages';
 import type { MetricsView } from './metricsView';
 import { SourceNode, TopicNode, type SourcesTreeProvider } from './tree';
 import type { Worker } from './worker';
@@ -80,14 +80,7 @@ async function importExport(ctx: CommandContext, arg?: string | vscode.Uri): Pro
     worker.client.sendRequest(JobRequests.importExport, { exportPath: folder, progressId }, token),
   );
   ctx.onImported(summary);
-  const head = summary.cancelled ? 'Import cancelled; run it again to resume.' : 'Import finished.';
-  const text =
-    `${head} ${summary.chats} chat${summary.chats === 1 ? '' : 's'}, ${summary.messagesWritten.toLocaleString('en-US')} new messages` +
-    (summary.messagesUpdated ? `, ${summary.messagesUpdated} updated` : '') +
-    (summary.duplicatesSkipped ? `, ${summary.duplicatesSkipped.toLocaleString('en-US')} already archived` : '') +
-    `, ${summary.mediaCopied} files copied` +
-    (summary.mediaDeduplicated ? ` (${summary.mediaDeduplicated} duplicates, ${formatBytes(summary.bytesSaved)} saved)` : '') +
-    (summary.warnings.length ? `. ${summary.warnings.length} warning${summary.warnings.length > 1 ? 's' : ''} in the log.` : '.');
+  const text = importMessage(summary);
   const actions = ['Open Vault Folder', ...(summary.warnings.length ? ['Show Log'] : [])];
   void vscode.window.showInformationMessage(text, ...actions).then((a) => {
     if (a === 'Open Vault Folder') void revealVault(ctx);
@@ -178,26 +171,6 @@ async function sync(ctx: CommandContext, target: 'all' | 'pick' | SourceNode | s
     if (a === 'Import Telegram Desktop Export') void vscode.commands.executeCommand('vaultArchiver.importTelegramExport');
     if (a === 'Show Log') ctx.log.show();
   });
-}
-
-/** What a finished sync tells the user, and the buttons that go with it. */
-function syncMessage(summary: SyncSummary): [string, ...string[]] {
-  const head = summary.cancelled ? 'Sync cancelled' : 'Sync finished';
-  if (!summary.sources.length) return ['No sources to sync yet. Import a Telegram Desktop export first.', 'Import Telegram Desktop Export'];
-  const failed = summary.sources.filter((s) => s.error);
-  const imported = summary.sources.filter((s) => !s.error && s.note);
-  const synced = summary.sources.filter((s) => !s.error && !s.note);
-  const added = synced.reduce((n, s) => n + s.itemsAdded, 0);
-  if (!failed.length && !synced.length) {
-    return [
-      `Nothing to sync: ${imported.length === 1 ? 'this chat was' : 'these chats were'} imported from a Telegram Desktop export. Import a newer export to add what is new.`,
-      'Import Telegram Desktop Export',
-    ];
-  }
-  const parts = [`${head}: ${added.toLocaleString('en-US')} new item${added === 1 ? '' : 's'}`];
-  if (imported.length) parts.push(`${imported.length} imported chat${imported.length === 1 ? '' : 's'} left as they are (import a newer export to update them)`);
-  if (failed.length) parts.push(`${failed.length} source${failed.length === 1 ? '' : 's'} failed: ${failed.map((f) => f.error).join('; ')}`);
-  return [parts.join('; ') + '.', ...(failed.length ? ['Show Log'] : [])];
 }
 
 async function removeSource(ctx: CommandContext, arg?: SourceNode | string): Promise<void> {

@@ -88,10 +88,22 @@ describe('worker over IPC', function () {
       if (p.progressId === 'import-1') percents.push(p.percent);
     });
     const metrics: number[] = [];
+    const activeJobs: number[] = [];
     worker.connection.onNotification(StatusNotifications.metrics, (m) => {
       metrics.push(m.itemsProcessed);
+      activeJobs.push(m.activeJobs);
     });
+    const log: string[] = [];
+    worker.connection.onNotification('window/logMessage', (p: { message: string }) => void log.push(p.message));
     const summary = await worker.connection.sendRequest(JobRequests.importExport, { exportPath: sampleExport, progressId: 'import-1' });
+    // Every warning the user is told about is in the Output log, with the chat, message and detail.
+    assert.ok(summary.warnings.length > 0);
+    for (const w of summary.warnings) {
+      await waitUntil(() => log.some((l) => l.includes(w.message) && (!w.source || l.includes(w.source))), `the log to hold "${w.message}"`);
+    }
+    // The job's first push carries the totals at its start (the client measures throughput from it).
+    assert.equal(activeJobs[0], 1, `activeJobs pushed: ${activeJobs}`);
+    assert.equal(activeJobs.at(-1), 0);
     assert.equal(summary.cancelled, false);
     assert.ok(summary.chats >= 3, `chats: ${summary.chats}`);
     assert.ok(summary.messagesWritten >= 100, `messages: ${summary.messagesWritten}`);
@@ -138,9 +150,21 @@ describe('worker over IPC', function () {
   it('reports live sources as not available yet instead of pretending to sync them', async () => {
     worker = await startWorker(workspace);
     await worker.connection.sendRequest(SourcesRequests.add, { kind: 'telegram', ref: '@durov' });
+    const log: string[] = [];
+    worker.connection.onNotification('window/logMessage', (p: { message: string }) => void log.push(p.message));
     const summary = await worker.connection.sendRequest(JobRequests.sync, { progressId: 's' });
     assert.equal(summary.sources.length, 1);
     assert.match(summary.sources[0]!.error ?? '', /not available yet/);
+    // A failed sync is in the Output log with its reason, not only in the notification.
+    await waitUntil(() => log.some((l) => l.includes(summary.sources[0]!.error!)), 'the sync failure in the log');
     assert.equal(await worker.connection.sendRequest(JobRequests.cancelAll), 0);
   });
 });
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
