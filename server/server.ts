@@ -5,7 +5,8 @@
 import * as fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection } from 'vscode-languageserver/node';
-import { StatusNotifications, type InitializationOptions } from '../shared/protocol';
+import { SecretRequests, StatusNotifications, type InitializationOptions } from '../shared/protocol';
+import { API_KEY_HELP } from './engine/connectors/youtube/api';
 import { settingsFrom } from '../shared/settings';
 import { createEngineParts } from './engine/parts';
 import { ArchiveService } from './engine/service/archiveService';
@@ -17,7 +18,12 @@ let service: ArchiveService | undefined;
 connection.onInitialize((params) => {
   const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
   const workspaceRoot = init.workspaceRoot ?? (params.workspaceFolders?.[0] ? fileURLToPath(params.workspaceFolders[0].uri) : undefined) ?? process.cwd();
-  const parts = createEngineParts();
+  const parts = createEngineParts({
+    // The key lives in VS Code's SecretStorage: asked for when a job needs it, never stored here.
+    youtubeApiKey: async () => (await connection.sendRequest(SecretRequests.get, { name: 'youtubeApiKey' })) ?? undefined,
+    missingYouTubeKeyHelp: `Run "Vault Archiver: Set YouTube API Key". ${API_KEY_HELP}`,
+    googleRootUrl: process.env.VAULT_ARCHIVER_GOOGLE_ROOT_URL || undefined,
+  });
   service = new ArchiveService({
     workspaceRoot,
     settings: settingsFrom(init.settings),

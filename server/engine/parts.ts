@@ -9,14 +9,46 @@ import { importTelegramExport, listImportedChats, removeImportedChat } from './c
 import { type ImporterPort, TelegramExportConnector } from './connectors/telegram-export/connector';
 import { MetricsRecorder } from './metrics';
 import type { LockAcquirer, MetricsPort } from './service/archiveService';
-import { parseTelegramRef, parseYouTubeRef, telegramSourceId, youTubeSourceId } from './sources/refs';
-import { TELEGRAM_DIR, YOUTUBE_DIR } from './vault/layout';
+import { readFile } from 'node:fs/promises';
+import { API_KEY_HELP, UNIT_COST, googleYouTubeApi } from './connectors/youtube/api';
+import { YouTubeConnector } from './connectors/youtube/connector';
+import { UserError } from './errors';
+import { parseTelegramRef, telegramSourceId } from './sources/refs';
+import { TELEGRAM_DIR } from './vault/layout';
 import { type VaultFs, nodeVaultFs } from './vault/vaultFs';
 import { vaultLockAcquirer } from './vault/vaultLock';
 
 export const realImporter: ImporterPort = { importTelegramExport, listImportedChats, removeImportedChat };
 
-export function createConnectors(importer: ImporterPort = realImporter, fs: VaultFs = nodeVaultFs): Connector[] {
+/** Where the engine gets what differs between VS Code and the CLI: secrets and service addresses. */
+export interface EngineEnvironment {
+  /** The YouTube Data API key, or undefined when none is set. */
+  youtubeApiKey(): Promise<string | undefined>;
+  /** How to set the key, in the words of the surface the user is in. */
+  readonly missingYouTubeKeyHelp: string;
+  /** Root of Google's APIs; a local server in tests (VAULT_ARCHIVER_GOOGLE_ROOT_URL), Google otherwise. */
+  readonly googleRootUrl?: string;
+}
+
+/** The CLI's environment: the key from VAULT_ARCHIVER_YOUTUBE_API_KEY or the file VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE names. */
+export function processEnvironment(env: NodeJS.ProcessEnv = process.env): EngineEnvironment {
+  return {
+    async youtubeApiKey() {
+      if (env.VAULT_ARCHIVER_YOUTUBE_API_KEY?.trim()) return env.VAULT_ARCHIVER_YOUTUBE_API_KEY.trim();
+      const file = env.VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE;
+      if (!file) return undefined;
+      try {
+        return (await readFile(file, 'utf8')).trim() || undefined;
+      } catch (err) {
+        throw new UserError(`Could not read the YouTube API key file ${file} (VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE): ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+      }
+    },
+    missingYouTubeKeyHelp: `Set VAULT_ARCHIVER_YOUTUBE_API_KEY, or VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE to a file holding the key (keep it outside the vault). ${API_KEY_HELP}`,
+    googleRootUrl: env.VAULT_ARCHIVER_GOOGLE_ROOT_URL || undefined,
+  };
+}
+
+export function createConnectors(importer: ImporterPort = realImporter, fs: VaultFs = nodeVaultFs, environment: EngineEnvironment = processEnvironment()): Connector[] {
   return [
     // First: a chat imported from an export is that chat, whatever else names it.
     new TelegramExportConnector(importer),
@@ -31,21 +63,16 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
       },
       unavailable: (title) => `${title}: Telegram live sync is not available yet. Import a Telegram Desktop export of this chat instead.`,
     }),
-    new RecordedSourcesConnector({
-      kind: 'youtube',
-      origin: 'youtube',
-      notesDir: YOUTUBE_DIR,
+    new YouTubeConnector({
       fs,
-      parse: (ref) => {
-        const parsed = parseYouTubeRef(ref);
-        return { id: youTubeSourceId(parsed), title: parsed.form === 'handle' ? `@${parsed.value}` : parsed.value };
-      },
-      unavailable: (title) => `${title}: YouTube sync is not available yet.`,
+      apiKey: () => environment.youtubeApiKey(),
+      missingKeyHelp: environment.missingYouTubeKeyHelp,
+      makeApi: (apiKey, onUnits) => googleYouTubeApi({ apiKey, rootUrl: environment.googleRootUrl, onCall: (method) => onUnits(UNIT_COST[method]) }),
     }),
   ];
 }
 
 /** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */
-export function createEngineParts(): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer } {
-  return { connectors: createConnectors(), metrics: new MetricsRecorder(), acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }) };
+export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer } {
+  return { connectors: createConnectors(realImporter, nodeVaultFs, environment), metrics: new MetricsRecorder(), acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }) };
 }

@@ -15,7 +15,7 @@ import {
   ExitNotification,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { defaultSettings, type InitializationOptions, type WorkerSettings } from '../../shared/protocol';
+import { SecretRequests, defaultSettings, type InitializationOptions, type WorkerSettings } from '../../shared/protocol';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const serverBundle = path.join(repoRoot, 'dist', 'server.js');
@@ -28,15 +28,25 @@ export interface WorkerHandle {
   stop(): Promise<number | null>;
 }
 
-export async function startWorker(workspaceRoot: string, opts: { trusted?: boolean; settings?: Partial<WorkerSettings> } = {}): Promise<WorkerHandle> {
+export interface WorkerStartOptions {
+  trusted?: boolean;
+  settings?: Partial<WorkerSettings>;
+  /** Added to the worker's environment (e.g. VAULT_ARCHIVER_GOOGLE_ROOT_URL for the sandbox). */
+  env?: NodeJS.ProcessEnv;
+  /** What the client side answers to the worker's archive/getSecret requests, as SecretStorage would. */
+  secrets?: Partial<Record<SecretRequests.SecretName, string>>;
+}
+
+export async function startWorker(workspaceRoot: string, opts: WorkerStartOptions = {}): Promise<WorkerHandle> {
   if (!fs.existsSync(serverBundle)) throw new Error(`${serverBundle} is missing: run "npm run build" first.`);
-  const child = fork(serverBundle, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(serverBundle, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ...opts.env } });
   const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const logs: string[] = [];
   connection.onNotification('window/logMessage', (p: { message: string }) => {
     logs.push(p.message);
   });
   connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onRequest(SecretRequests.get, ({ name }) => opts.secrets?.[name] ?? null);
   connection.listen();
   const init: InitializationOptions = {
     workspaceRoot,

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { CancellationTokenSource, ResponseError } from 'vscode-languageserver-protocol/node';
 import { JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications, defaultSettings, type SourceInfo } from '../../shared/protocol';
 import { generateExport } from '../../scripts/export-generator';
+import { startGoogleSandbox } from '../sandbox/google';
 import { repoRoot, startWorker, type WorkerHandle } from '../support/workerProcess';
 
 const sampleExport = path.join(repoRoot, 'sample', 'telegram-export');
@@ -35,17 +36,40 @@ describe('worker over IPC', function () {
     assert.equal(code, 0);
   });
 
-  it('adds a source, persists it inside the vault and pushes the new list', async () => {
+  it('adds a YouTube channel with the key the client keeps, persists it inside the vault and pushes the new list', async () => {
+    const sb = await startGoogleSandbox();
+    try {
+      worker = await startWorker(workspace, { env: { VAULT_ARCHIVER_GOOGLE_ROOT_URL: sb.rootUrl }, secrets: { youtubeApiKey: sb.apiKey } });
+      const pushed = new Promise<SourceInfo[]>((resolve) => worker!.connection.onNotification(StatusNotifications.sourcesChanged, resolve));
+      const added = await worker.connection.sendRequest(SourcesRequests.add, { kind: 'youtube', ref: 'https://www.youtube.com/@SandboxScience' });
+      assert.equal(added.id, 'youtube:UCsandboxScienceLab0001g');
+      assert.deepEqual((await pushed).map((s) => s.id), ['youtube:UCsandboxScienceLab0001g']);
+      const stored = JSON.parse(await fs.readFile(path.join(workspace, 'Archive', '.vault-archiver', 'sources.json'), 'utf8'));
+      assert.equal(stored.sources[0].ref, 'https://www.youtube.com/@SandboxScience');
+      await assert.rejects(
+        worker.connection.sendRequest(SourcesRequests.add, { kind: 'youtube', ref: '@SandboxScience' }),
+        (e: unknown) => e instanceof ResponseError && /already in the vault/.test(e.message),
+      );
+      const summary = await worker.connection.sendRequest(JobRequests.sync, { progressId: 'yt' });
+      assert.equal(summary.sources[0]!.error, undefined);
+      assert.ok(summary.sources[0]!.itemsAdded > 0);
+      // The key went over the connection to the engine and nowhere else.
+      const files = await fs.readdir(path.join(workspace, 'Archive'), { recursive: true });
+      for (const f of files) {
+        const p = path.join(workspace, 'Archive', f);
+        if ((await fs.stat(p)).isFile()) assert.ok(!(await fs.readFile(p, 'utf8')).includes(sb.apiKey), `${f} holds the API key`);
+      }
+      assert.ok(!worker.logs.some((l) => l.includes(sb.apiKey)), 'the log holds the API key');
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('a YouTube channel without a key set says how to set one', async () => {
     worker = await startWorker(workspace);
-    const pushed = new Promise<SourceInfo[]>((resolve) => worker!.connection.onNotification(StatusNotifications.sourcesChanged, resolve));
-    const added = await worker.connection.sendRequest(SourcesRequests.add, { kind: 'youtube', ref: 'https://www.youtube.com/@GoogleDevelopers' });
-    assert.equal(added.id, 'youtube:@googledevelopers');
-    assert.deepEqual((await pushed).map((s) => s.id), ['youtube:@googledevelopers']);
-    const stored = JSON.parse(await fs.readFile(path.join(workspace, 'Archive', '.vault-archiver', 'sources.json'), 'utf8'));
-    assert.equal(stored.sources[0].ref, 'https://www.youtube.com/@GoogleDevelopers');
     await assert.rejects(
-      worker.connection.sendRequest(SourcesRequests.add, { kind: 'youtube', ref: '@GoogleDevelopers' }),
-      (e: unknown) => e instanceof ResponseError && /already in the vault/.test(e.message),
+      worker.connection.sendRequest(SourcesRequests.add, { kind: 'youtube', ref: '@SandboxScience' }),
+      (e: unknown) => e instanceof ResponseError && /No YouTube API key is set\. Run "Vault Archiver: Set YouTube API Key"/.test(e.message),
     );
   });
 
@@ -93,8 +117,7 @@ describe('worker over IPC', function () {
       metrics.push(m.itemsProcessed);
       activeJobs.push(m.activeJobs);
     });
-    const log: string[] = [];
-    worker.connection.onNotification('window/logMessage', (p: { message: string }) => void log.push(p.message));
+    const log = worker.logs;
     const summary = await worker.connection.sendRequest(JobRequests.importExport, { exportPath: sampleExport, progressId: 'import-1' });
     // Every warning the user is told about is in the Output log, with the chat, message and detail.
     assert.ok(summary.warnings.length > 0);
@@ -150,8 +173,7 @@ describe('worker over IPC', function () {
   it('reports live sources as not available yet instead of pretending to sync them', async () => {
     worker = await startWorker(workspace);
     await worker.connection.sendRequest(SourcesRequests.add, { kind: 'telegram', ref: '@durov' });
-    const log: string[] = [];
-    worker.connection.onNotification('window/logMessage', (p: { message: string }) => void log.push(p.message));
+    const log = worker.logs;
     const summary = await worker.connection.sendRequest(JobRequests.sync, { progressId: 's' });
     assert.equal(summary.sources.length, 1);
     assert.match(summary.sources[0]!.error ?? '', /not available yet/);

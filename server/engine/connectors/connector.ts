@@ -47,6 +47,12 @@ export interface Connector {
   add?(ref: string, vaultRoot: string, now: Date): Promise<ListedSource>;
   /** Forgets a source; with `deleteNotes`, deletes its notes and files no other source uses. */
   remove(source: ListedSource, deleteNotes: boolean, vaultRoot: string): Promise<void>;
+  /**
+   * Called once per sync run with every source of this connector the run will sync, before any
+   * `sync`: where one request can serve them all (YouTube's batched `channels.list`), it is made
+   * here. A throw fails each of these sources with its message.
+   */
+  prepareSync?(sources: readonly ListedSource[], run: ConnectorRun): Promise<void>;
   /** Brings one source up to date. */
   sync(source: ListedSource, run: ConnectorRun): Promise<SourceSyncResult>;
   /** Imports a file or folder the user chose (a Telegram Desktop export). Absent where there is none. */

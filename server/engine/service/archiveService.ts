@@ -154,12 +154,15 @@ export class ArchiveService {
     return this.runJob(hooks, async (run) => {
       let done = 0;
       const pool = new TaskPool(this.settings.sourceConcurrency);
+      const prepareFailed = await this.prepareSync(wanted, run);
       const syncOne = async (source: SourceInfo): Promise<SyncSummary['sources'][number]> => {
         if (run.signal.aborted) return { id: source.id, itemsAdded: 0, error: 'cancelled' };
         run.progress({ percent: (done / Math.max(1, wanted.length)) * 100, message: source.title, sourceId: source.id });
-        const r: SourceSyncResult = await this.connectorOf(source)
-          .sync(source, run)
-          .catch((err: unknown) => ({ itemsAdded: 0, error: err instanceof Error ? err.message : String(err) }));
+        const connector = this.connectorOf(source);
+        const failed = prepareFailed.get(connector);
+        const r: SourceSyncResult = failed
+          ? { itemsAdded: 0, error: failed }
+          : await connector.sync(source, run).catch((err: unknown) => ({ itemsAdded: 0, error: err instanceof Error ? err.message : String(err) }));
         done++;
         this.states.finish(source.id, r.error);
         if (r.error) this.opts.events.log('warn', `Sync of ${source.title}: ${r.error}`);
@@ -170,6 +173,17 @@ export class ArchiveService {
       run.progress({ percent: 100, message: 'Done' });
       return { sources: results, cancelled: run.signal.aborted, elapsedMs: this.now() - started };
     });
+  }
+
+  /** Lets each connector make the requests that serve all its sources at once; returns the ones that failed, with why. */
+  private async prepareSync(wanted: readonly SourceInfo[], run: ConnectorRun): Promise<Map<Connector, string>> {
+    const failed = new Map<Connector, string>();
+    for (const connector of this.opts.connectors) {
+      const mine = wanted.filter((s) => this.connectorOf(s) === connector);
+      if (!mine.length || !connector.prepareSync) continue;
+      await connector.prepareSync(mine, run).catch((err: unknown) => failed.set(connector, err instanceof Error ? err.message : String(err)));
+    }
+    return failed;
   }
 
   /** Cancels every running and queued job; returns how many were told to stop. */

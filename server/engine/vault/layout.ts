@@ -47,6 +47,11 @@ export class VaultLayout {
     return path.join(this.telegramStateDir, 'content-store.jsonl');
   }
 
+  /** State of the YouTube archive: one catalog per channel and the day's quota. */
+  get youtubeStateDir(): string {
+    return path.join(this.stateDir, 'youtube');
+  }
+
   /** Where the Telegram chats' folders are. */
   get telegramNotesDir(): string {
     return path.join(this.root, TELEGRAM_DIR);

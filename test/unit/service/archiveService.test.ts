@@ -105,19 +105,19 @@ describe('ArchiveService', () => {
     await assert.rejects(service.addSource('youtube', '@GoogleDevelopers'), UserError);
   });
 
-  it('merges imported chats with added sources and keeps per-kind order', async () => {
+  it('merges imported chats with added sources, in title order', async () => {
     const { service } = make({
       listImportedChats: async () => [
         { chatId: 42, title: 'Family', type: 'private_group', folder: 'Family', messageCount: 10, lastImportAt: '2026-01-01T00:00:00Z', topics: [] },
       ],
     });
-    await service.addSource('youtube', '@GoogleDevelopers');
+    await service.addSource('telegram', '@GoogleDevelopers');
     await service.addSource('telegram', 't.me/durov');
     const list = await service.listSources();
     assert.deepEqual(list.map((s) => [s.id, s.origin]), [
       ['telegram:@durov', 'telegram-live'],
       ['telegram:42', 'telegram-export'],
-      ['youtube:@googledevelopers', 'youtube'],
+      ['telegram:@googledevelopers', 'telegram-live'],
     ]);
     assert.equal(list[1]!.notesPath, 'Telegram/Family');
   });
@@ -131,8 +131,8 @@ describe('ArchiveService', () => {
     });
     await service.removeSource('telegram:7', true);
     assert.deepEqual(removed, [[7, true]]);
-    await service.addSource('youtube', '@GoogleDevelopers');
-    await service.removeSource('youtube:@googledevelopers', false);
+    await service.addSource('telegram', '@GoogleDevelopers');
+    await service.removeSource('telegram:@googledevelopers', false);
     assert.deepEqual(await service.listSources(), []);
     await assert.rejects(service.removeSource('youtube:nope', false), /No source/);
   });
@@ -158,18 +158,18 @@ describe('ArchiveService', () => {
   it('syncs sources through their connectors: an imported chat says a newer export updates it', async () => {
     const chat = { chatId: 5, title: 'Team', type: 'private_group', folder: 'Team', messageCount: 3, lastImportAt: '2026-01-01T00:00:00Z', topics: [] };
     const { service } = make({ listImportedChats: async () => [chat] });
-    await service.addSource('youtube', '@GoogleDevelopers');
+    await service.addSource('telegram', '@GoogleDevelopers');
     const result = await service.sync(undefined);
     assert.deepEqual(
       result.sources.map((r) => [r.id, r.itemsAdded, r.error ?? null, r.note ?? null]),
       [
+        ['telegram:@googledevelopers', 0, '@GoogleDevelopers: Telegram live sync is not available yet. Import a Telegram Desktop export of this chat instead.', null],
         ['telegram:5', 0, null, 'Team was imported from a Telegram Desktop export: import a newer export of it to add what is new.'],
-        ['youtube:@googledevelopers', 0, '@GoogleDevelopers: YouTube sync is not available yet.', null],
       ],
     );
     // The failed source shows its error in the Sources view; the other is idle.
     const states = Object.fromEntries((await service.listSources()).map((s) => [s.id, s.state.kind]));
-    assert.deepEqual(states, { 'telegram:5': 'idle', 'youtube:@googledevelopers': 'error' });
+    assert.deepEqual(states, { 'telegram:5': 'idle', 'telegram:@googledevelopers': 'error' });
   });
 
   it('refuses to add a source the vault already has, before writing anything', async () => {
@@ -190,7 +190,7 @@ describe('ArchiveService', () => {
     await service.listSources();
     assert.deepEqual(log, []);
     await assert.rejects(service.importExport(exportDir, { onWaitForLock: (h) => waits.push(h) }), /disk full/);
-    await service.addSource('youtube', '@GoogleDevelopers');
+    await service.addSource('telegram', '@GoogleDevelopers');
     assert.deepEqual(log, ['acquire Archive', 'release', 'acquire Archive', 'release']);
     assert.deepEqual(waits, ['vault-archiver import (pid 1)']);
   });

@@ -1,0 +1,195 @@
+/**
+ * What the YouTube sync asks of YouTube Data API v3, as a port: the engine depends on this
+ * interface, `googleYouTubeApi` implements it with the official `@googleapis/youtube` client
+ * (the same code path against Google and against the local sandbox: only `rootUrl` differs), and
+ * tests may script it. Every call is one unit of quota, reported to `onCall` before it is made.
+ */
+import { youtube, type youtube_v3 } from '@googleapis/youtube';
+import { UserError } from '../../errors';
+import type { VideoRecord } from './video';
+
+export interface ChannelInfo {
+  readonly id: string;
+  readonly title: string;
+  /** `@handle`, when the channel has one. */
+  readonly handle?: string;
+  readonly description: string;
+  readonly publishedAt?: string;
+  /** contentDetails.relatedPlaylists.uploads. */
+  readonly uploadsPlaylistId?: string;
+  /** statistics.videoCount: public videos; a change says the catalog changed. */
+  readonly videoCount?: number;
+  readonly subscriberCount?: number;
+  readonly viewCount?: number;
+  readonly thumbnailUrl?: string;
+}
+
+export interface UploadsPage {
+  readonly videoIds: readonly string[];
+  readonly nextPageToken?: string;
+  readonly totalResults?: number;
+}
+
+export type YouTubeMethod = 'channels.list' | 'playlistItems.list' | 'videos.list';
+
+export interface YouTubeApi {
+  /** Up to 50 ids per call; ids YouTube does not know are left out. */
+  channelsById(ids: readonly string[], signal?: AbortSignal): Promise<ChannelInfo[]>;
+  channelByHandle(handle: string, signal?: AbortSignal): Promise<ChannelInfo | undefined>;
+  channelByUsername(username: string, signal?: AbortSignal): Promise<ChannelInfo | undefined>;
+  /** One page (50) of an uploads playlist, newest first. */
+  uploadsPage(playlistId: string, pageToken: string | undefined, signal?: AbortSignal): Promise<UploadsPage>;
+  /** Up to 50 ids per call; private, deleted and unknown ids are left out, with no error. */
+  videos(ids: readonly string[], signal?: AbortSignal): Promise<VideoRecord[]>;
+}
+
+/** Units each method costs (developers.google.com/youtube/v3/determine_quota_cost): list calls cost 1 per page. */
+export const UNIT_COST: Record<YouTubeMethod, number> = { 'channels.list': 1, 'playlistItems.list': 1, 'videos.list': 1 };
+
+/** YouTube refused because the project's daily quota is spent: nothing works until the reset. */
+export class QuotaExceededError extends UserError {
+  override readonly name = 'QuotaExceededError';
+}
+
+/** The key was refused: nothing works until the user gives another. */
+export class ApiKeyError extends UserError {
+  override readonly name = 'ApiKeyError';
+}
+
+export const API_KEY_HELP =
+  'A key comes from Google Cloud Console (APIs & Services → Credentials → Create credentials → API key), for a project with "YouTube Data API v3" enabled.';
+
+export interface GoogleYouTubeApiOptions {
+  readonly apiKey: string;
+  /** https://youtube.googleapis.com/ by default; the sandbox's address in tests. */
+  readonly rootUrl?: string;
+  /** Called before each request with its method, so quota is counted even when the call fails. */
+  readonly onCall?: (method: YouTubeMethod) => void;
+}
+
+const CHANNEL_PARTS = ['snippet', 'contentDetails', 'statistics'];
+const VIDEO_PARTS = ['snippet', 'contentDetails', 'statistics', 'status'];
+
+export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
+  const client = youtube({ version: 'v3', auth: options.apiKey, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) });
+  async function call<T>(method: YouTubeMethod, signal: AbortSignal | undefined, run: () => Promise<{ data: T }>): Promise<T> {
+    signal?.throwIfAborted();
+    options.onCall?.(method);
+    try {
+      return (await run()).data;
+    } catch (err) {
+      throw translateError(err);
+    }
+  }
+  const channelList = async (params: youtube_v3.Params$Resource$Channels$List, signal?: AbortSignal): Promise<ChannelInfo[]> => {
+    const data = await call('channels.list', signal, () => client.channels.list({ part: CHANNEL_PARTS, ...params }, { signal }));
+    // A list that matches nothing has no `items` key at all, not an empty array.
+    return (data.items ?? []).map(channelInfo);
+  };
+  return {
+    async channelsById(ids, signal) {
+      const out: ChannelInfo[] = [];
+      for (let i = 0; i < ids.length; i += 50) out.push(...(await channelList({ id: ids.slice(i, i + 50), maxResults: 50 }, signal)));
+      return out;
+    },
+    async channelByHandle(handle, signal) {
+      return (await channelList({ forHandle: handle.startsWith('@') ? handle : `@${handle}` }, signal))[0];
+    },
+    async channelByUsername(username, signal) {
+      return (await channelList({ forUsername: username }, signal))[0];
+    },
+    async uploadsPage(playlistId, pageToken, signal) {
+      const data = await call('playlistItems.list', signal, () =>
+        client.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: 50, ...(pageToken ? { pageToken } : {}) }, { signal }),
+      );
+      const videoIds = (data.items ?? []).map((i) => i.contentDetails?.videoId).filter((id): id is string => !!id);
+      return { videoIds, nextPageToken: data.nextPageToken ?? undefined, totalResults: data.pageInfo?.totalResults ?? undefined };
+    },
+    async videos(ids, signal) {
+      const out: VideoRecord[] = [];
+      for (let i = 0; i < ids.length; i += 50) {
+        const data = await call('videos.list', signal, () => client.videos.list({ part: VIDEO_PARTS, id: ids.slice(i, i + 50), maxResults: 50 }, { signal }));
+        out.push(...(data.items ?? []).map(videoRecord).filter((v): v is VideoRecord => !!v));
+      }
+      return out;
+    },
+  };
+}
+
+function count(value: string | null | undefined): number | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function bestThumbnail(t: youtube_v3.Schema$ThumbnailDetails | undefined): string | undefined {
+  return (t?.maxres ?? t?.standard ?? t?.high ?? t?.medium ?? t?.default)?.url ?? undefined;
+}
+
+function channelInfo(c: youtube_v3.Schema$Channel): ChannelInfo {
+  const s = c.snippet ?? {};
+  return {
+    id: c.id ?? '',
+    title: s.title ?? c.id ?? '',
+    handle: s.customUrl?.startsWith('@') ? s.customUrl : undefined,
+    description: s.description ?? '',
+    publishedAt: s.publishedAt ?? undefined,
+    uploadsPlaylistId: c.contentDetails?.relatedPlaylists?.uploads ?? undefined,
+    videoCount: count(c.statistics?.videoCount),
+    // Hidden subscriber counts are absent, not 0.
+    subscriberCount: c.statistics?.hiddenSubscriberCount ? undefined : count(c.statistics?.subscriberCount),
+    viewCount: count(c.statistics?.viewCount),
+    thumbnailUrl: bestThumbnail(s.thumbnails),
+  };
+}
+
+/** ISO 8601 duration (`PT1H2M3S`, `P1DT2H`) in whole seconds; undefined when absent or unreadable. */
+export function durationSeconds(iso: string | null | undefined): number | undefined {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso ?? '');
+  if (!m || iso === 'P' || iso === 'PT') return undefined;
+  const [, d, h, min, s] = m;
+  return Math.round(Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0));
+}
+
+function videoRecord(v: youtube_v3.Schema$Video): VideoRecord | undefined {
+  if (!v.id) return undefined;
+  const s = v.snippet ?? {};
+  const privacy = v.status?.privacyStatus;
+  return {
+    id: v.id,
+    channelId: s.channelId ?? '',
+    channelTitle: s.channelTitle ?? '',
+    title: s.title ?? '',
+    description: s.description ?? '',
+    publishedAt: s.publishedAt ?? '',
+    durationSeconds: durationSeconds(v.contentDetails?.duration),
+    views: count(v.statistics?.viewCount),
+    likes: count(v.statistics?.likeCount),
+    comments: count(v.statistics?.commentCount),
+    tags: s.tags ?? [],
+    privacy: privacy === 'unlisted' || privacy === 'private' ? privacy : 'public',
+    thumbnailUrl: bestThumbnail(s.thumbnails),
+  };
+}
+
+interface GoogleErrorBody {
+  error?: { code?: number; message?: string; errors?: { reason?: string; domain?: string }[]; details?: { reason?: string }[] };
+}
+
+/** Maps a GaxiosError to what the user can act on; other errors pass through unchanged. */
+export function translateError(err: unknown): unknown {
+  if (err instanceof Error && err.name === 'AbortError') return err;
+  const body = (err as { response?: { data?: GoogleErrorBody } })?.response?.data?.error;
+  if (!body) return err;
+  const reasons = [...(body.errors ?? []).map((e) => e.reason), ...(body.details ?? []).map((d) => d.reason)];
+  if (reasons.includes('quotaExceeded') || reasons.includes('dailyLimitExceeded')) {
+    return new QuotaExceededError(
+      'YouTube says the daily quota of this API key\'s project is spent. It resets at midnight Pacific time; what was fetched so far is saved, and the next sync continues from there.',
+    );
+  }
+  if (reasons.includes('keyInvalid') || reasons.includes('API_KEY_INVALID')) return new ApiKeyError(`YouTube refused the API key: set a valid one. ${API_KEY_HELP}`);
+  if (reasons.includes('accessNotConfigured') || reasons.includes('SERVICE_DISABLED')) {
+    return new ApiKeyError('YouTube Data API v3 is not enabled for this key\'s project: enable it in Google Cloud Console (APIs & Services → Library).');
+  }
+  return new Error(`YouTube answered ${body.code ?? 'an error'}: ${body.message ?? 'no message'}`);
+}

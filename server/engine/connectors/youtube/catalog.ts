@@ -1,0 +1,207 @@
+/**
+ * One channel's catalog: what the vault holds of it (every video record and the note it lives
+ * in), and the sync that brings it up to date asking YouTube as little as possible.
+ *
+ * Order of writes: video notes, then the channel note, then the catalog file. The catalog says
+ * what is done only after the notes it describes are written, so a crash at any point followed
+ * by a rerun writes the same notes again (names are deterministic) and ends as a clean run.
+ */
+import * as path from 'node:path';
+import { writeFileAtomic } from '../../vault/atomic';
+import { sanitizeFileName } from '../../vault/fileNames';
+import type { VaultLayout } from '../../vault/layout';
+import { type VaultFs, isNotFound } from '../../vault/vaultFs';
+import type { ChannelInfo, YouTubeApi } from './api';
+import type { QuotaTracker } from './quota';
+import type { VideoRecord } from './video';
+import { YOUTUBE_RENDER_VERSION, renderChannelNote, renderVideoNote } from './videoNotes';
+
+export interface CatalogEntry {
+  readonly record: VideoRecord;
+  /** The note's file name in the channel folder, without ".md". */
+  readonly note: string;
+}
+
+export interface ChannelCatalog {
+  readonly version: 1;
+  readonly channelId: string;
+  readonly renderVersion: number;
+  /** statistics.videoCount at the last sync: unchanged means nothing to fetch. */
+  readonly videoCount?: number;
+  readonly lastFullPass?: string;
+  readonly channel: ChannelInfo;
+  readonly videos: Readonly<Record<string, CatalogEntry>>;
+}
+
+export class CatalogStore {
+  constructor(
+    private readonly layout: VaultLayout,
+    private readonly fs: VaultFs,
+  ) {}
+
+  private file(channelId: string): string {
+    return path.join(this.layout.youtubeStateDir, `${sanitizeFileName(channelId)}.json`);
+  }
+
+  async load(channelId: string): Promise<ChannelCatalog | undefined> {
+    try {
+      const parsed = JSON.parse(await this.fs.readFile(this.file(channelId), 'utf8')) as ChannelCatalog;
+      return parsed.version === 1 && parsed.channelId === channelId ? parsed : undefined;
+    } catch (err) {
+      // A missing or damaged catalog is rebuilt by a full pass: the notes are rewritten, not duplicated.
+      if (isNotFound(err) || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
+  }
+
+  async save(catalog: ChannelCatalog): Promise<void> {
+    await this.fs.mkdir(this.layout.youtubeStateDir, { recursive: true });
+    await writeFileAtomic(this.file(catalog.channelId), JSON.stringify(catalog), { fs: this.fs });
+  }
+
+  async remove(channelId: string): Promise<void> {
+    await this.fs.rm(this.file(channelId), { force: true });
+  }
+}
+
+export interface ChannelSyncOptions {
+  readonly api: YouTubeApi;
+  readonly fs: VaultFs;
+  readonly layout: VaultLayout;
+  readonly store: CatalogStore;
+  readonly quota: QuotaTracker;
+  /** Vault-relative folder of this channel's notes. */
+  readonly folder: string;
+  readonly now: Date;
+  /** Days between full passes (which find edited and vanished videos); 0: every sync. */
+  readonly fullPassEveryDays: number;
+  readonly signal?: AbortSignal;
+  readonly progress?: (message: string) => void;
+}
+
+export interface ChannelSyncResult {
+  readonly added: number;
+  readonly updated: number;
+  readonly vanished: number;
+  /** True when the batched channel lookup showed nothing changed and nothing more was asked. */
+  readonly unchanged: boolean;
+  readonly total: number;
+}
+
+/** Characters a wikilink target cannot hold (`[[name|alias]]`, `#heading`, `^block`). */
+const LINK_BREAKERS = /[[\]|#^]/g;
+
+function baseNoteName(v: VideoRecord): string {
+  const date = v.publishedAt.slice(0, 10);
+  const title = sanitizeFileName(v.title.replace(LINK_BREAKERS, ' '), { fallback: v.id, maxBytes: 150 });
+  return date ? `${date} ${title}` : title;
+}
+
+/** Note names for new videos: deterministic (by id order), never one already taken. */
+function assignNames(newOnes: readonly VideoRecord[], taken: Set<string>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const v of [...newOnes].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    let name = baseNoteName(v);
+    if (taken.has(name.toLowerCase())) name = `${name} (${v.id})`;
+    taken.add(name.toLowerCase());
+    names.set(v.id, name);
+  }
+  return names;
+}
+
+function sameRecord(a: VideoRecord, b: VideoRecord): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Brings one channel up to date, given its `channels.list` answer from the run's batched call.
+ * Incremental: pages the uploads playlist newest first and stops at the first video it knows.
+ * A full pass (first sync, every `fullPassEveryDays`, or an older rendering) reads the whole
+ * playlist and re-reads every known video, so edited titles and descriptions are updated and
+ * videos gone private or deleted are marked unavailable (their notes stay).
+ */
+export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Promise<ChannelSyncResult> {
+  const old = await o.store.load(info.id);
+  const lastFull = old?.lastFullPass ? Date.parse(old.lastFullPass) : NaN;
+  const fullDue = !old || !(o.now.getTime() - lastFull < o.fullPassEveryDays * 86_400_000);
+  const rerender = old !== undefined && old.renderVersion !== YOUTUBE_RENDER_VERSION;
+  if (old && !fullDue && !rerender && old.videoCount === info.videoCount) {
+    return { added: 0, updated: 0, vanished: 0, unchanged: true, total: Object.keys(old.videos).length };
+  }
+  if (!info.uploadsPlaylistId) throw new Error(`YouTube gave no uploads playlist for ${info.title}.`);
+  const known = new Map(Object.entries(old?.videos ?? {}));
+  const full = fullDue || rerender;
+
+  // 1. Video ids from the uploads playlist, newest first.
+  const estimatePages = Math.max(1, Math.ceil((full ? (info.videoCount ?? 0) : 50) / 50));
+  o.quota.ensure(estimatePages * 2, `Syncing ${info.title}`);
+  const listed: string[] = [];
+  let token: string | undefined;
+  do {
+    o.signal?.throwIfAborted();
+    const page = await o.api.uploadsPage(info.uploadsPlaylistId, token, o.signal);
+    const firstKnown = full ? -1 : page.videoIds.findIndex((id) => known.has(id));
+    listed.push(...(firstKnown < 0 ? page.videoIds : page.videoIds.slice(0, firstKnown)));
+    o.progress?.(`${info.title}: ${listed.length} videos listed`);
+    token = firstKnown < 0 ? page.nextPageToken : undefined;
+  } while (token);
+
+  // 2. Details: the new ids, and on a full pass every known id too.
+  const wanted = [...new Set(full ? [...listed, ...known.keys()] : listed)];
+  const fetched = new Map((await o.api.videos(wanted, o.signal)).map((v) => [v.id, v]));
+  o.signal?.throwIfAborted();
+
+  // 3. What changed.
+  const taken = new Set([...known.values()].map((e) => e.note.toLowerCase()));
+  const newRecords = [...fetched.values()].filter((v) => !known.has(v.id));
+  const names = assignNames(newRecords, taken);
+  const next = new Map(known);
+  const toWrite: CatalogEntry[] = [];
+  let updated = 0;
+  let vanished = 0;
+  for (const v of newRecords) {
+    const entry = { record: v, note: names.get(v.id)! };
+    next.set(v.id, entry);
+    toWrite.push(entry);
+  }
+  if (full) {
+    const inPlaylist = new Set(listed);
+    for (const [id, entry] of known) {
+      const now = fetched.get(id);
+      let record: VideoRecord = entry.record;
+      if (now && !sameRecord(now, entry.record)) record = now;
+      else if (!now && !inPlaylist.has(id) && entry.record.privacy !== 'unavailable') record = { ...entry.record, privacy: 'unavailable' };
+      if (record !== entry.record) {
+        if (record.privacy === 'unavailable') vanished++;
+        else updated++;
+        next.set(id, { record, note: entry.note });
+        toWrite.push({ record, note: entry.note });
+      } else if (rerender) toWrite.push(entry);
+    }
+  }
+
+  // 4. Notes, then the channel note, then the catalog (see the file comment).
+  const channelNote = sanitizeFileName(info.title.replace(LINK_BREAKERS, ' '), { fallback: info.id });
+  const dir = o.layout.abs(o.folder);
+  await o.fs.mkdir(dir, { recursive: true });
+  for (const entry of toWrite) {
+    o.signal?.throwIfAborted();
+    await writeFileAtomic(path.join(dir, `${entry.note}.md`), renderVideoNote(entry.record, channelNote), { fs: o.fs });
+  }
+  const entries = [...next.values()];
+  await writeFileAtomic(
+    path.join(dir, `${channelNote}.md`),
+    renderChannelNote(info, entries.map((e) => ({ record: e.record, noteName: e.note })), o.now.toISOString()),
+    { fs: o.fs },
+  );
+  await o.store.save({
+    version: 1,
+    channelId: info.id,
+    renderVersion: YOUTUBE_RENDER_VERSION,
+    videoCount: info.videoCount,
+    lastFullPass: full ? o.now.toISOString() : old?.lastFullPass,
+    channel: info,
+    videos: Object.fromEntries(next),
+  });
+  return { added: newRecords.length, updated, vanished, unchanged: false, total: next.size };
+}

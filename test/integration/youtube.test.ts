@@ -1,0 +1,215 @@
+/**
+ * The YouTube connector end to end: ArchiveService → YouTubeConnector → the real
+ * @googleapis/youtube client → the local Google sandbox (test/sandbox/google), counting the
+ * requests and quota the sandbox itself saw.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { emptyMetrics, type SyncSummary } from '../../shared/types';
+import { settingsFrom } from '../../shared/settings';
+import { MetricsRecorder } from '../../server/engine/metrics';
+import { type EngineEnvironment, createConnectors, realImporter } from '../../server/engine/parts';
+import { ArchiveService } from '../../server/engine/service/archiveService';
+import { nodeVaultFs } from '../../server/engine/vault/vaultFs';
+import { type GoogleSandbox, startGoogleSandbox } from '../sandbox/google';
+
+const SCIENCE = 'UCsandboxScienceLab0001g';
+
+describe('YouTube channels into the vault (against the Google sandbox)', function () {
+  this.timeout(60_000);
+  let sb: GoogleSandbox;
+  let dir: string;
+  let key: string | undefined;
+
+  const service = (root = dir) =>
+    new ArchiveService({
+      workspaceRoot: root,
+      settings: settingsFrom({ vaultFolder: '.' }),
+      trusted: true,
+      fs,
+      connectors: createConnectors(realImporter, nodeVaultFs, env()),
+      metrics: new MetricsRecorder(),
+      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
+    });
+  const env = (): EngineEnvironment => ({ youtubeApiKey: async () => key, missingYouTubeKeyHelp: 'Set it.', googleRootUrl: sb.rootUrl });
+  const notesOf = async (folder: string): Promise<string[]> => (await fs.readdir(path.join(dir, folder))).filter((f) => f.endsWith('.md')).sort();
+  const vaultDigest = async (root: string): Promise<Record<string, string>> => {
+    const out: Record<string, string> = {};
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await fs.readdir(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.name.endsWith('.md')) out[path.relative(root, p)] = (await fs.readFile(p, 'utf8')).replace(/^last_sync: .*$/m, '');
+      }
+    };
+    await walk(path.join(root, 'YouTube'));
+    return out;
+  };
+
+  beforeEach(async () => {
+    sb = await startGoogleSandbox();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-yt-'));
+    key = sb.apiKey;
+  });
+  afterEach(async () => {
+    await sb.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds a channel by @handle with one channels.list call, and refuses what is not a channel', async () => {
+    const s = service();
+    const source = await s.addSource('youtube', 'https://www.youtube.com/@SandboxScience/videos');
+    assert.equal(source.id, `youtube:${SCIENCE}`);
+    assert.equal(sb.counters.requests(), 1);
+    assert.equal(sb.counters.requests('youtube.channels.list'), 1);
+    await assert.rejects(s.addSource('youtube', '@SandboxScience'), /already in the vault/);
+    await assert.rejects(s.addSource('youtube', '@nosuchchannel'), /YouTube has no channel @nosuchchannel/);
+    await assert.rejects(s.addSource('youtube', 'https://www.youtube.com/watch?v=abc'), /not a channel link/);
+  });
+
+  it('a missing or refused key says where a key comes from; nothing is written', async () => {
+    key = undefined;
+    await assert.rejects(service().addSource('youtube', '@SandboxScience'), /No YouTube API key is set\. Set it\./);
+    key = 'AIzaWrongKey-00000000000000000000000000';
+    await assert.rejects(service().addSource('youtube', '@SandboxScience'), /refused the API key.*Google Cloud Console/);
+    sb.invalidKeyForm = 'legacy';
+    await assert.rejects(service().addSource('youtube', '@SandboxScience'), /refused the API key/);
+    await assert.rejects(fs.access(path.join(dir, 'YouTube')));
+  });
+
+  it('syncs every video into notes; a warm re-sync asks one question; three new videos cost three calls', async () => {
+    const s = service();
+    const source = await s.addSource('youtube', SCIENCE);
+    const channel = sb.youtube.channel(SCIENCE)!;
+    const expected = sb.youtube.videosOf(SCIENCE).filter((v) => sb.youtube.isRetrievable(v));
+    const cold = await s.sync(undefined);
+    assert.equal(cold.sources[0]!.error, undefined);
+    assert.equal(cold.sources[0]!.itemsAdded, expected.length);
+    const notes = await notesOf(source.notesPath);
+    assert.equal(notes.length, expected.length + 1, 'one note per video plus the channel note');
+    assert.ok(notes.includes(`${channel.title}.md`));
+    // Every video note has parseable properties naming its video.
+    const ids = new Set<string>();
+    for (const n of notes.filter((f) => f !== `${channel.title}.md`)) {
+      const text = await fs.readFile(path.join(dir, source.notesPath, n), 'utf8');
+      const props = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(text)![1]!) as { video_id: string; url: string; tags: string[] };
+      ids.add(props.video_id);
+      assert.equal(props.url, `https://www.youtube.com/watch?v=${props.video_id}`);
+      assert.deepEqual(props.tags, ['youtube']);
+    }
+    assert.deepEqual([...ids].sort(), expected.map((v) => v.id).sort());
+
+    sb.counters.reset();
+    const warm = await s.sync(undefined);
+    assert.equal(warm.sources[0]!.itemsAdded, 0);
+    assert.equal(sb.counters.requests(), 1, `warm re-sync requests: ${JSON.stringify(sb.counters.byRoute())}`);
+
+    for (let i = 0; i < 3; i++) sb.youtube.addVideo({ channelId: SCIENCE, title: `Fresh video ${i}`, publishedAt: new Date(Date.now() + i * 1000).toISOString() });
+    sb.counters.reset();
+    const fresh = await s.sync(undefined);
+    assert.equal(fresh.sources[0]!.itemsAdded, 3);
+    assert.equal(sb.counters.requests(), 3, `new-videos requests: ${JSON.stringify(sb.counters.byRoute())}`);
+    assert.equal((await notesOf(source.notesPath)).length, expected.length + 4);
+    const list = await s.listSources();
+    assert.equal(list[0]!.itemCount, expected.length + 3);
+  });
+
+  it('a full pass updates edited titles and keeps notes of videos gone private or deleted, marked', async () => {
+    let now = new Date('2026-12-01T12:00:00Z');
+    const connectors = createConnectors(realImporter, nodeVaultFs, env());
+    const yt = connectors.find((c) => c.origin === 'youtube')!;
+    (yt as unknown as { opts: { clock: () => Date } }).opts.clock = () => now;
+    const s = new ArchiveService({
+      workspaceRoot: dir,
+      settings: settingsFrom({ vaultFolder: '.' }),
+      trusted: true,
+      fs,
+      connectors,
+      metrics: new MetricsRecorder(),
+      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
+    });
+    const source = await s.addSource('youtube', SCIENCE);
+    await s.sync(undefined);
+    const [a, b, c] = sb.youtube.videosOf(SCIENCE).filter((v) => sb.youtube.isRetrievable(v));
+    sb.youtube.updateVideo(a!.id, { title: 'Edited title' });
+    sb.youtube.setPrivacy(b!.id, 'private');
+    sb.youtube.deleteVideo(c!.id);
+    now = new Date('2026-12-09T12:00:00Z'); // past the 7-day full pass
+    const r = await s.sync(undefined);
+    assert.equal(r.sources[0]!.error, undefined);
+    const texts = await Promise.all((await notesOf(source.notesPath)).map((n) => fs.readFile(path.join(dir, source.notesPath, n), 'utf8')));
+    const noteOf = (id: string) => texts.find((t) => t.includes(`video_id: ${id}`))!;
+    assert.match(noteOf(a!.id), /^title: Edited title$/m);
+    for (const gone of [b!, c!]) {
+      assert.match(noteOf(gone.id), /^privacy: unavailable$/m);
+      assert.match(noteOf(gone.id), /no longer available on YouTube/);
+    }
+  });
+
+  it('quota running out mid-sync stops cleanly; after the reset a rerun ends as a clean run would', async () => {
+    const clean = await fs.mkdtemp(path.join(os.tmpdir(), 'va-yt-clean-'));
+    try {
+      await service(clean).addSource('youtube', SCIENCE);
+      await service(clean).sync(undefined);
+      const want = await vaultDigest(clean);
+
+      const s = service();
+      await s.addSource('youtube', SCIENCE);
+      // Room for the batched lookup and one uploads page: the next call finds the quota spent.
+      sb.quota.dailyLimit = sb.quota.usedToday() + 2;
+      const limited: SyncSummary = await s.sync(undefined);
+      const error = limited.sources[0]!.error ?? '';
+      assert.match(error, /quota/i, `sync result: ${JSON.stringify(limited)}`);
+      sb.quota.resetDay();
+      sb.quota.dailyLimit = 10_000;
+      const rerun = await s.sync(undefined);
+      assert.equal(rerun.sources[0]!.error, undefined);
+      assert.deepEqual(await vaultDigest(dir), want);
+    } finally {
+      await fs.rm(clean, { recursive: true, force: true });
+    }
+  });
+
+  it('hostile titles and descriptions cannot break a note', async () => {
+    const v = sb.youtube.addVideo({
+      channelId: SCIENCE,
+      title: '---\ntitle: pwned\n# [[Evil]] | <script>alert(1)</script> %%',
+      description: '0:00 Intro\n0:30 Part [[two]]\n1:15 End\n---\n> quote? https://example.com/a_b_(c)\n%%hidden',
+      tags: ['a: b', '- c'],
+    });
+    const s = service();
+    const source = await s.addSource('youtube', SCIENCE);
+    await s.sync(undefined);
+    const notes = await notesOf(source.notesPath);
+    const note = (await Promise.all(notes.map((n) => fs.readFile(path.join(dir, source.notesPath, n), 'utf8')))).find((t) => t.includes(`video_id: ${v.id}`))!;
+    const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(note)!;
+    const props = parseYaml(m[1]!) as { title: string; video_tags: string[] };
+    assert.equal(props.title, v.title, 'the title survives in the properties as it is');
+    assert.deepEqual(props.video_tags, ['a: b', '- c']);
+    const body = m[2]!;
+    assert.doesNotMatch(body, /(?<!\\)<script>/, 'HTML stays text');
+    assert.doesNotMatch(body, /\[\[two\]\]/);
+    assert.doesNotMatch(body, /^---$/m);
+    assert.doesNotMatch(body, /%%/);
+    assert.match(body, /## Chapters\n\n- \[0:00\]\(https:\/\/www\.youtube\.com\/watch\?v=[\w-]+&t=0s\) Intro\n- \[0:30\]/);
+  });
+
+  it('metrics count the videos archived', async () => {
+    const metrics = new MetricsRecorder();
+    const s = new ArchiveService({
+      workspaceRoot: dir,
+      settings: settingsFrom({ vaultFolder: '.' }),
+      trusted: true,
+      fs,
+      connectors: createConnectors(realImporter, nodeVaultFs, env()),
+      metrics,
+      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
+    });
+    await s.addSource('youtube', SCIENCE);
+    const r = await s.sync(undefined);
+    assert.equal({ ...emptyMetrics, ...metrics.snapshot() }.itemsProcessed, r.sources[0]!.itemsAdded);
+  });
+});
