@@ -1,63 +1,19 @@
 // The data centers: one TCP listener per DC on 127.0.0.1, each speaking MTProto 2.0 with pre-shared auth keys.
 // This file is the session layer of core.telegram.org/mtproto/description and /service_messages:
 // salts, sessions, msg_id and seq_no rules, containers, gzip_packed, acks, pings, rpc_result/rpc_error.
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Api } from 'telegram';
 import { BinaryReader } from 'telegram/extensions';
 import { type Direction, EnvelopeError, authKeyId, decryptEnvelope, encryptEnvelope, innerPlaintext } from './crypto';
-import { FramingError, ServerTransport } from './framing';
+import { Connection } from './connection';
+import { CTOR, NOT_CONTENT_RELATED, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
 import type { TelegramModel } from './model';
 import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
 
 const SERVER: Direction = 'server-to-client';
 const CLIENT: Direction = 'client-to-server';
-
-export const CTOR = {
-  rpcResult: 0xf35c6d01,
-  msgContainer: 0x73f1f8dc,
-  gzipPacked: 0x3072cfa1,
-  msgsAck: 0x62d6b459,
-  vector: 0x1cb5c415,
-  badMsgNotification: 0xa7eff811,
-  badServerSalt: 0xedab447b,
-  newSessionCreated: 0x9ec20908,
-  pong: 0x347773c5,
-  futureSalts: 0xae500895,
-  futureSalt: 0x0949d9dc,
-  getFutureSalts: 0xb921bd04,
-  destroySession: 0xe7512126,
-  destroySessionOk: 0xe22045fc,
-  destroySessionNone: 0x62d350c9,
-  msgsStateReq: 0xda69fb52,
-  msgsStateInfo: 0x04deb57d,
-  msgResendReq: 0x7d861a08,
-  msgsAllInfo: 0x8cc0d131,
-  msgDetailedInfo: 0x276d3ec6,
-  msgNewDetailedInfo: 0x809db6df,
-  httpWait: 0x9299359f,
-} as const;
-
-/** Service constructors that are not content-related (seq_no even); everything else is (seq_no odd). */
-const NOT_CONTENT_RELATED = new Set<number>([CTOR.msgContainer, CTOR.msgsAck, CTOR.msgsStateInfo, CTOR.msgsAllInfo, CTOR.msgDetailedInfo, CTOR.msgNewDetailedInfo, CTOR.httpWait, CTOR.msgResendReq]);
-
-/** Server msg_id: ~unixtime * 2^32, strictly increasing, ≡ 1 mod 4 for responses and ≡ 3 otherwise. */
-export class ServerMsgIds {
-  private last = 0n;
-  constructor(private readonly clock: () => number = () => Date.now()) {}
-  next(kind: 'response' | 'other'): bigint {
-    const ms = this.clock();
-    const secs = BigInt(Math.floor(ms / 1000));
-    const frac = BigInt(Math.floor(((ms % 1000) / 1000) * 2 ** 32));
-    let id = (secs << 32n) | (frac & ~3n);
-    if (id <= this.last) id = (this.last & ~3n) + 4n;
-    id |= kind === 'response' ? 1n : 3n;
-    this.last = id;
-    return id;
-  }
-}
 
 interface Outgoing {
   msgId: bigint;
@@ -94,8 +50,6 @@ export interface CoreOptions {
   apiId: number;
   apiHash: string;
 }
-
-const randomLong = () => randomBytes(8).readBigInt64LE(0);
 
 export class SandboxCore {
   readonly keys = new Map<bigint, AuthKeyRecord>();
@@ -442,176 +396,4 @@ function moveRequestedFile(model: TelegramModel, query: any, dcId: number): void
   if (!loc || loc.id === undefined) return;
   const f = model.files.get(BigInt(String(loc.id)));
   if (f) f.dcId = dcId;
-}
-
-class Connection {
-  private readonly transport = new ServerTransport();
-  closed = false;
-  private disconnectTimer?: NodeJS.Timeout;
-  private writeChain: Promise<void> = Promise.resolve();
-
-  constructor(private readonly core: SandboxCore, readonly dcId: number, private readonly socket: net.Socket) {
-    socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('error', () => this.destroy());
-  }
-
-  private onData(chunk: Buffer): void {
-    if (this.closed) return;
-    let payloads: Buffer[];
-    try {
-      payloads = this.transport.push(chunk);
-    } catch (e) {
-      if (e instanceof FramingError) return this.destroy();
-      throw e;
-    }
-    for (const p of payloads) {
-      if (this.closed) return;
-      this.core.handlePacket(this, p);
-    }
-  }
-
-  /** ping_delay_disconnect: close the connection if no further ping arrives within the delay (seconds). */
-  armDisconnect(seconds: number): void {
-    clearTimeout(this.disconnectTimer);
-    this.disconnectTimer = setTimeout(() => this.destroy(), Math.max(1, seconds) * 1000);
-    this.disconnectTimer.unref();
-  }
-
-  /** A transport error: a 4-byte payload with the negative code, then the connection is closed. */
-  transportError(code: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(code, 0);
-    this.writePayload(b);
-    this.writeChain = this.writeChain.then(() => {
-      this.socket.end();
-    });
-  }
-
-  writePayload(payload: Buffer, special?: { bytesPerSecond?: number; dropMidway?: boolean }): void {
-    if (this.closed) return;
-    const frame = this.transport.encode(payload);
-    this.writeChain = this.writeChain.then(() => this.writeFrame(frame, special));
-  }
-
-  private async writeFrame(frame: Buffer, special?: { bytesPerSecond?: number; dropMidway?: boolean }): Promise<void> {
-    if (this.closed) return;
-    const { counters } = this.core.opts;
-    if (special?.dropMidway) {
-      const half = frame.subarray(0, Math.max(1, Math.floor(frame.length / 2)));
-      counters.countWire(half.length);
-      await new Promise<void>((r) => this.socket.write(half, () => r()));
-      this.destroy();
-      return;
-    }
-    if (special?.bytesPerSecond) {
-      const tick = 50;
-      const step = Math.max(1, Math.floor((special.bytesPerSecond * tick) / 1000));
-      for (let off = 0; off < frame.length && !this.closed; off += step) {
-        const part = frame.subarray(off, off + step);
-        counters.countWire(part.length);
-        this.socket.write(part);
-        if (off + step < frame.length) await new Promise((r) => setTimeout(r, tick).unref());
-      }
-      return;
-    }
-    counters.countWire(frame.length);
-    this.socket.write(frame);
-  }
-
-  destroy(): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.disconnectTimer);
-    this.socket.destroy();
-  }
-
-  dispose(): void {
-    this.closed = true;
-    clearTimeout(this.disconnectTimer);
-  }
-}
-
-// ---- raw TL helpers for service messages ----------------------------------------------------------------
-
-export function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0, 0);
-  return b;
-}
-
-export function i32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n, 0);
-  return b;
-}
-
-export function i64(n: bigint): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt.asIntN(64, n), 0);
-  return b;
-}
-
-/** TL `bytes`: 1-byte length (or 0xfe + 3-byte length), data, zero padding to 4. */
-export function tlBytes(data: Buffer): Buffer {
-  const head = data.length < 254 ? Buffer.from([data.length]) : Buffer.from([254, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff]);
-  const total = head.length + data.length;
-  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)]);
-}
-
-export function readTlBytes(buf: Buffer, offset: number): { value: Buffer; end: number } {
-  let len = buf[offset];
-  let head = 1;
-  if (len === 254) {
-    len = buf[offset + 1] | (buf[offset + 2] << 8) | (buf[offset + 3] << 16);
-    head = 4;
-  }
-  const value = buf.subarray(offset + head, offset + head + len);
-  if (value.length !== len) throw new Error('truncated bytes');
-  const total = head + len;
-  return { value, end: offset + total + ((4 - (total % 4)) % 4) };
-}
-
-export function parseContainer(body: Buffer): { msgId: bigint; seqNo: number; body: Buffer }[] | undefined {
-  try {
-    const count = body.readInt32LE(4);
-    let off = 8;
-    const out = [];
-    for (let i = 0; i < count; i++) {
-      const msgId = body.readBigInt64LE(off);
-      const seqNo = body.readInt32LE(off + 8);
-      const len = body.readInt32LE(off + 12);
-      if (len < 4 || len % 4 !== 0 || off + 16 + len > body.length) return undefined;
-      out.push({ msgId, seqNo, body: body.subarray(off + 16, off + 16 + len) });
-      off += 16 + len;
-    }
-    return off === body.length ? out : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readLongVector(body: Buffer, off: number): bigint[] {
-  if (body.readUInt32LE(off) !== CTOR.vector) return [];
-  const n = body.readInt32LE(off + 4);
-  const out: bigint[] = [];
-  for (let i = 0; i < n; i++) out.push(body.readBigInt64LE(off + 8 + i * 8));
-  return out;
-}
-
-function badServerSalt(badMsgId: bigint, badSeqNo: number, newSalt: bigint): Buffer {
-  return Buffer.concat([u32(CTOR.badServerSalt), i64(badMsgId), i32(badSeqNo), i32(48), i64(newSalt)]);
-}
-
-function msgsAck(ids: bigint[]): Buffer {
-  return Buffer.concat([u32(CTOR.msgsAck), u32(CTOR.vector), i32(ids.length), ...ids.map(i64)]);
-}
-
-function futureSalts(reqMsgId: bigint, current: bigint, num: number): Buffer {
-  const now = Math.floor(Date.now() / 1000);
-  const salts: Buffer[] = [];
-  for (let i = 0; i < num; i++) {
-    // Bare future_salt (no constructor id inside a bare vector): valid_since, valid_until, salt.
-    salts.push(Buffer.concat([i32(now + i * 3600), i32(now + (i + 1) * 3600), i64(i === 0 ? current : randomLong())]));
-  }
-  return Buffer.concat([u32(CTOR.futureSalts), i64(reqMsgId), i32(now), i32(num), ...salts]);
 }
