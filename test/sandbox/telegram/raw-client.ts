@@ -139,6 +139,13 @@ export class RawClient {
     assert.equal(res.body.readBigInt64LE(4), again);
   }
 
+  /** Resolves true once the server has closed the connection, false if it is still open after ms. */
+  async waitClosed(ms = 3000): Promise<boolean> {
+    const t0 = Date.now();
+    while (!this.closed && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 20));
+    return this.closed;
+  }
+
   close(): void {
     this.sock?.destroy();
   }

@@ -3,11 +3,11 @@
 // salts, sessions, msg_id and seq_no rules, containers, gzip_packed, acks, pings, rpc_result/rpc_error.
 import net from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Api } from 'telegram';
+import { Api, errors } from 'telegram';
 import { BinaryReader } from 'telegram/extensions';
 import { type Direction, EnvelopeError, authKeyId, decryptEnvelope, encryptEnvelope, innerPlaintext } from './crypto';
 import { Connection } from './connection';
-import { CTOR, NOT_CONTENT_RELATED, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
+import { CTOR, MalformedMessage, NOT_CONTENT_RELATED, SERVICE_FUNCTIONS, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, need, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
 import type { TelegramModel } from './model';
 import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
@@ -133,7 +133,25 @@ export class SandboxCore {
 
   // ---- incoming ------------------------------------------------------------------------------------------
 
+  /**
+   * One transport packet from a connection. Nothing a client sends may end the process: broken service TL
+   * closes that connection (MalformedMessage), and anything unexpected is logged and closes it too.
+   */
   handlePacket(conn: Connection, payload: Buffer): void {
+    try {
+      this.handlePacketUnguarded(conn, payload);
+    } catch (e) {
+      if (e instanceof MalformedMessage) conn.destroy();
+      else this.internalError(conn, e);
+    }
+  }
+
+  private internalError(conn: Connection | undefined, e: unknown): void {
+    console.error('[telegram sandbox] closing a connection after an internal error:', e);
+    conn?.destroy();
+  }
+
+  private handlePacketUnguarded(conn: Connection, payload: Buffer): void {
     if (payload.length < 8) return conn.destroy();
     const keyId = payload.readBigUInt64LE(0);
     if (keyId === 0n) {
@@ -238,10 +256,12 @@ export class SandboxCore {
     }
     if (ctor === CTOR.msgsAck || ctor === CTOR.msgResendReq || ctor === CTOR.msgsStateInfo || ctor === CTOR.httpWait) return;
     if (ctor === CTOR.getFutureSalts) {
+      need(body, 8, 'get_future_salts');
       const num = Math.max(1, Math.min(64, body.readInt32LE(4)));
       return this.send(session, this.msgIds.next('response'), true, futureSalts(msgId, this.saltFor(session.dcId, session.key).current, num));
     }
     if (ctor === CTOR.destroySession) {
+      need(body, 12, 'destroy_session');
       const target = body.readBigInt64LE(4);
       const k = `${session.dcId}:${session.key.id}:${target}`;
       const existed = target !== session.sessionId && this.sessions.delete(k);
@@ -251,7 +271,7 @@ export class SandboxCore {
       return this.sendRpcResult(session, msgId, b, undefined);
     }
     if (ctor === CTOR.msgsStateReq) {
-      const ids = readLongVector(body, 4);
+      const ids = readLongVector(body, 4, 'msgs_state_req');
       const info = Buffer.from(ids.map((id) => (session.seen.has(id) ? 4 : 1)));
       const b = Buffer.concat([u32(CTOR.msgsStateInfo), i64(msgId), tlBytes(info)]);
       return this.send(session, this.msgIds.next('response'), true, b);
@@ -259,8 +279,13 @@ export class SandboxCore {
     let obj: any;
     try {
       obj = new BinaryReader(body).tgReadObject();
-    } catch {
-      return this.rpcError(session, msgId, 400, `INPUT_METHOD_INVALID_${ctor}`, '?');
+    } catch (e) {
+      // An unknown constructor is an unknown method; a known one whose fields run out is truncated TL:
+      // INPUT_FETCH_ERROR for an API method (core.telegram.org/api/errors lists it for TL that fails to
+      // deserialize), the connection for MTProto's own functions, which have no error to answer with.
+      if (e instanceof errors.TypeNotFoundError) return this.rpcError(session, msgId, 400, `INPUT_METHOD_INVALID_${e.invalidConstructorId}`, '?');
+      if (SERVICE_FUNCTIONS.has(ctor)) throw new MalformedMessage(`truncated service function ${ctor.toString(16)}`);
+      return this.rpcError(session, msgId, 400, 'INPUT_FETCH_ERROR', '?');
     }
     if (obj instanceof Api.Ping || obj instanceof Api.PingDelayDisconnect) {
       const pong = Buffer.concat([u32(CTOR.pong), i64(msgId), i64(BigInt(String(obj.pingId)))]);
@@ -269,7 +294,7 @@ export class SandboxCore {
       return;
     }
     if (obj?.classType !== 'request') return; // other service constructors need no answer
-    void this.handleRpc(session, msgId, obj);
+    this.handleRpc(session, msgId, obj).catch((e) => this.internalError(session.conn, e));
   }
 
   private async handleRpc(session: SessionState, reqMsgId: bigint, req: any): Promise<void> {

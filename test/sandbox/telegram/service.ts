@@ -27,7 +27,14 @@ export const CTOR = {
   msgDetailedInfo: 0x276d3ec6,
   msgNewDetailedInfo: 0x809db6df,
   httpWait: 0x9299359f,
+  ping: 0x7abe77ec,
+  pingDelayDisconnect: 0xf3427b8c,
+  rpcDropAnswer: 0x58e4a740,
+  destroyAuthKey: 0xd1435160,
 } as const;
+
+/** MTProto's own functions (service_messages): when their TL is broken there is no rpc_error to answer with. */
+export const SERVICE_FUNCTIONS = new Set<number>([CTOR.ping, CTOR.pingDelayDisconnect, CTOR.getFutureSalts, CTOR.destroySession, CTOR.rpcDropAnswer, CTOR.destroyAuthKey, CTOR.msgsStateReq, CTOR.msgResendReq]);
 
 /** Service constructors that are not content-related (seq_no even); everything else is (seq_no odd). */
 export const NOT_CONTENT_RELATED = new Set<number>([CTOR.msgContainer, CTOR.msgsAck, CTOR.msgsStateInfo, CTOR.msgsAllInfo, CTOR.msgDetailedInfo, CTOR.msgNewDetailedInfo, CTOR.httpWait, CTOR.msgResendReq]);
@@ -107,9 +114,23 @@ export function parseContainer(body: Buffer): { msgId: bigint; seqNo: number; bo
   }
 }
 
-export function readLongVector(body: Buffer, off: number): bigint[] {
-  if (body.readUInt32LE(off) !== CTOR.vector) return [];
+/**
+ * A service message whose TL does not parse (too short, a vector claiming more items than it holds). Telegram
+ * does not document an answer for these; the sandbox closes that one connection, never the process.
+ */
+export class MalformedMessage extends Error {}
+
+/** Fails with MalformedMessage unless the body holds at least `bytes` bytes. */
+export function need(body: Buffer, bytes: number, what: string): void {
+  if (body.length < bytes) throw new MalformedMessage(`${what}: ${body.length} bytes, at least ${bytes} needed`);
+}
+
+/** A boxed Vector<long> at off, checked against the bytes that are really there. */
+export function readLongVector(body: Buffer, off: number, what: string): bigint[] {
+  need(body, off + 8, what);
+  if (body.readUInt32LE(off) !== CTOR.vector) throw new MalformedMessage(`${what}: no vector constructor`);
   const n = body.readInt32LE(off + 4);
+  if (n < 0 || off + 8 + n * 8 > body.length) throw new MalformedMessage(`${what}: vector claims ${n} longs, ${Math.floor((body.length - off - 8) / 8)} present`);
   const out: bigint[] = [];
   for (let i = 0; i < n; i++) out.push(body.readBigInt64LE(off + 8 + i * 8));
   return out;
