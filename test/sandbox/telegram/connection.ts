@@ -7,13 +7,14 @@ import { FramingError, ServerTransport } from './framing';
 /** What a connection needs from the data center it belongs to. */
 export interface ConnectionHost {
   handlePacket(conn: Connection, payload: Buffer): void;
-  readonly opts: { counters: TelegramCounters };
+  readonly opts: { counters: TelegramCounters; frameTimeoutMs: number };
 }
 
 export class Connection {
   private readonly transport = new ServerTransport();
   closed = false;
   private disconnectTimer?: NodeJS.Timeout;
+  private frameTimer?: NodeJS.Timeout;
   private writeChain: Promise<void> = Promise.resolve();
 
   constructor(private readonly core: ConnectionHost, readonly dcId: number, private readonly socket: net.Socket) {
@@ -34,6 +35,20 @@ export class Connection {
       if (this.closed) return;
       this.core.handlePacket(this, p);
     }
+    this.watchPartialFrame();
+  }
+
+  /**
+   * A client that announces a frame and then goes silent would hold the connection (and its buffer) forever:
+   * close it once no byte of the unfinished frame has arrived for frameTimeoutMs. Telegram's DCs drop such
+   * connections too; the figure is the sandbox's own (configurable, short in tests).
+   */
+  private watchPartialFrame(): void {
+    clearTimeout(this.frameTimer);
+    this.frameTimer = undefined;
+    if (this.closed || !this.transport.hasPartialFrame()) return;
+    this.frameTimer = setTimeout(() => this.destroy(), this.core.opts.frameTimeoutMs);
+    this.frameTimer.unref();
   }
 
   /** ping_delay_disconnect: close the connection if no further ping arrives within the delay (seconds). */
@@ -88,11 +103,13 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.frameTimer);
     this.socket.destroy();
   }
 
   dispose(): void {
     this.closed = true;
     clearTimeout(this.disconnectTimer);
+    clearTimeout(this.frameTimer);
   }
 }

@@ -2,6 +2,7 @@
 // headless demo. Clients reach it through a StringSession carrying a pre-shared auth key (no DH exchange) and,
 // for GramJS, the transport class from gramjsClientOptions. See README.md beside this file.
 import { randomBytes } from 'node:crypto';
+import { SandboxClock } from './clock';
 import { AUTH_KEY_BYTES } from './crypto';
 import { TelegramCounters, TelegramFaults } from './faults';
 import { SandboxStringSession, closeGramjsClient, encodeStringSession, sandboxConnectionClass } from './gramjs';
@@ -9,6 +10,7 @@ import { type TelegramModel } from './model';
 import { type DemoHandles, createModel } from './seed';
 import { SandboxCore } from './server';
 
+export { SandboxClock } from './clock';
 export { TelegramFaults, TelegramCounters } from './faults';
 export { TelegramModel, markedPeerId, type PeerRef, type SandboxMessage, type SandboxFile, type SandboxUser, type SandboxChannel, type SandboxGroup, type SandboxTopic, type MediaSpec, type NewMessage } from './model';
 export { closeGramjsClient, encodeStringSession } from './gramjs';
@@ -35,6 +37,8 @@ export interface TelegramSandbox {
   /** Handles into the demo data set (undefined for seed 'empty'). */
   demo?: DemoHandles;
   faults: TelegramFaults;
+  /** Time for flood waits and salt lifetimes; `clock.advance(s)` instead of sleeping (msg_ids keep the wall clock). */
+  clock: SandboxClock;
   counters: {
     requests(method?: string): number;
     bytesSent(method?: string): number;
@@ -73,11 +77,20 @@ async function listenSomewhere(core: SandboxCore, dcId: number, wanted?: number)
   throw new Error('no free port at or below 32767 for the Telegram sandbox');
 }
 
-export async function startTelegramSandbox(opts: { port?: number; seed?: 'demo' | 'empty' } = {}): Promise<TelegramSandbox> {
+export interface TelegramSandboxOptions {
+  /** Home DC port (≤ 32767); the other DCs listen on free ports. */
+  port?: number;
+  seed?: 'demo' | 'empty';
+  /** A connection that sends part of a frame and then nothing for this long is closed. Default 15 s. */
+  frameTimeoutMs?: number;
+}
+
+export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): Promise<TelegramSandbox> {
   const { model, demo } = createModel(opts.seed ?? 'demo');
   const faults = new TelegramFaults();
   const counters = new TelegramCounters();
-  const core = new SandboxCore({ model, faults, counters, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH });
+  const clock = new SandboxClock();
+  const core = new SandboxCore({ model, faults, counters, clock, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, frameTimeoutMs: opts.frameTimeoutMs ?? 15_000 });
   const authKey = randomBytes(AUTH_KEY_BYTES);
   core.registerKey(authKey, model.selfId);
   try {
@@ -100,6 +113,7 @@ export async function startTelegramSandbox(opts: { port?: number; seed?: 'demo' 
     demo,
     faults,
     counters,
+    clock,
     demoChats: () => model.chatList().map(({ id, title, username, messageCount }) => ({ id, title, username, messageCount })),
     createLoginSession: () => {
       const key = randomBytes(AUTH_KEY_BYTES);

@@ -35,6 +35,8 @@ export class RawClient {
   /** Every decrypted server message (containers flattened), in arrival order. */
   readonly received: ServerMessage[] = [];
   closed = false;
+  /** The salt in the header of the server's latest encrypted message. */
+  lastServerSalt?: bigint;
 
   constructor(private readonly authKey: Buffer) {}
 
@@ -59,6 +61,7 @@ export class RawClient {
     if (payload.length === 4) return this.deliver(payload); // transport error
     const d = decryptEnvelope(this.authKey, payload, 'server-to-client');
     assert.equal(d.sessionId, this.sessionId, 'server answers in our session');
+    this.lastServerSalt = d.salt;
     const msgs: ServerMessage[] = [];
     if (d.body.readUInt32LE(0) === CTOR.msgContainer) {
       for (const m of parseContainer(d.body)!) {

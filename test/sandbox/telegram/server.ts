@@ -8,6 +8,7 @@ import { BinaryReader } from 'telegram/extensions';
 import { type Direction, EnvelopeError, authKeyId, decryptEnvelope, encryptEnvelope, innerPlaintext } from './crypto';
 import { Connection } from './connection';
 import { CTOR, MalformedMessage, NOT_CONTENT_RELATED, SERVICE_FUNCTIONS, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, need, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
+import type { SandboxClock } from './clock';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
 import type { TelegramModel } from './model';
 import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
@@ -30,8 +31,11 @@ interface SessionState {
   dcId: number;
   announced: boolean;
   contentSent: number;
-  seen: Set<bigint>;
+  /** Accepted client msg_ids and their seq_no (the last 4096), for duplicates, msgs_state_req and error 32. */
+  seen: Map<bigint, number>;
   seenOrder: bigint[];
+  maxSeenId: bigint;
+  maxSeenSeq: number;
   conn?: Connection;
   outbox: Outgoing[];
   flushScheduled: boolean;
@@ -41,6 +45,8 @@ interface SessionState {
 interface SaltState {
   current: bigint;
   previous?: bigint;
+  /** Until when (sandbox clock, ms) the previous salt is still accepted. */
+  previousUntil: number;
 }
 
 export interface CoreOptions {
@@ -49,6 +55,9 @@ export interface CoreOptions {
   counters: TelegramCounters;
   apiId: number;
   apiHash: string;
+  clock: SandboxClock;
+  /** A connection that has sent part of a frame and then nothing for this long is closed. */
+  frameTimeoutMs: number;
 }
 
 export class SandboxCore {
@@ -60,11 +69,12 @@ export class SandboxCore {
   private readonly salts = new Map<string, SaltState>();
   private readonly msgIds = new ServerMsgIds();
   private readonly exportedAuth = new Map<string, number>();
-  private saltRotationsSeen = 0;
   /** Layers clients declared through invokeWithLayer (answers are always encoded for layer 198). */
   readonly layersSeen = new Set<number>();
 
-  constructor(readonly opts: CoreOptions) {}
+  constructor(readonly opts: CoreOptions) {
+    opts.faults.onRotateSalt = (grace) => this.rotateSalts(grace);
+  }
 
   registerKey(key: Buffer, userId?: number): AuthKeyRecord {
     const rec: AuthKeyRecord = { key, id: authKeyId(key), userId };
@@ -118,17 +128,24 @@ export class SandboxCore {
     const k = `${dcId}:${key.id}`;
     let s = this.salts.get(k);
     if (!s) {
-      s = { current: randomLong() };
+      s = { current: randomLong(), previousUntil: 0 };
       this.salts.set(k, s);
     }
     return s;
   }
 
-  private applySaltRotation(): void {
-    if (this.opts.faults.rotateSaltRequested === this.saltRotationsSeen) return;
-    this.saltRotationsSeen = this.opts.faults.rotateSaltRequested;
-    // A rotation with no grace period: the old salt is rejected at once, as after Telegram's salt expires.
-    for (const s of this.salts.values()) s.current = randomLong();
+  /** Every key gets a new salt; the old one stays valid for graceSeconds (1800 on Telegram). */
+  private rotateSalts(graceSeconds: number): void {
+    const until = this.opts.clock.now() + graceSeconds * 1000;
+    for (const s of this.salts.values()) {
+      s.previous = s.current;
+      s.previousUntil = until;
+      s.current = randomLong();
+    }
+  }
+
+  private saltAccepted(s: SaltState, salt: bigint | undefined): boolean {
+    return salt === s.current || (s.previous !== undefined && salt === s.previous && this.opts.clock.now() < s.previousUntil);
   }
 
   // ---- incoming ------------------------------------------------------------------------------------------
@@ -176,11 +193,10 @@ export class SandboxCore {
     const sk = `${conn.dcId}:${key.id}:${msg.sessionId}`;
     let session = this.sessions.get(sk);
     if (!session) {
-      session = { key, sessionId: msg.sessionId, uniqueId: randomLong(), dcId: conn.dcId, announced: false, contentSent: 0, seen: new Set(), seenOrder: [], outbox: [], flushScheduled: false };
+      session = { key, sessionId: msg.sessionId, uniqueId: randomLong(), dcId: conn.dcId, announced: false, contentSent: 0, seen: new Map(), seenOrder: [], maxSeenId: 0n, maxSeenSeq: -1, outbox: [], flushScheduled: false };
       this.sessions.set(sk, session);
     }
     session.conn = conn;
-    this.applySaltRotation();
     this.handleMessage(session, msg.msgId, msg.seqNo, msg.body, msg.salt, true);
   }
 
@@ -193,7 +209,7 @@ export class SandboxCore {
     if (session.seen.has(msgId)) return; // a re-sent message that was already processed
     if (outer) {
       const salts = this.saltFor(session.dcId, session.key);
-      if (salt !== salts.current && salt !== salts.previous) {
+      if (!this.saltAccepted(salts, salt)) {
         this.send(session, this.msgIds.next('response'), true, badServerSalt(msgId, seqNo, salts.current));
         return;
       }
@@ -203,6 +219,7 @@ export class SandboxCore {
     const contentRelated = this.isContentRelated(body);
     if (contentRelated && seqNo % 2 === 0) return this.badMsg(session, msgId, seqNo, 35);
     if (!contentRelated && seqNo % 2 === 1) return this.badMsg(session, msgId, seqNo, 34);
+    if (this.seqNoTooLow(session, msgId, seqNo)) return this.badMsg(session, msgId, seqNo, 32);
     if (!session.announced) {
       session.announced = true;
       const b = Buffer.alloc(28);
@@ -212,7 +229,7 @@ export class SandboxCore {
       b.writeBigInt64LE(this.saltFor(session.dcId, session.key).current, 20);
       this.send(session, this.msgIds.next('other'), true, b);
     }
-    this.markSeen(session, msgId);
+    this.markSeen(session, msgId, seqNo);
     if (ctor === CTOR.msgContainer) {
       if (!outer) return this.badMsg(session, msgId, seqNo, 64);
       const inner = parseContainer(body);
@@ -228,9 +245,23 @@ export class SandboxCore {
     return !NOT_CONTENT_RELATED.has(ctor);
   }
 
-  private markSeen(session: SessionState, msgId: bigint): void {
-    session.seen.add(msgId);
+  /**
+   * bad_msg_notification code 32 (core.telegram.org/mtproto/service_messages_about_messages): "msg_seqno too
+   * low (the server has already received a message with a lower msg_id but with either a higher or an equal
+   * and odd seqno)". Messages usually arrive in msg_id order, when the highest seq_no so far decides at once.
+   */
+  private seqNoTooLow(session: SessionState, msgId: bigint, seqNo: number): boolean {
+    const clash = (s: number) => s > seqNo || (s === seqNo && seqNo % 2 === 1);
+    if (msgId > session.maxSeenId) return clash(session.maxSeenSeq);
+    for (const [id, s] of session.seen) if (id < msgId && clash(s)) return true;
+    return false;
+  }
+
+  private markSeen(session: SessionState, msgId: bigint, seqNo: number): void {
+    session.seen.set(msgId, seqNo);
     session.seenOrder.push(msgId);
+    if (msgId > session.maxSeenId) session.maxSeenId = msgId;
+    if (seqNo > session.maxSeenSeq) session.maxSeenSeq = seqNo;
     if (session.seenOrder.length > 4096) session.seen.delete(session.seenOrder.shift()!);
   }
 
