@@ -49,6 +49,7 @@ describe('telegram sandbox: real GramJS client', function () {
   });
   afterEach(() => {
     sb.faults.clear();
+    sb.flood.clear(); // a scripted FLOOD_WAIT holds for its X seconds, like Telegram's
   });
   after(async () => {
     if (client) await closeGramjsClient(client);

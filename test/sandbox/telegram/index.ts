@@ -5,12 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { SandboxClock } from './clock';
 import { AUTH_KEY_BYTES } from './crypto';
 import { TelegramCounters, TelegramFaults } from './faults';
+import { FloodControl, type FloodLimit } from './flood';
 import { SandboxStringSession, closeGramjsClient, encodeStringSession, sandboxConnectionClass } from './gramjs';
 import { type TelegramModel } from './model';
 import { type DemoHandles, createModel } from './seed';
 import { SandboxCore } from './server';
 
 export { SandboxClock } from './clock';
+export { FloodControl, STRICT_FLOOD_LIMITS, type FloodLimit } from './flood';
 export { TelegramFaults, TelegramCounters } from './faults';
 export { TelegramModel, markedPeerId, type PeerRef, type SandboxMessage, type SandboxFile, type SandboxUser, type SandboxChannel, type SandboxGroup, type SandboxTopic, type MediaSpec, type NewMessage } from './model';
 export { closeGramjsClient, encodeStringSession } from './gramjs';
@@ -39,6 +41,8 @@ export interface TelegramSandbox {
   faults: TelegramFaults;
   /** Time for flood waits and salt lifetimes; `clock.advance(s)` instead of sleeping (msg_ids keep the wall clock). */
   clock: SandboxClock;
+  /** Flood waits: `setLimit(method, { requests, perSeconds })`, `secondsLeft(account, method)`, `clear()`. */
+  flood: FloodControl;
   counters: {
     requests(method?: string): number;
     bytesSent(method?: string): number;
@@ -83,6 +87,8 @@ export interface TelegramSandboxOptions {
   seed?: 'demo' | 'empty';
   /** A connection that sends part of a frame and then nothing for this long is closed. Default 15 s. */
   frameTimeoutMs?: number;
+  /** Request rates above which methods get FLOOD_WAIT_X (none by default; see STRICT_FLOOD_LIMITS). */
+  floodLimits?: Record<string, FloodLimit>;
 }
 
 export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): Promise<TelegramSandbox> {
@@ -90,7 +96,8 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
   const faults = new TelegramFaults();
   const counters = new TelegramCounters();
   const clock = new SandboxClock();
-  const core = new SandboxCore({ model, faults, counters, clock, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, frameTimeoutMs: opts.frameTimeoutMs ?? 15_000 });
+  const flood = new FloodControl(clock, opts.floodLimits);
+  const core = new SandboxCore({ model, faults, counters, clock, flood, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, frameTimeoutMs: opts.frameTimeoutMs ?? 15_000 });
   const authKey = randomBytes(AUTH_KEY_BYTES);
   core.registerKey(authKey, model.selfId);
   try {
@@ -114,6 +121,7 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
     faults,
     counters,
     clock,
+    flood,
     demoChats: () => model.chatList().map(({ id, title, username, messageCount }) => ({ id, title, username, messageCount })),
     createLoginSession: () => {
       const key = randomBytes(AUTH_KEY_BYTES);

@@ -10,6 +10,7 @@ import { Connection } from './connection';
 import { CTOR, MalformedMessage, NOT_CONTENT_RELATED, SERVICE_FUNCTIONS, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, need, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
 import type { SandboxClock } from './clock';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
+import type { FloodControl } from './flood';
 import type { TelegramModel } from './model';
 import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
 
@@ -56,6 +57,7 @@ export interface CoreOptions {
   apiId: number;
   apiHash: string;
   clock: SandboxClock;
+  flood: FloodControl;
   /** A connection that has sent part of a frame and then nothing for this long is closed. */
   frameTimeoutMs: number;
 }
@@ -351,7 +353,11 @@ export class SandboxCore {
   }
 
   private async serveRpc(session: SessionState, reqMsgId: bigint, method: string, query: any): Promise<void> {
-    const { faults, counters, model } = this.opts;
+    const { faults, counters, model, flood } = this.opts;
+    // Flood waits belong to the account (to the key before sign-in): every DC and session shares them.
+    const account = session.key.userId !== undefined ? `user:${session.key.userId}` : `key:${session.key.id}`;
+    const waiting = flood.running(account, method);
+    if (waiting) return this.rpcError(session, reqMsgId, waiting.code, waiting.message, method);
     const applied: AppliedFaults = faults.take(method, session.dcId);
     const conn = session.conn;
     if (applied.drop === 'before-response') {
@@ -365,6 +371,7 @@ export class SandboxCore {
     let result: RpcResult | undefined;
     let error: { code: number; message: string } | undefined = applied.error;
     if (error?.message.startsWith('FILE_MIGRATE_')) moveRequestedFile(model, query, Number(error.message.slice('FILE_MIGRATE_'.length)));
+    error ??= flood.admit(account, method);
     if (!error) {
       try {
         result = invokeMethod(method, query, {
@@ -384,7 +391,10 @@ export class SandboxCore {
         }
       }
     }
-    if (error) return this.rpcError(session, reqMsgId, error.code, error.message, method, applied);
+    if (error) {
+      flood.noteError(account, method, error.message);
+      return this.rpcError(session, reqMsgId, error.code, error.message, method, applied);
+    }
     const bytes = Buffer.isBuffer(result) ? result : result!.getBytes();
     counters.countResultBytes(method, bytes.length);
     this.sendRpcResult(session, reqMsgId, bytes, method, applied);
