@@ -1,6 +1,6 @@
 // Lists and their paging (core.telegram.org/api/offsets): message histories and threads, dialogs, forum topics.
 import { Api } from 'telegram';
-import { type PeerRef, type SandboxMessage, type TelegramModel, markedPeerId } from './model';
+import { type PeerRef, type SandboxMessage, type SandboxTopic, type TelegramModel, markedPeerId } from './model';
 import type { RpcContext } from './rpc';
 import { L, type RpcResult, RpcFailure, collectPeers, notify, num, resolveChannel, tlMessage, tlPeer } from './tl';
 
@@ -132,7 +132,12 @@ export function tlDialog(model: TelegramModel, r: { peer: PeerRef; top: SandboxM
   });
 }
 
-export function topicRows(model: TelegramModel, channelId: number) {
+/**
+ * A forum's topics as Telegram lists them: pinned topics first, then by last activity (the date, then the id,
+ * of each topic's newest message), newest first. The position of a topic is its key
+ * [pinned, last message date, last message id, topic id], compared from the left.
+ */
+export function topicRows(model: TelegramModel, channelId: number): TopicRow[] {
   const peer: PeerRef = { kind: 'channel', id: channelId };
   const channel = model.channels.get(channelId)!;
   const tops = new Map<number, SandboxMessage>();
@@ -140,10 +145,20 @@ export function topicRows(model: TelegramModel, channelId: number) {
   return channel.topics
     .map((topic) => ({ topic, top: tops.get(topic.id) ?? model.message(peer, topic.id)! }))
     .filter((r) => r.top)
-    .sort((a, b) => (a.topic.pinned === b.topic.pinned ? b.top.id - a.top.id : a.topic.pinned ? -1 : 1));
+    .sort((a, b) => cmpKey(topicKey(b), topicKey(a)));
 }
 
-export function forumTopicsResult(ctx: RpcContext, peer: PeerRef, page: ReturnType<typeof topicRows>, count: number): RpcResult {
+export interface TopicRow {
+  topic: SandboxTopic;
+  top: SandboxMessage;
+}
+
+function topicKey(r: TopicRow): number[] {
+  // `pinned` is absent rather than false on most topics (General among them): compare it as a number.
+  return [r.topic.pinned ? 1 : 0, r.top.date, r.top.id, r.topic.id];
+}
+
+export function forumTopicsResult(ctx: RpcContext, peer: PeerRef, page: TopicRow[], count: number): RpcResult {
   const { model } = ctx;
   const { users, chats } = collectPeers(model, page.map((r) => r.top), [peer]);
   return new Api.messages.ForumTopics({
@@ -183,15 +198,19 @@ export function forumTopics(req: any, ctx: RpcContext): RpcResult {
   const q = req.q ? String(req.q).toLowerCase() : '';
   const rows = topicRows(ctx.model, id).filter((r) => !q || r.topic.title.toLowerCase().includes(q));
   const limit = num(req.limit) <= 0 ? 20 : Math.min(num(req.limit), 100);
+  // core.telegram.org/method/channels.getForumTopics: offset_date and offset_id are the date and id of the last
+  // message of the last topic found, offset_topic that topic's id; "use 0 or any date in the future to get
+  // results from the last topic", i.e. from the top of the list. The next page holds the topics listed after
+  // that position, so a topic that turns active meanwhile moves up without being listed twice.
+  const offsetDate = num(req.offsetDate);
   const offsetTopic = num(req.offsetTopic);
-  let start = 0;
-  if (offsetTopic) {
-    const i = rows.findIndex((r) => r.topic.id === offsetTopic);
-    start = i >= 0 ? i + 1 : rows.findIndex((r) => r.top.id < num(req.offsetId));
-    if (start < 0) start = rows.length;
+  let after = rows;
+  if (offsetDate > 0 && offsetDate <= ctx.model.now()) {
+    const pinned = channel.topics.find((t) => t.id === offsetTopic)?.pinned ? 1 : 0;
+    const offset = [pinned, offsetDate, num(req.offsetId), offsetTopic];
+    after = rows.filter((r) => cmpKey(topicKey(r), offset) < 0);
   }
-  const page = rows.slice(start, start + limit);
-  return forumTopicsResult(ctx, peer, page, rows.length);
+  return forumTopicsResult(ctx, peer, after.slice(0, limit), rows.length);
 }
 
 export function forumTopicsByID(req: any, ctx: RpcContext): RpcResult {
