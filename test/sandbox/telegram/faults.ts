@@ -40,6 +40,7 @@ export interface AppliedFaults {
 
 export class TelegramFaults {
   private rules: Rule[] = [];
+  private forcedDhRetries = 0;
   /** Set by the data centers: carries out rotateSalt. */
   onRotateSalt?: (graceSeconds: number) => void;
 
@@ -105,8 +106,24 @@ export class TelegramFaults {
     return this;
   }
 
+  /**
+   * The next set_client_DH_params gets dh_gen_retry, as when the new key's auth_key_hash collides with an
+   * existing key (core.telegram.org/mtproto/auth_key, step 9): the client must retry with a new b.
+   */
+  dhGenRetry(times = 1): this {
+    this.forcedDhRetries += times;
+    return this;
+  }
+
+  takeDhGenRetry(): boolean {
+    if (this.forcedDhRetries <= 0) return false;
+    this.forcedDhRetries--;
+    return true;
+  }
+
   clear(): void {
     this.rules = [];
+    this.forcedDhRetries = 0;
   }
 
   /** Rules still armed (for assertions that a fault actually fired). */

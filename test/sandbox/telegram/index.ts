@@ -6,7 +6,7 @@ import { SandboxClock } from './clock';
 import { AUTH_KEY_BYTES } from './crypto';
 import { TelegramCounters, TelegramFaults } from './faults';
 import { FloodControl, type FloodLimit } from './flood';
-import { SandboxStringSession, closeGramjsClient, encodeStringSession, sandboxConnectionClass } from './gramjs';
+import { SandboxStringSession, closeGramjsClient, encodeStringSession, registerSandboxRsaKey, sandboxConnectionClass } from './gramjs';
 import { type TelegramModel } from './model';
 import { type DemoHandles, createModel } from './seed';
 import { SandboxCore } from './server';
@@ -15,7 +15,7 @@ export { SandboxClock } from './clock';
 export { FloodControl, STRICT_FLOOD_LIMITS, type FloodLimit } from './flood';
 export { TelegramFaults, TelegramCounters } from './faults';
 export { TelegramModel, markedPeerId, type PeerRef, type SandboxMessage, type SandboxFile, type SandboxUser, type SandboxChannel, type SandboxGroup, type SandboxTopic, type MediaSpec, type NewMessage } from './model';
-export { closeGramjsClient, encodeStringSession } from './gramjs';
+export { closeGramjsClient, encodeStringSession, registerSandboxRsaKey } from './gramjs';
 export type { DemoHandles } from './seed';
 
 /** DCs the sandbox runs; every one listens on its own port and knows the same pre-shared key. */
@@ -35,6 +35,8 @@ export interface TelegramSandbox {
   /** StringSession string: dc id, 127.0.0.1, port and the pre-shared 256-byte auth key (already signed in). */
   session: string;
   authKey: Buffer;
+  /** The DCs' RSA public key (n, e big-endian) and its resPQ fingerprint, for the DH key exchange. */
+  rsaPublicKey: { n: Buffer; e: Buffer; fingerprint: bigint };
   model: TelegramModel;
   /** Handles into the demo data set (undefined for seed 'empty'). */
   demo?: DemoHandles;
@@ -99,7 +101,7 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
   const flood = new FloodControl(clock, opts.floodLimits);
   const core = new SandboxCore({ model, faults, counters, clock, flood, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, frameTimeoutMs: opts.frameTimeoutMs ?? 15_000 });
   const authKey = randomBytes(AUTH_KEY_BYTES);
-  core.registerKey(authKey, model.selfId);
+  core.registerKey(authKey, SANDBOX_DC_IDS, model.selfId);
   try {
     for (const dc of SANDBOX_DC_IDS) await listenSomewhere(core, dc, dc === HOME_DC_ID ? opts.port : undefined);
   } catch (e) {
@@ -116,6 +118,7 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
     apiHash: SANDBOX_API_HASH,
     session: encodeStringSession(HOME_DC_ID, '127.0.0.1', port, authKey),
     authKey,
+    rsaPublicKey: { n: core.rsa.n, e: core.rsa.e, fingerprint: core.rsa.fingerprint },
     model,
     demo,
     faults,
@@ -125,7 +128,7 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
     demoChats: () => model.chatList().map(({ id, title, username, messageCount }) => ({ id, title, username, messageCount })),
     createLoginSession: () => {
       const key = randomBytes(AUTH_KEY_BYTES);
-      core.registerKey(key);
+      core.registerKey(key, SANDBOX_DC_IDS);
       return encodeStringSession(HOME_DC_ID, '127.0.0.1', port, key);
     },
     dropConnections: () => core.dropAllConnections(),
@@ -142,6 +145,7 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
  */
 export function gramjsClientOptions(sb: TelegramSandbox, session: string = sb.session) {
   const keyFromSession = Buffer.from(session.slice(1), 'base64').subarray(-AUTH_KEY_BYTES);
+  registerSandboxRsaKey(sb.rsaPublicKey);
   const connection = sandboxConnectionClass(sb);
   const stringSession = new SandboxStringSession(session, keyFromSession);
   return {
@@ -166,6 +170,7 @@ export function telegramSandboxInfo(sb: TelegramSandbox) {
     session: sb.session,
     apiId: sb.apiId,
     apiHash: sb.apiHash,
+    rsaPublicKey: { n: sb.rsaPublicKey.n.toString('hex'), e: sb.rsaPublicKey.e.toString('hex'), fingerprint: sb.rsaPublicKey.fingerprint.toString() },
     loginCode: sb.model.loginCode,
     phone: sb.model.self.phone,
     chats: sb.demoChats(),

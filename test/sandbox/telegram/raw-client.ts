@@ -38,7 +38,8 @@ export class RawClient {
   /** The salt in the header of the server's latest encrypted message. */
   lastServerSalt?: bigint;
 
-  constructor(private readonly authKey: Buffer) {}
+  /** The auth key; a client that starts without one creates it with the DH exchange (raw-dh.ts). */
+  constructor(public authKey: Buffer = Buffer.alloc(0)) {}
 
   async connect(port: number, init?: Buffer): Promise<void> {
     this.sock = net.connect(port, '127.0.0.1');
@@ -59,6 +60,12 @@ export class RawClient {
 
   private onPayload(payload: Buffer): void {
     if (payload.length === 4) return this.deliver(payload); // transport error
+    if (payload.readBigUInt64LE(0) === 0n) {
+      // An unencrypted message (auth_key_id 0): message_id, message_data_length, message_data.
+      const len = payload.readInt32LE(16);
+      assert.equal(20 + len, payload.length, 'unencrypted message length');
+      return this.deliver({ msgId: payload.readBigInt64LE(8), seqNo: 0, body: payload.subarray(20) });
+    }
     const d = decryptEnvelope(this.authKey, payload, 'server-to-client');
     assert.equal(d.sessionId, this.sessionId, 'server answers in our session');
     this.lastServerSalt = d.salt;
@@ -124,6 +131,16 @@ export class RawClient {
     const seqNo = o.seqNo ?? this.nextSeq(o.contentRelated ?? true);
     const env = encryptEnvelope(this.authKey, innerPlaintext(this.salt, this.sessionId, msgId, seqNo, body), 'client-to-server');
     this.sock.write(this.framing.encode(env));
+    return msgId;
+  }
+
+  /** An unencrypted message, as the key exchange is sent. */
+  sendPlain(body: Buffer): bigint {
+    const msgId = this.newMsgId();
+    const head = Buffer.alloc(20);
+    head.writeBigInt64LE(msgId, 8);
+    head.writeInt32LE(body.length, 16);
+    this.sock.write(this.framing.encode(Buffer.concat([head, body])));
     return msgId;
   }
 

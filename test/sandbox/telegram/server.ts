@@ -1,4 +1,5 @@
-// The data centers: one TCP listener per DC on 127.0.0.1, each speaking MTProto 2.0 with pre-shared auth keys.
+// The data centers: one TCP listener per DC on 127.0.0.1, each speaking MTProto 2.0 with its own auth keys
+// (made by the DH exchange in handshake.ts, or registered up front for tests).
 // This file is the session layer of core.telegram.org/mtproto/description and /service_messages:
 // salts, sessions, msg_id and seq_no rules, containers, gzip_packed, acks, pings, rpc_result/rpc_error.
 import net from 'node:net';
@@ -7,6 +8,7 @@ import { Api, errors } from 'telegram';
 import { BinaryReader } from 'telegram/extensions';
 import { type Direction, EnvelopeError, authKeyId, decryptEnvelope, encryptEnvelope, innerPlaintext } from './crypto';
 import { Connection } from './connection';
+import { KeyExchange, sandboxRsaKey } from './handshake';
 import { CTOR, MalformedMessage, NOT_CONTENT_RELATED, SERVICE_FUNCTIONS, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, need, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
 import type { SandboxClock } from './clock';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
@@ -63,7 +65,10 @@ export interface CoreOptions {
 }
 
 export class SandboxCore {
-  readonly keys = new Map<bigint, AuthKeyRecord>();
+  /** Auth keys by `${dcId}:${auth_key_id}`: a key belongs to the DC it was created on. */
+  private readonly keys = new Map<string, AuthKeyRecord>();
+  private readonly keyExchange: KeyExchange;
+  readonly rsa = sandboxRsaKey();
   readonly dcPorts: Record<number, number> = {};
   private readonly servers = new Map<number, net.Server>();
   private readonly connections = new Set<Connection>();
@@ -76,11 +81,23 @@ export class SandboxCore {
 
   constructor(readonly opts: CoreOptions) {
     opts.faults.onRotateSalt = (grace) => this.rotateSalts(grace);
+    this.keyExchange = new KeyExchange({
+      rsa: this.rsa,
+      now: () => opts.clock.now(),
+      count: (method, dcId) => opts.counters.countRequest(method, dcId),
+      takeForcedRetry: () => opts.faults.takeDhGenRetry(),
+      keyExists: (dcId, keyId) => this.keys.has(`${dcId}:${keyId}`),
+      addKey: (dcId, key, salt) => {
+        const rec = this.registerKey(key, [dcId]);
+        this.salts.set(`${dcId}:${rec.id}`, { current: salt, previousUntil: 0 });
+      },
+    });
   }
 
-  registerKey(key: Buffer, userId?: number): AuthKeyRecord {
+  /** Registers a key on the given DCs (one record: signing in on one signs in on all of them). */
+  registerKey(key: Buffer, dcIds: readonly number[], userId?: number): AuthKeyRecord {
     const rec: AuthKeyRecord = { key, id: authKeyId(key), userId };
-    this.keys.set(rec.id, rec);
+    for (const dc of dcIds) this.keys.set(`${dc}:${rec.id}`, rec);
     return rec;
   }
 
@@ -173,13 +190,8 @@ export class SandboxCore {
   private handlePacketUnguarded(conn: Connection, payload: Buffer): void {
     if (payload.length < 8) return conn.destroy();
     const keyId = payload.readBigUInt64LE(0);
-    if (keyId === 0n) {
-      // Unencrypted messages only carry the DH key exchange, which this sandbox does not implement:
-      // answer as Telegram does for an unknown key, so the client reports it instead of hanging.
-      conn.transportError(-404);
-      return;
-    }
-    const key = this.keys.get(keyId);
+    if (keyId === 0n) return this.handlePlain(conn, payload);
+    const key = this.keys.get(`${conn.dcId}:${keyId}`);
     if (!key) {
       conn.transportError(-404);
       return;
@@ -200,6 +212,19 @@ export class SandboxCore {
     }
     session.conn = conn;
     this.handleMessage(session, msg.msgId, msg.seqNo, msg.body, msg.salt, true);
+  }
+
+  /**
+   * Unencrypted messages (core.telegram.org/mtproto/description#unencrypted-messages): auth_key_id 0, message_id,
+   * message_data_length, message_data. Only the key exchange travels this way; anything else gets -404.
+   */
+  private handlePlain(conn: Connection, payload: Buffer): void {
+    if (payload.length < 20) return conn.transportError(-404);
+    const length = payload.readInt32LE(16);
+    if (length < 4 || 20 + length > payload.length || payload.readBigInt64LE(8) === 0n) return conn.transportError(-404);
+    const answer = this.keyExchange.handle(conn.dcId, payload.subarray(20, 20 + length));
+    if ('transportError' in answer) return conn.transportError(answer.transportError);
+    conn.writePayload(Buffer.concat([Buffer.alloc(8), i64(this.msgIds.next('response')), i32(answer.body.length), answer.body]));
   }
 
   private handleMessage(session: SessionState, msgId: bigint, seqNo: number, body: Buffer, salt: bigint | undefined, outer: boolean): void {
