@@ -276,6 +276,7 @@ describe('telegram sandbox: real GramJS client', function () {
       assert.equal(sha(bytes), sha(sb.model.fileBytes(file)));
       assert.equal(file.dcId, 4, 'the file now lives on DC 4');
       assert.ok(sb.counters.requestsOnDc(4, 'upload.getFile') > onDc4, 'parts came from DC 4');
+      assert.ok(sb.counters.requestsOnDc(4, 'auth.importAuthorization') >= 1, 'DC 4 needed its own key and the imported authorization');
       assert.equal(sb.faults.pending(), 0, 'the fault fired');
     });
 

@@ -1,12 +1,14 @@
 // A local fake Telegram data center speaking MTProto 2.0 over TCP on 127.0.0.1, for tests, benchmarks and the
-// headless demo. Clients reach it through a StringSession carrying a pre-shared auth key (no DH exchange) and,
-// for GramJS, the transport class from gramjsClientOptions. See README.md beside this file.
+// headless demo. Clients either create their keys with the DH exchange, as with Telegram, or start from a
+// StringSession carrying a key the sandbox registered on the home DC, already signed in; GramJS needs
+// the transport class from gramjsClientOptions. See README.md beside this file.
 import { randomBytes } from 'node:crypto';
 import { SandboxClock } from './clock';
 import { AUTH_KEY_BYTES } from './crypto';
 import { TelegramCounters, TelegramFaults } from './faults';
 import { FloodControl, type FloodLimit } from './flood';
-import { SandboxStringSession, closeGramjsClient, encodeStringSession, registerSandboxRsaKey, sandboxConnectionClass } from './gramjs';
+import { StringSession } from 'telegram/sessions';
+import { closeGramjsClient, encodeStringSession, registerSandboxRsaKey, sandboxConnectionClass } from './gramjs';
 import { type TelegramModel } from './model';
 import { type DemoHandles, createModel } from './seed';
 import { SandboxCore } from './server';
@@ -18,7 +20,7 @@ export { TelegramModel, markedPeerId, type PeerRef, type SandboxMessage, type Sa
 export { closeGramjsClient, encodeStringSession, registerSandboxRsaKey } from './gramjs';
 export type { DemoHandles } from './seed';
 
-/** DCs the sandbox runs; every one listens on its own port and knows the same pre-shared key. */
+/** DCs the sandbox runs; every one listens on its own port and keeps its own auth keys. */
 export const SANDBOX_DC_IDS = [1, 2, 3, 4, 5] as const;
 export const HOME_DC_ID = 2;
 export const SANDBOX_API_ID = 611335;
@@ -32,7 +34,7 @@ export interface TelegramSandbox {
   dcPorts: Record<number, number>;
   apiId: number;
   apiHash: string;
-  /** StringSession string: dc id, 127.0.0.1, port and the pre-shared 256-byte auth key (already signed in). */
+  /** StringSession string: DC 2, 127.0.0.1, port and a 256-byte auth key registered on DC 2 only, signed in. */
   session: string;
   authKey: Buffer;
   /** The DCs' RSA public key (n, e big-endian) and its resPQ fingerprint, for the DH key exchange. */
@@ -56,7 +58,7 @@ export interface TelegramSandbox {
     inFlightPeak(method: string): number;
   };
   demoChats(): { id: number; title: string; username?: string; messageCount: number }[];
-  /** A fresh pre-shared key that is not signed in yet, for login-flow tests (auth.sendCode / auth.signIn). */
+  /** A fresh home-DC key that is not signed in yet, for login-flow tests (auth.sendCode / auth.signIn). */
   createLoginSession(): string;
   /** Closes every client TCP connection; GramJS reconnects by itself. */
   dropConnections(): void;
@@ -99,9 +101,9 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
   const counters = new TelegramCounters();
   const clock = new SandboxClock();
   const flood = new FloodControl(clock, opts.floodLimits);
-  const core = new SandboxCore({ model, faults, counters, clock, flood, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, frameTimeoutMs: opts.frameTimeoutMs ?? 15_000 });
+  const core = new SandboxCore({ model, faults, counters, clock, flood, apiId: SANDBOX_API_ID, apiHash: SANDBOX_API_HASH, homeDcId: HOME_DC_ID, frameTimeoutMs: opts.frameTimeoutMs ?? 15_000 });
   const authKey = randomBytes(AUTH_KEY_BYTES);
-  core.registerKey(authKey, SANDBOX_DC_IDS, model.selfId);
+  core.registerKey(authKey, [HOME_DC_ID], model.selfId);
   try {
     for (const dc of SANDBOX_DC_IDS) await listenSomewhere(core, dc, dc === HOME_DC_ID ? opts.port : undefined);
   } catch (e) {
@@ -128,7 +130,7 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
     demoChats: () => model.chatList().map(({ id, title, username, messageCount }) => ({ id, title, username, messageCount })),
     createLoginSession: () => {
       const key = randomBytes(AUTH_KEY_BYTES);
-      core.registerKey(key, SANDBOX_DC_IDS);
+      core.registerKey(key, [HOME_DC_ID]);
       return encodeStringSession(HOME_DC_ID, '127.0.0.1', port, key);
     },
     dropConnections: () => core.dropAllConnections(),
@@ -140,14 +142,15 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
 
 /**
  * GramJS client options that reach this sandbox. `connection` is a ConnectionTCPFull subclass that only maps
- * ports (GramJS dials 80/443 whatever the session says); `session` returns the pre-shared key for every DC.
+ * ports (GramJS dials 80/443 whatever the session says); `session` is a plain StringSession, so other DCs cost
+ * GramJS a DH exchange and auth.exportAuthorization / auth.importAuthorization, as on Telegram. The sandbox's
+ * RSA key is registered with GramJS for that exchange.
  * Usage: `const o = gramjsClientOptions(sb); new TelegramClient(o.session, o.apiId, o.apiHash, o.clientParams)`.
  */
 export function gramjsClientOptions(sb: TelegramSandbox, session: string = sb.session) {
-  const keyFromSession = Buffer.from(session.slice(1), 'base64').subarray(-AUTH_KEY_BYTES);
   registerSandboxRsaKey(sb.rsaPublicKey);
   const connection = sandboxConnectionClass(sb);
-  const stringSession = new SandboxStringSession(session, keyFromSession);
+  const stringSession = new StringSession(session);
   return {
     connection,
     session: stringSession,

@@ -11,6 +11,9 @@ export const authHandlers: Record<string, Handler> = {
     if (num(req.apiId) !== ctx.apiId || String(req.apiHash) !== ctx.apiHash) throw new RpcFailure(400, 'API_ID_INVALID');
     const phone = String(req.phoneNumber).replace(/\D/g, '');
     if (!phone) throw new RpcFailure(400, 'PHONE_NUMBER_INVALID');
+    // Every account of the sandbox lives on the home DC; asked elsewhere, a DC sends the client there
+    // (core.telegram.org/api/datacenter: 303 PHONE_MIGRATE_X, "repeat the query to data-center X").
+    if (ctx.dcId !== ctx.homeDcId) throw new RpcFailure(303, `PHONE_MIGRATE_${ctx.homeDcId}`);
     const phoneCodeHash = randomBytes(9).toString('hex');
     ctx.authKey.pendingLogin = { phone, phoneCodeHash };
     return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeApp({ length: ctx.model.loginCode.length }), phoneCodeHash, timeout: 60 });
@@ -35,16 +38,25 @@ export const authHandlers: Record<string, Handler> = {
     ctx.authKey.userId = undefined;
     return new Api.auth.LoggedOut({});
   },
+  // core.telegram.org/api/datacenter: a key is only signed in where the account signed in. For another DC the
+  // client exports the authorization on its home DC (auth.exportAuthorization { dc_id }) and imports it with
+  // that DC's own key (auth.importAuthorization { id: the user id, bytes }). The sandbox's tokens name their
+  // target DC and serve once.
   'auth.exportAuthorization': (req, ctx) => {
+    const dcId = num(req.dcId);
+    if (dcId === ctx.dcId || !(dcId in ctx.dcPorts)) throw new RpcFailure(400, 'DC_ID_INVALID');
     const bytes = randomBytes(32);
-    ctx.exportedAuth.set(bytes.toString('hex'), ctx.authKey.userId!);
-    return new Api.auth.ExportedAuthorization({ id: L(num(req.dcId)), bytes });
+    const userId = ctx.authKey.userId!;
+    ctx.exportedAuth.set(bytes.toString('hex'), { userId, dcId });
+    return new Api.auth.ExportedAuthorization({ id: L(userId), bytes });
   },
   'auth.importAuthorization': (req, ctx) => {
-    const userId = ctx.exportedAuth.get(Buffer.from(req.bytes).toString('hex'));
-    if (userId === undefined) throw new RpcFailure(400, 'AUTH_BYTES_INVALID');
-    ctx.authKey.userId = userId;
-    return new Api.auth.Authorization({ user: tlUser(ctx.model, userId) });
+    const key = Buffer.from(req.bytes ?? []).toString('hex');
+    const token = ctx.exportedAuth.get(key);
+    if (!token || token.dcId !== ctx.dcId || token.userId !== num(req.id)) throw new RpcFailure(400, 'AUTH_BYTES_INVALID');
+    ctx.exportedAuth.delete(key);
+    ctx.authKey.userId = token.userId;
+    return new Api.auth.Authorization({ user: tlUser(ctx.model, token.userId) });
   },
   'account.getPassword': (_req, ctx) => {
     const userId = ctx.authKey.userId ?? ctx.authKey.pendingPasswordUserId;

@@ -30,8 +30,10 @@ export interface RpcContext {
   apiId: number;
   apiHash: string;
   authKey: AuthKeyRecord;
-  /** Tokens from auth.exportAuthorization, shared by every DC of the sandbox. */
-  exportedAuth: Map<string, number>;
+  /** The DC every account lives on (sign-in elsewhere answers PHONE_MIGRATE_X). */
+  homeDcId: number;
+  /** Tokens from auth.exportAuthorization (hex bytes → account and the DC they are for), one use each. */
+  exportedAuth: Map<string, { userId: number; dcId: number }>;
 }
 
 export type Handler = (req: any, ctx: RpcContext) => RpcResult;

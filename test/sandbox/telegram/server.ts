@@ -58,6 +58,7 @@ export interface CoreOptions {
   counters: TelegramCounters;
   apiId: number;
   apiHash: string;
+  homeDcId: number;
   clock: SandboxClock;
   flood: FloodControl;
   /** A connection that has sent part of a frame and then nothing for this long is closed. */
@@ -75,7 +76,7 @@ export class SandboxCore {
   private readonly sessions = new Map<string, SessionState>();
   private readonly salts = new Map<string, SaltState>();
   private readonly msgIds = new ServerMsgIds();
-  private readonly exportedAuth = new Map<string, number>();
+  private readonly exportedAuth = new Map<string, { userId: number; dcId: number }>();
   /** Layers clients declared through invokeWithLayer (answers are always encoded for layer 198). */
   readonly layersSeen = new Set<number>();
 
@@ -406,6 +407,7 @@ export class SandboxCore {
           apiId: this.opts.apiId,
           apiHash: this.opts.apiHash,
           authKey: session.key,
+          homeDcId: this.opts.homeDcId,
           exportedAuth: this.exportedAuth,
         });
       } catch (e) {
