@@ -323,3 +323,11 @@ export function invokeMethod(method: string, req: unknown, ctx: RpcContext): Rpc
 }
 
 export const implementedMethods = (): string[] => Object.keys(handlers);
+
+/** When a FILE_MIGRATE fault fires, the file really moves, so the client's retry on DC X succeeds. */
+export function moveRequestedFile(model: TelegramModel, query: any, dcId: number): void {
+  const loc = query?.location;
+  if (!loc || loc.id === undefined) return;
+  const f = model.files.get(BigInt(String(loc.id)));
+  if (f) f.dcId = dcId;
+}

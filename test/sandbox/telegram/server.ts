@@ -14,7 +14,8 @@ import type { SandboxClock } from './clock';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
 import type { FloodControl } from './flood';
 import type { TelegramModel } from './model';
-import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
+import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf, moveRequestedFile } from './rpc';
+import { SaltBook } from './salts';
 
 const SERVER: Direction = 'server-to-client';
 const CLIENT: Direction = 'client-to-server';
@@ -45,13 +46,6 @@ interface SessionState {
   layer?: number;
 }
 
-interface SaltState {
-  current: bigint;
-  previous?: bigint;
-  /** Until when (sandbox clock, ms) the previous salt is still accepted. */
-  previousUntil: number;
-}
-
 export interface CoreOptions {
   model: TelegramModel;
   faults: TelegramFaults;
@@ -74,14 +68,15 @@ export class SandboxCore {
   private readonly servers = new Map<number, net.Server>();
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, SessionState>();
-  private readonly salts = new Map<string, SaltState>();
+  private readonly salts: SaltBook;
   private readonly msgIds = new ServerMsgIds();
   private readonly exportedAuth = new Map<string, { userId: number; dcId: number }>();
   /** Layers clients declared through invokeWithLayer (answers are always encoded for layer 198). */
   readonly layersSeen = new Set<number>();
 
   constructor(readonly opts: CoreOptions) {
-    opts.faults.onRotateSalt = (grace) => this.rotateSalts(grace);
+    this.salts = new SaltBook(opts.clock);
+    opts.faults.onRotateSalt = (grace) => this.salts.rotateAll(grace);
     this.keyExchange = new KeyExchange({
       rsa: this.rsa,
       now: () => opts.clock.now(),
@@ -90,7 +85,7 @@ export class SandboxCore {
       keyExists: (dcId, keyId) => this.keys.has(`${dcId}:${keyId}`),
       addKey: (dcId, key, salt) => {
         const rec = this.registerKey(key, [dcId]);
-        this.salts.set(`${dcId}:${rec.id}`, { current: salt, previousUntil: 0 });
+        this.salts.start(dcId, rec.id, salt);
       },
     });
   }
@@ -142,30 +137,6 @@ export class SandboxCore {
       [...this.servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
     );
     this.servers.clear();
-  }
-
-  private saltFor(dcId: number, key: AuthKeyRecord): SaltState {
-    const k = `${dcId}:${key.id}`;
-    let s = this.salts.get(k);
-    if (!s) {
-      s = { current: randomLong(), previousUntil: 0 };
-      this.salts.set(k, s);
-    }
-    return s;
-  }
-
-  /** Every key gets a new salt; the old one stays valid for graceSeconds (1800 on Telegram). */
-  private rotateSalts(graceSeconds: number): void {
-    const until = this.opts.clock.now() + graceSeconds * 1000;
-    for (const s of this.salts.values()) {
-      s.previous = s.current;
-      s.previousUntil = until;
-      s.current = randomLong();
-    }
-  }
-
-  private saltAccepted(s: SaltState, salt: bigint | undefined): boolean {
-    return salt === s.current || (s.previous !== undefined && salt === s.previous && this.opts.clock.now() < s.previousUntil);
   }
 
   // ---- incoming ------------------------------------------------------------------------------------------
@@ -236,9 +207,8 @@ export class SandboxCore {
     if (sentAt > now + 30) return this.badMsg(session, msgId, seqNo, 17);
     if (session.seen.has(msgId)) return; // a re-sent message that was already processed
     if (outer) {
-      const salts = this.saltFor(session.dcId, session.key);
-      if (!this.saltAccepted(salts, salt)) {
-        this.send(session, this.msgIds.next('response'), true, badServerSalt(msgId, seqNo, salts.current));
+      if (!this.salts.accepts(session.dcId, session.key.id, salt)) {
+        this.send(session, this.msgIds.next('response'), true, badServerSalt(msgId, seqNo, this.salts.current(session.dcId, session.key.id)));
         return;
       }
     }
@@ -254,7 +224,7 @@ export class SandboxCore {
       b.writeUInt32LE(CTOR.newSessionCreated, 0);
       b.writeBigInt64LE(msgId, 4);
       b.writeBigInt64LE(session.uniqueId, 12);
-      b.writeBigInt64LE(this.saltFor(session.dcId, session.key).current, 20);
+      b.writeBigInt64LE(this.salts.current(session.dcId, session.key.id), 20);
       this.send(session, this.msgIds.next('other'), true, b);
     }
     this.markSeen(session, msgId, seqNo);
@@ -317,7 +287,7 @@ export class SandboxCore {
     if (ctor === CTOR.getFutureSalts) {
       need(body, 8, 'get_future_salts');
       const num = Math.max(1, Math.min(64, body.readInt32LE(4)));
-      return this.send(session, this.msgIds.next('response'), true, futureSalts(msgId, this.saltFor(session.dcId, session.key).current, num));
+      return this.send(session, this.msgIds.next('response'), true, futureSalts(msgId, this.salts.current(session.dcId, session.key.id), num));
     }
     if (ctor === CTOR.destroySession) {
       need(body, 12, 'destroy_session');
@@ -462,7 +432,7 @@ export class SandboxCore {
     const items = session.outbox;
     session.outbox = [];
     if (!conn || conn.closed || !items.length) return;
-    const salt = this.saltFor(session.dcId, session.key).current;
+    const salt = this.salts.current(session.dcId, session.key.id);
     const plain = items.filter((i) => !i.special);
     const specials = items.filter((i) => i.special);
     if (plain.length === 1) conn.writePayload(this.encrypt(session, salt, plain[0]));
@@ -481,12 +451,4 @@ export class SandboxCore {
   private encrypt(session: SessionState, salt: bigint, m: Outgoing): Buffer {
     return encryptEnvelope(session.key.key, innerPlaintext(salt, session.sessionId, m.msgId, m.seqNo, m.body), SERVER);
   }
-}
-
-/** When a FILE_MIGRATE fault fires, the file really moves, so the client's retry on DC X succeeds. */
-function moveRequestedFile(model: TelegramModel, query: any, dcId: number): void {
-  const loc = query?.location;
-  if (!loc || loc.id === undefined) return;
-  const f = model.files.get(BigInt(String(loc.id)));
-  if (f) f.dcId = dcId;
 }
