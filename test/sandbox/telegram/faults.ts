@@ -40,8 +40,9 @@ export interface AppliedFaults {
 
 export class TelegramFaults {
   private rules: Rule[] = [];
-  /** Forces bad_server_salt on the next message of every session (the server rotates its salt). */
-  rotateSaltRequested = 0;
+  private forcedDhRetries = 0;
+  /** Set by the data centers: carries out rotateSalt. */
+  onRotateSalt?: (graceSeconds: number) => void;
 
   private add(action: Action, scope: FaultScope = {}): this {
     const methods = scope.method === undefined ? undefined : new Set((Array.isArray(scope.method) ? scope.method : [scope.method]).map(normalizeMethod));
@@ -95,14 +96,34 @@ export class TelegramFaults {
     return this.add({ kind: 'slowBytes', bytesPerSecond }, { times: Infinity, ...scope });
   }
 
-  /** The server changes its salt: every session's next message gets bad_server_salt. */
-  rotateSalt(): this {
-    this.rotateSaltRequested++;
+  /**
+   * The server changes every salt. As core.telegram.org/mtproto/description says of the server salt, messages
+   * with the old one are still accepted for a further 1800 seconds (graceSeconds, on the sandbox clock); after
+   * that they get bad_server_salt. graceSeconds 0 rejects the old salt at once.
+   */
+  rotateSalt(opts: { graceSeconds?: number } = {}): this {
+    this.onRotateSalt?.(opts.graceSeconds ?? 1800);
     return this;
+  }
+
+  /**
+   * The next set_client_DH_params gets dh_gen_retry, as when the new key's auth_key_hash collides with an
+   * existing key (core.telegram.org/mtproto/auth_key, step 9): the client must retry with a new b.
+   */
+  dhGenRetry(times = 1): this {
+    this.forcedDhRetries += times;
+    return this;
+  }
+
+  takeDhGenRetry(): boolean {
+    if (this.forcedDhRetries <= 0) return false;
+    this.forcedDhRetries--;
+    return true;
   }
 
   clear(): void {
     this.rules = [];
+    this.forcedDhRetries = 0;
   }
 
   /** Rules still armed (for assertions that a fault actually fired). */

@@ -47,6 +47,11 @@ export class ServerTransport {
     return out;
   }
 
+  /** Bytes of a frame (or of the transport's opening tag) have arrived but not the whole of it. */
+  hasPartialFrame(): boolean {
+    return this.buf.length > 0;
+  }
+
   private detect(): boolean {
     if (this.buf.length < 1) return false;
     if (this.buf[0] === 0xef) {

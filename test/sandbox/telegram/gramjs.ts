@@ -1,12 +1,11 @@
 // Pointing the real GramJS client at the sandbox through its public options only.
 // GramJS dials port 80 for the home DC and 443 for every other sender whatever the session or help.getConfig
 // say, so the transport subclass maps each DC id to its sandbox port. MemorySession holds the home DC's key
-// only; the sandbox registers the same key on every DC, so the session hands it out for any DC.
+// only: for another DC GramJS creates a key by DH and imports the authorization, as against Telegram.
+import bigInt from 'big-integer';
 import { TelegramClient } from 'telegram';
-import { AuthKey } from 'telegram/crypto/AuthKey';
+import { _serverKeys } from 'telegram/crypto/RSA';
 import { ConnectionTCPFull } from 'telegram/network';
-import { StringSession } from 'telegram/sessions';
-import { sha1 } from './crypto';
 
 export interface SandboxAddress {
   host: '127.0.0.1';
@@ -34,16 +33,13 @@ export function sandboxConnectionClass(sb: SandboxAddress): typeof ConnectionTCP
   };
 }
 
-/** A StringSession that returns the pre-shared key for every DC, so exported senders skip the DH exchange. */
-export class SandboxStringSession extends StringSession {
-  constructor(session: string, private readonly sharedKey: Buffer) {
-    super(session);
-  }
-
-  override getAuthKey(dcId?: number): AuthKey | undefined {
-    if (dcId && dcId !== this.dcId) return new AuthKey(this.sharedKey, sha1(this.sharedKey));
-    return super.getAuthKey(dcId);
-  }
+/**
+ * Lets GramJS run the DH key exchange with the sandbox: its Authenticator picks the RSA key for resPQ's
+ * fingerprint from crypto/RSA.js's _serverKeys (keyed by the fingerprint's decimal string, holding n and e),
+ * which ships with Telegram's keys only. Adding the sandbox's key there is all it takes; idempotent.
+ */
+export function registerSandboxRsaKey(key: { n: Buffer; e: Buffer; fingerprint: bigint }): void {
+  _serverKeys.set(key.fingerprint.toString(), { n: bigInt(key.n.toString('hex'), 16), e: key.e.readUIntBE(0, key.e.length) });
 }
 
 /**

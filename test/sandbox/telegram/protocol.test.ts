@@ -22,9 +22,10 @@ import {
   streamBytes,
 } from './crypto';
 import { FullTransportClient, ServerTransport, crc32 } from './framing';
-import { ServerMsgIds, parseContainer, readTlBytes, tlBytes } from './server';
-import { checkFileRange, idsHash, sliceHistory } from './rpc';
-import { RpcFailure } from './rpc';
+import { ServerMsgIds, parseContainer, readTlBytes, tlBytes } from './service';
+import { checkFileRange } from './rpc';
+import { idsHash, sliceHistory } from './paging';
+import type { RpcFailure } from './tl';
 import type { SandboxMessage } from './model';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');

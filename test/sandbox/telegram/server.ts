@@ -1,63 +1,24 @@
-// The data centers: one TCP listener per DC on 127.0.0.1, each speaking MTProto 2.0 with pre-shared auth keys.
+// The data centers: one TCP listener per DC on 127.0.0.1, each speaking MTProto 2.0 with its own auth keys
+// (made by the DH exchange in handshake.ts, or registered up front for tests).
 // This file is the session layer of core.telegram.org/mtproto/description and /service_messages:
 // salts, sessions, msg_id and seq_no rules, containers, gzip_packed, acks, pings, rpc_result/rpc_error.
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Api } from 'telegram';
+import { Api, errors } from 'telegram';
 import { BinaryReader } from 'telegram/extensions';
 import { type Direction, EnvelopeError, authKeyId, decryptEnvelope, encryptEnvelope, innerPlaintext } from './crypto';
-import { FramingError, ServerTransport } from './framing';
+import { Connection } from './connection';
+import { KeyExchange, sandboxRsaKey } from './handshake';
+import { CTOR, MalformedMessage, NOT_CONTENT_RELATED, SERVICE_FUNCTIONS, ServerMsgIds, badServerSalt, futureSalts, i32, i64, msgsAck, need, parseContainer, randomLong, readLongVector, readTlBytes, tlBytes, u32 } from './service';
+import type { SandboxClock } from './clock';
 import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
+import type { FloodControl } from './flood';
 import type { TelegramModel } from './model';
-import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf } from './rpc';
+import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf, moveRequestedFile } from './rpc';
+import { SaltBook } from './salts';
 
 const SERVER: Direction = 'server-to-client';
 const CLIENT: Direction = 'client-to-server';
-
-export const CTOR = {
-  rpcResult: 0xf35c6d01,
-  msgContainer: 0x73f1f8dc,
-  gzipPacked: 0x3072cfa1,
-  msgsAck: 0x62d6b459,
-  vector: 0x1cb5c415,
-  badMsgNotification: 0xa7eff811,
-  badServerSalt: 0xedab447b,
-  newSessionCreated: 0x9ec20908,
-  pong: 0x347773c5,
-  futureSalts: 0xae500895,
-  futureSalt: 0x0949d9dc,
-  getFutureSalts: 0xb921bd04,
-  destroySession: 0xe7512126,
-  destroySessionOk: 0xe22045fc,
-  destroySessionNone: 0x62d350c9,
-  msgsStateReq: 0xda69fb52,
-  msgsStateInfo: 0x04deb57d,
-  msgResendReq: 0x7d861a08,
-  msgsAllInfo: 0x8cc0d131,
-  msgDetailedInfo: 0x276d3ec6,
-  msgNewDetailedInfo: 0x809db6df,
-  httpWait: 0x9299359f,
-} as const;
-
-/** Service constructors that are not content-related (seq_no even); everything else is (seq_no odd). */
-const NOT_CONTENT_RELATED = new Set<number>([CTOR.msgContainer, CTOR.msgsAck, CTOR.msgsStateInfo, CTOR.msgsAllInfo, CTOR.msgDetailedInfo, CTOR.msgNewDetailedInfo, CTOR.httpWait, CTOR.msgResendReq]);
-
-/** Server msg_id: ~unixtime * 2^32, strictly increasing, ≡ 1 mod 4 for responses and ≡ 3 otherwise. */
-export class ServerMsgIds {
-  private last = 0n;
-  constructor(private readonly clock: () => number = () => Date.now()) {}
-  next(kind: 'response' | 'other'): bigint {
-    const ms = this.clock();
-    const secs = BigInt(Math.floor(ms / 1000));
-    const frac = BigInt(Math.floor(((ms % 1000) / 1000) * 2 ** 32));
-    let id = (secs << 32n) | (frac & ~3n);
-    if (id <= this.last) id = (this.last & ~3n) + 4n;
-    id |= kind === 'response' ? 1n : 3n;
-    this.last = id;
-    return id;
-  }
-}
 
 interface Outgoing {
   msgId: bigint;
@@ -74,17 +35,15 @@ interface SessionState {
   dcId: number;
   announced: boolean;
   contentSent: number;
-  seen: Set<bigint>;
+  /** Accepted client msg_ids and their seq_no (the last 4096), for duplicates, msgs_state_req and error 32. */
+  seen: Map<bigint, number>;
   seenOrder: bigint[];
+  maxSeenId: bigint;
+  maxSeenSeq: number;
   conn?: Connection;
   outbox: Outgoing[];
   flushScheduled: boolean;
   layer?: number;
-}
-
-interface SaltState {
-  current: bigint;
-  previous?: bigint;
 }
 
 export interface CoreOptions {
@@ -93,28 +52,48 @@ export interface CoreOptions {
   counters: TelegramCounters;
   apiId: number;
   apiHash: string;
+  homeDcId: number;
+  clock: SandboxClock;
+  flood: FloodControl;
+  /** A connection that has sent part of a frame and then nothing for this long is closed. */
+  frameTimeoutMs: number;
 }
 
-const randomLong = () => randomBytes(8).readBigInt64LE(0);
-
 export class SandboxCore {
-  readonly keys = new Map<bigint, AuthKeyRecord>();
+  /** Auth keys by `${dcId}:${auth_key_id}`: a key belongs to the DC it was created on. */
+  private readonly keys = new Map<string, AuthKeyRecord>();
+  private readonly keyExchange: KeyExchange;
+  readonly rsa = sandboxRsaKey();
   readonly dcPorts: Record<number, number> = {};
   private readonly servers = new Map<number, net.Server>();
   private readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, SessionState>();
-  private readonly salts = new Map<string, SaltState>();
+  private readonly salts: SaltBook;
   private readonly msgIds = new ServerMsgIds();
-  private readonly exportedAuth = new Map<string, number>();
-  private saltRotationsSeen = 0;
+  private readonly exportedAuth = new Map<string, { userId: number; dcId: number }>();
   /** Layers clients declared through invokeWithLayer (answers are always encoded for layer 198). */
   readonly layersSeen = new Set<number>();
 
-  constructor(readonly opts: CoreOptions) {}
+  constructor(readonly opts: CoreOptions) {
+    this.salts = new SaltBook(opts.clock);
+    opts.faults.onRotateSalt = (grace) => this.salts.rotateAll(grace);
+    this.keyExchange = new KeyExchange({
+      rsa: this.rsa,
+      now: () => opts.clock.now(),
+      count: (method, dcId) => opts.counters.countRequest(method, dcId),
+      takeForcedRetry: () => opts.faults.takeDhGenRetry(),
+      keyExists: (dcId, keyId) => this.keys.has(`${dcId}:${keyId}`),
+      addKey: (dcId, key, salt) => {
+        const rec = this.registerKey(key, [dcId]);
+        this.salts.start(dcId, rec.id, salt);
+      },
+    });
+  }
 
-  registerKey(key: Buffer, userId?: number): AuthKeyRecord {
+  /** Registers a key on the given DCs (one record: signing in on one signs in on all of them). */
+  registerKey(key: Buffer, dcIds: readonly number[], userId?: number): AuthKeyRecord {
     const rec: AuthKeyRecord = { key, id: authKeyId(key), userId };
-    this.keys.set(rec.id, rec);
+    for (const dc of dcIds) this.keys.set(`${dc}:${rec.id}`, rec);
     return rec;
   }
 
@@ -160,35 +139,31 @@ export class SandboxCore {
     this.servers.clear();
   }
 
-  private saltFor(dcId: number, key: AuthKeyRecord): SaltState {
-    const k = `${dcId}:${key.id}`;
-    let s = this.salts.get(k);
-    if (!s) {
-      s = { current: randomLong() };
-      this.salts.set(k, s);
-    }
-    return s;
-  }
-
-  private applySaltRotation(): void {
-    if (this.opts.faults.rotateSaltRequested === this.saltRotationsSeen) return;
-    this.saltRotationsSeen = this.opts.faults.rotateSaltRequested;
-    // A rotation with no grace period: the old salt is rejected at once, as after Telegram's salt expires.
-    for (const s of this.salts.values()) s.current = randomLong();
-  }
-
   // ---- incoming ------------------------------------------------------------------------------------------
 
+  /**
+   * One transport packet from a connection. Nothing a client sends may end the process: broken service TL
+   * closes that connection (MalformedMessage), and anything unexpected is logged and closes it too.
+   */
   handlePacket(conn: Connection, payload: Buffer): void {
+    try {
+      this.handlePacketUnguarded(conn, payload);
+    } catch (e) {
+      if (e instanceof MalformedMessage) conn.destroy();
+      else this.internalError(conn, e);
+    }
+  }
+
+  private internalError(conn: Connection | undefined, e: unknown): void {
+    console.error('[telegram sandbox] closing a connection after an internal error:', e);
+    conn?.destroy();
+  }
+
+  private handlePacketUnguarded(conn: Connection, payload: Buffer): void {
     if (payload.length < 8) return conn.destroy();
     const keyId = payload.readBigUInt64LE(0);
-    if (keyId === 0n) {
-      // Unencrypted messages only carry the DH key exchange, which this sandbox does not implement:
-      // answer as Telegram does for an unknown key, so the client reports it instead of hanging.
-      conn.transportError(-404);
-      return;
-    }
-    const key = this.keys.get(keyId);
+    if (keyId === 0n) return this.handlePlain(conn, payload);
+    const key = this.keys.get(`${conn.dcId}:${keyId}`);
     if (!key) {
       conn.transportError(-404);
       return;
@@ -204,12 +179,24 @@ export class SandboxCore {
     const sk = `${conn.dcId}:${key.id}:${msg.sessionId}`;
     let session = this.sessions.get(sk);
     if (!session) {
-      session = { key, sessionId: msg.sessionId, uniqueId: randomLong(), dcId: conn.dcId, announced: false, contentSent: 0, seen: new Set(), seenOrder: [], outbox: [], flushScheduled: false };
+      session = { key, sessionId: msg.sessionId, uniqueId: randomLong(), dcId: conn.dcId, announced: false, contentSent: 0, seen: new Map(), seenOrder: [], maxSeenId: 0n, maxSeenSeq: -1, outbox: [], flushScheduled: false };
       this.sessions.set(sk, session);
     }
     session.conn = conn;
-    this.applySaltRotation();
     this.handleMessage(session, msg.msgId, msg.seqNo, msg.body, msg.salt, true);
+  }
+
+  /**
+   * Unencrypted messages (core.telegram.org/mtproto/description#unencrypted-messages): auth_key_id 0, message_id,
+   * message_data_length, message_data. Only the key exchange travels this way; anything else gets -404.
+   */
+  private handlePlain(conn: Connection, payload: Buffer): void {
+    if (payload.length < 20) return conn.transportError(-404);
+    const length = payload.readInt32LE(16);
+    if (length < 4 || 20 + length > payload.length || payload.readBigInt64LE(8) === 0n) return conn.transportError(-404);
+    const answer = this.keyExchange.handle(conn.dcId, payload.subarray(20, 20 + length));
+    if ('transportError' in answer) return conn.transportError(answer.transportError);
+    conn.writePayload(Buffer.concat([Buffer.alloc(8), i64(this.msgIds.next('response')), i32(answer.body.length), answer.body]));
   }
 
   private handleMessage(session: SessionState, msgId: bigint, seqNo: number, body: Buffer, salt: bigint | undefined, outer: boolean): void {
@@ -220,9 +207,8 @@ export class SandboxCore {
     if (sentAt > now + 30) return this.badMsg(session, msgId, seqNo, 17);
     if (session.seen.has(msgId)) return; // a re-sent message that was already processed
     if (outer) {
-      const salts = this.saltFor(session.dcId, session.key);
-      if (salt !== salts.current && salt !== salts.previous) {
-        this.send(session, this.msgIds.next('response'), true, badServerSalt(msgId, seqNo, salts.current));
+      if (!this.salts.accepts(session.dcId, session.key.id, salt)) {
+        this.send(session, this.msgIds.next('response'), true, badServerSalt(msgId, seqNo, this.salts.current(session.dcId, session.key.id)));
         return;
       }
     }
@@ -231,16 +217,17 @@ export class SandboxCore {
     const contentRelated = this.isContentRelated(body);
     if (contentRelated && seqNo % 2 === 0) return this.badMsg(session, msgId, seqNo, 35);
     if (!contentRelated && seqNo % 2 === 1) return this.badMsg(session, msgId, seqNo, 34);
+    if (this.seqNoTooLow(session, msgId, seqNo)) return this.badMsg(session, msgId, seqNo, 32);
     if (!session.announced) {
       session.announced = true;
       const b = Buffer.alloc(28);
       b.writeUInt32LE(CTOR.newSessionCreated, 0);
       b.writeBigInt64LE(msgId, 4);
       b.writeBigInt64LE(session.uniqueId, 12);
-      b.writeBigInt64LE(this.saltFor(session.dcId, session.key).current, 20);
+      b.writeBigInt64LE(this.salts.current(session.dcId, session.key.id), 20);
       this.send(session, this.msgIds.next('other'), true, b);
     }
-    this.markSeen(session, msgId);
+    this.markSeen(session, msgId, seqNo);
     if (ctor === CTOR.msgContainer) {
       if (!outer) return this.badMsg(session, msgId, seqNo, 64);
       const inner = parseContainer(body);
@@ -256,9 +243,23 @@ export class SandboxCore {
     return !NOT_CONTENT_RELATED.has(ctor);
   }
 
-  private markSeen(session: SessionState, msgId: bigint): void {
-    session.seen.add(msgId);
+  /**
+   * bad_msg_notification code 32 (core.telegram.org/mtproto/service_messages_about_messages): "msg_seqno too
+   * low (the server has already received a message with a lower msg_id but with either a higher or an equal
+   * and odd seqno)". Messages usually arrive in msg_id order, when the highest seq_no so far decides at once.
+   */
+  private seqNoTooLow(session: SessionState, msgId: bigint, seqNo: number): boolean {
+    const clash = (s: number) => s > seqNo || (s === seqNo && seqNo % 2 === 1);
+    if (msgId > session.maxSeenId) return clash(session.maxSeenSeq);
+    for (const [id, s] of session.seen) if (id < msgId && clash(s)) return true;
+    return false;
+  }
+
+  private markSeen(session: SessionState, msgId: bigint, seqNo: number): void {
+    session.seen.set(msgId, seqNo);
     session.seenOrder.push(msgId);
+    if (msgId > session.maxSeenId) session.maxSeenId = msgId;
+    if (seqNo > session.maxSeenSeq) session.maxSeenSeq = seqNo;
     if (session.seenOrder.length > 4096) session.seen.delete(session.seenOrder.shift()!);
   }
 
@@ -284,10 +285,12 @@ export class SandboxCore {
     }
     if (ctor === CTOR.msgsAck || ctor === CTOR.msgResendReq || ctor === CTOR.msgsStateInfo || ctor === CTOR.httpWait) return;
     if (ctor === CTOR.getFutureSalts) {
+      need(body, 8, 'get_future_salts');
       const num = Math.max(1, Math.min(64, body.readInt32LE(4)));
-      return this.send(session, this.msgIds.next('response'), true, futureSalts(msgId, this.saltFor(session.dcId, session.key).current, num));
+      return this.send(session, this.msgIds.next('response'), true, futureSalts(msgId, this.salts.current(session.dcId, session.key.id), num));
     }
     if (ctor === CTOR.destroySession) {
+      need(body, 12, 'destroy_session');
       const target = body.readBigInt64LE(4);
       const k = `${session.dcId}:${session.key.id}:${target}`;
       const existed = target !== session.sessionId && this.sessions.delete(k);
@@ -297,7 +300,7 @@ export class SandboxCore {
       return this.sendRpcResult(session, msgId, b, undefined);
     }
     if (ctor === CTOR.msgsStateReq) {
-      const ids = readLongVector(body, 4);
+      const ids = readLongVector(body, 4, 'msgs_state_req');
       const info = Buffer.from(ids.map((id) => (session.seen.has(id) ? 4 : 1)));
       const b = Buffer.concat([u32(CTOR.msgsStateInfo), i64(msgId), tlBytes(info)]);
       return this.send(session, this.msgIds.next('response'), true, b);
@@ -305,8 +308,13 @@ export class SandboxCore {
     let obj: any;
     try {
       obj = new BinaryReader(body).tgReadObject();
-    } catch {
-      return this.rpcError(session, msgId, 400, `INPUT_METHOD_INVALID_${ctor}`, '?');
+    } catch (e) {
+      // An unknown constructor is an unknown method; a known one whose fields run out is truncated TL:
+      // INPUT_FETCH_ERROR for an API method (core.telegram.org/api/errors lists it for TL that fails to
+      // deserialize), the connection for MTProto's own functions, which have no error to answer with.
+      if (e instanceof errors.TypeNotFoundError) return this.rpcError(session, msgId, 400, `INPUT_METHOD_INVALID_${e.invalidConstructorId}`, '?');
+      if (SERVICE_FUNCTIONS.has(ctor)) throw new MalformedMessage(`truncated service function ${ctor.toString(16)}`);
+      return this.rpcError(session, msgId, 400, 'INPUT_FETCH_ERROR', '?');
     }
     if (obj instanceof Api.Ping || obj instanceof Api.PingDelayDisconnect) {
       const pong = Buffer.concat([u32(CTOR.pong), i64(msgId), i64(BigInt(String(obj.pingId)))]);
@@ -315,7 +323,7 @@ export class SandboxCore {
       return;
     }
     if (obj?.classType !== 'request') return; // other service constructors need no answer
-    void this.handleRpc(session, msgId, obj);
+    this.handleRpc(session, msgId, obj).catch((e) => this.internalError(session.conn, e));
   }
 
   private async handleRpc(session: SessionState, reqMsgId: bigint, req: any): Promise<void> {
@@ -341,7 +349,11 @@ export class SandboxCore {
   }
 
   private async serveRpc(session: SessionState, reqMsgId: bigint, method: string, query: any): Promise<void> {
-    const { faults, counters, model } = this.opts;
+    const { faults, counters, model, flood } = this.opts;
+    // Flood waits belong to the account (to the key before sign-in): every DC and session shares them.
+    const account = session.key.userId !== undefined ? `user:${session.key.userId}` : `key:${session.key.id}`;
+    const waiting = flood.running(account, method);
+    if (waiting) return this.rpcError(session, reqMsgId, waiting.code, waiting.message, method);
     const applied: AppliedFaults = faults.take(method, session.dcId);
     const conn = session.conn;
     if (applied.drop === 'before-response') {
@@ -355,6 +367,7 @@ export class SandboxCore {
     let result: RpcResult | undefined;
     let error: { code: number; message: string } | undefined = applied.error;
     if (error?.message.startsWith('FILE_MIGRATE_')) moveRequestedFile(model, query, Number(error.message.slice('FILE_MIGRATE_'.length)));
+    error ??= flood.admit(account, method);
     if (!error) {
       try {
         result = invokeMethod(method, query, {
@@ -364,6 +377,7 @@ export class SandboxCore {
           apiId: this.opts.apiId,
           apiHash: this.opts.apiHash,
           authKey: session.key,
+          homeDcId: this.opts.homeDcId,
           exportedAuth: this.exportedAuth,
         });
       } catch (e) {
@@ -374,7 +388,10 @@ export class SandboxCore {
         }
       }
     }
-    if (error) return this.rpcError(session, reqMsgId, error.code, error.message, method, applied);
+    if (error) {
+      flood.noteError(account, method, error.message);
+      return this.rpcError(session, reqMsgId, error.code, error.message, method, applied);
+    }
     const bytes = Buffer.isBuffer(result) ? result : result!.getBytes();
     counters.countResultBytes(method, bytes.length);
     this.sendRpcResult(session, reqMsgId, bytes, method, applied);
@@ -415,7 +432,7 @@ export class SandboxCore {
     const items = session.outbox;
     session.outbox = [];
     if (!conn || conn.closed || !items.length) return;
-    const salt = this.saltFor(session.dcId, session.key).current;
+    const salt = this.salts.current(session.dcId, session.key.id);
     const plain = items.filter((i) => !i.special);
     const specials = items.filter((i) => i.special);
     if (plain.length === 1) conn.writePayload(this.encrypt(session, salt, plain[0]));
@@ -434,184 +451,4 @@ export class SandboxCore {
   private encrypt(session: SessionState, salt: bigint, m: Outgoing): Buffer {
     return encryptEnvelope(session.key.key, innerPlaintext(salt, session.sessionId, m.msgId, m.seqNo, m.body), SERVER);
   }
-}
-
-/** When a FILE_MIGRATE fault fires, the file really moves, so the client's retry on DC X succeeds. */
-function moveRequestedFile(model: TelegramModel, query: any, dcId: number): void {
-  const loc = query?.location;
-  if (!loc || loc.id === undefined) return;
-  const f = model.files.get(BigInt(String(loc.id)));
-  if (f) f.dcId = dcId;
-}
-
-class Connection {
-  private readonly transport = new ServerTransport();
-  closed = false;
-  private disconnectTimer?: NodeJS.Timeout;
-  private writeChain: Promise<void> = Promise.resolve();
-
-  constructor(private readonly core: SandboxCore, readonly dcId: number, private readonly socket: net.Socket) {
-    socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('error', () => this.destroy());
-  }
-
-  private onData(chunk: Buffer): void {
-    if (this.closed) return;
-    let payloads: Buffer[];
-    try {
-      payloads = this.transport.push(chunk);
-    } catch (e) {
-      if (e instanceof FramingError) return this.destroy();
-      throw e;
-    }
-    for (const p of payloads) {
-      if (this.closed) return;
-      this.core.handlePacket(this, p);
-    }
-  }
-
-  /** ping_delay_disconnect: close the connection if no further ping arrives within the delay (seconds). */
-  armDisconnect(seconds: number): void {
-    clearTimeout(this.disconnectTimer);
-    this.disconnectTimer = setTimeout(() => this.destroy(), Math.max(1, seconds) * 1000);
-    this.disconnectTimer.unref();
-  }
-
-  /** A transport error: a 4-byte payload with the negative code, then the connection is closed. */
-  transportError(code: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(code, 0);
-    this.writePayload(b);
-    this.writeChain = this.writeChain.then(() => {
-      this.socket.end();
-    });
-  }
-
-  writePayload(payload: Buffer, special?: { bytesPerSecond?: number; dropMidway?: boolean }): void {
-    if (this.closed) return;
-    const frame = this.transport.encode(payload);
-    this.writeChain = this.writeChain.then(() => this.writeFrame(frame, special));
-  }
-
-  private async writeFrame(frame: Buffer, special?: { bytesPerSecond?: number; dropMidway?: boolean }): Promise<void> {
-    if (this.closed) return;
-    const { counters } = this.core.opts;
-    if (special?.dropMidway) {
-      const half = frame.subarray(0, Math.max(1, Math.floor(frame.length / 2)));
-      counters.countWire(half.length);
-      await new Promise<void>((r) => this.socket.write(half, () => r()));
-      this.destroy();
-      return;
-    }
-    if (special?.bytesPerSecond) {
-      const tick = 50;
-      const step = Math.max(1, Math.floor((special.bytesPerSecond * tick) / 1000));
-      for (let off = 0; off < frame.length && !this.closed; off += step) {
-        const part = frame.subarray(off, off + step);
-        counters.countWire(part.length);
-        this.socket.write(part);
-        if (off + step < frame.length) await new Promise((r) => setTimeout(r, tick).unref());
-      }
-      return;
-    }
-    counters.countWire(frame.length);
-    this.socket.write(frame);
-  }
-
-  destroy(): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.disconnectTimer);
-    this.socket.destroy();
-  }
-
-  dispose(): void {
-    this.closed = true;
-    clearTimeout(this.disconnectTimer);
-  }
-}
-
-// ---- raw TL helpers for service messages ----------------------------------------------------------------
-
-export function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n >>> 0, 0);
-  return b;
-}
-
-export function i32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n, 0);
-  return b;
-}
-
-export function i64(n: bigint): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt.asIntN(64, n), 0);
-  return b;
-}
-
-/** TL `bytes`: 1-byte length (or 0xfe + 3-byte length), data, zero padding to 4. */
-export function tlBytes(data: Buffer): Buffer {
-  const head = data.length < 254 ? Buffer.from([data.length]) : Buffer.from([254, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff]);
-  const total = head.length + data.length;
-  return Buffer.concat([head, data, Buffer.alloc((4 - (total % 4)) % 4)]);
-}
-
-export function readTlBytes(buf: Buffer, offset: number): { value: Buffer; end: number } {
-  let len = buf[offset];
-  let head = 1;
-  if (len === 254) {
-    len = buf[offset + 1] | (buf[offset + 2] << 8) | (buf[offset + 3] << 16);
-    head = 4;
-  }
-  const value = buf.subarray(offset + head, offset + head + len);
-  if (value.length !== len) throw new Error('truncated bytes');
-  const total = head + len;
-  return { value, end: offset + total + ((4 - (total % 4)) % 4) };
-}
-
-export function parseContainer(body: Buffer): { msgId: bigint; seqNo: number; body: Buffer }[] | undefined {
-  try {
-    const count = body.readInt32LE(4);
-    let off = 8;
-    const out = [];
-    for (let i = 0; i < count; i++) {
-      const msgId = body.readBigInt64LE(off);
-      const seqNo = body.readInt32LE(off + 8);
-      const len = body.readInt32LE(off + 12);
-      if (len < 4 || len % 4 !== 0 || off + 16 + len > body.length) return undefined;
-      out.push({ msgId, seqNo, body: body.subarray(off + 16, off + 16 + len) });
-      off += 16 + len;
-    }
-    return off === body.length ? out : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readLongVector(body: Buffer, off: number): bigint[] {
-  if (body.readUInt32LE(off) !== CTOR.vector) return [];
-  const n = body.readInt32LE(off + 4);
-  const out: bigint[] = [];
-  for (let i = 0; i < n; i++) out.push(body.readBigInt64LE(off + 8 + i * 8));
-  return out;
-}
-
-function badServerSalt(badMsgId: bigint, badSeqNo: number, newSalt: bigint): Buffer {
-  return Buffer.concat([u32(CTOR.badServerSalt), i64(badMsgId), i32(badSeqNo), i32(48), i64(newSalt)]);
-}
-
-function msgsAck(ids: bigint[]): Buffer {
-  return Buffer.concat([u32(CTOR.msgsAck), u32(CTOR.vector), i32(ids.length), ...ids.map(i64)]);
-}
-
-function futureSalts(reqMsgId: bigint, current: bigint, num: number): Buffer {
-  const now = Math.floor(Date.now() / 1000);
-  const salts: Buffer[] = [];
-  for (let i = 0; i < num; i++) {
-    // Bare future_salt (no constructor id inside a bare vector): valid_since, valid_until, salt.
-    salts.push(Buffer.concat([i32(now + i * 3600), i32(now + (i + 1) * 3600), i64(i === 0 ? current : randomLong())]));
-  }
-  return Buffer.concat([u32(CTOR.futureSalts), i64(reqMsgId), i32(now), i32(num), ...salts]);
 }

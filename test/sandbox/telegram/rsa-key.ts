@@ -1,0 +1,32 @@
+// The sandbox data centers' RSA key pair (2048 bits, e = 65537), made once with node:crypto's generateKeyPairSync
+// for test code only: it protects nothing. Clients learn the public half from the sandbox (sb.rsaPublicKey);
+// GramJS gets it through registerSandboxRsaKey, as it holds Telegram's own keys in crypto/RSA.js's _serverKeys.
+export const SANDBOX_RSA_PRIVATE_KEY_PEM = `
+-----BEGIN RSA PRIVATE KEY-----
+MIIEowIBAAKCAQEAwypSS1pvVgFxt+9cfqSO8evHAuPtCsDNeVsFH7DJXBi5gbkw
+rHGU+sVfuR54QxfeskOdxDrxwODL++vrEDEYYX4zMscATbx7oD+J9ZDnNi82eNTt
+DodJrijfMxYuTqD1mE17T+RBaC4elBQHCEKQgUEiFvDD3KjzqvxqOP5PTNmV1j1y
+zIsaGcMjt+r+WZK4ShxFcSFBCtedBhOYKMG0fECHnUHR+AJDIbS2zF9zzRahYNTx
+FGNPzXjB1YM/xnCr7qdlOPnLes3LDY77LYnfjMVYP/C2oXB8w71Ddm7BilB4bX0c
+XdmtDwyIDP1DTSua/9V6BJcBBhxKe6BVxS00OwIDAQABAoIBAAEUu+3060bzrRiS
+t9VvvebzImAOuSJlHP4+FdIuHX9oF6bzSqS54FRfQX95/rqIaFBedYI/vVUPKbIU
+hXHKg9MOauQuG/9SOvERSQdWLSGss0WKEGITN8JCMbJLvifrVlDopPU1U3NrRfoV
+/k/6ZmiA3tp3rO4M9YSN71yvc+r+Cw9K6x4I3Ddl6+EqqzREJdRA0LRN9JZzCHYM
+V39b+UJtm4OiAQRTqBRMEVcqkBQhbXeUCgYv7Q/tinUR7Nn2ZfgWzmDJccyDntwg
+sAhcewY45AuvFDelfhv6YSiEMnhaFtveJQbVXi25H9PoYFW0j6cemL1zu33zLmum
+7Ndj30kCgYEA5afH6KupSXOKEFpDulM1bL9gan0Gxh0aC1Fh0ADkbwGGSQBHtmlc
+XV83QuHaRh3Dji7el0c+V5Q5aADjYKIlWnAj7kxWJTuE2Wjhn3iBvsbXU8rDWEap
+opEUxuMEK1gf5KLlr+CtP0OS5mQVQV1Y+9TH4ibkNgRJnmXIKdVW8HUCgYEA2Y2u
+X9j2y4fM+p7afH1NAeow9EHrTjalp4LDByHj4yshP9qsEtx0Pqbh2gKQ/qaBMu0y
+k3iNKxp/QWv65vqCX/XbShONX8DAkeiy4xPgXO17lKAbzq4y7OhDisEBhC2QVyvp
+Ti3ot8e8PX5yxIYcazTAHdN98JvLW85fOoZA++8CgYEAhQioWTP3oMD5XXesfCbv
+b8t8wrMiVWlOSPgfvSqHKXasn2U2JYjrJHufu3KxyqQ7QAYOk3uFtZ37ky/Qh43m
+LXmAlu5JiM/tqTOEX6ijICx3V+bBOkXUxoNckcm4BJPMBdoHS9bPBTLTyfp4BaFZ
+hqhAEdWNpWzeaI91YCZhcnECgYBOIrbIMfKhswqJ0NgD8jTgRS6D69EJbFMe0LYf
+L6rbgjgU6QL4Wzlc7y8az+UnsMGietK5aIi7PG8MHi4lG0AMGw9Bkbgq9d20CfGF
+4TOp7JmADeku2B3uPJVVlnBm+r5msJzAuXhl2VTgeTPbJZe7YVzG2ZjX+/yT4pEN
+Qf7A/QKBgC6RH1aFGcLnsMkRhyakZx7hE+faL8BeAaJBA0xLPJKx5NTju0gG3lwP
+/jr1ojXYFBmF3upQ7gRSgAu49rxCTN5xXS/MKFEOaiIUPQqvnJx7a6xHVcXz7Ew6
+zT2CaG/EpsSEwTpE0SKijW2exgVE998qCEMCal2qmDewyElTpb1c
+-----END RSA PRIVATE KEY-----
+`;
