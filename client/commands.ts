@@ -1,7 +1,7 @@
 /** Every palette and tree command. Each is a thin handler over the worker protocol. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JobRequests, MetricsRequests, SourcesRequests, type ImportSummary, type SourceInfo } from '../shared/protocol';
+import { CredentialRequests, JobRequests, MetricsRequests, SourcesRequests, type ImportSummary, type SourceInfo } from '../shared/protocol';
 import { FEATURES, NOT_YET, type FeatureName } from '../shared/features';
 import { runJob } from './jobs';
 import type { Secrets } from './secrets';
@@ -131,14 +131,21 @@ async function setYouTubeApiKey(ctx: CommandContext): Promise<void> {
   if (!FEATURES.youtube) return notYet('youtube');
   const key = await vscode.window.showInputBox({
     title: 'Set YouTube API Key',
-    prompt: 'A YouTube Data API v3 key from Google Cloud Console (APIs & Services → Credentials). Stored in VS Code Secret Storage only.',
+    prompt:
+      'A YouTube Data API v3 key: Google Cloud Console → APIs & Services → Credentials → Create credentials → API key, in a project with "YouTube Data API v3" enabled. Kept in VS Code Secret Storage only.',
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim().length < 20 ? 'That is too short for an API key.' : /\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
   });
   if (key === undefined) return;
+  const worker = await ctx.worker();
+  // One cheap call (1 unit) tells a typo from a key YouTube accepts, before anything is stored.
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the key with YouTube…' }, () =>
+    worker.client.sendRequest(CredentialRequests.checkYouTubeKey, { key: key.trim() }),
+  );
   await ctx.secrets.set('youtubeApiKey', key.trim());
-  void vscode.window.showInformationMessage('YouTube API key saved in Secret Storage.');
+  ctx.log.info('YouTube API key checked with YouTube and saved in Secret Storage.');
+  void vscode.window.showInformationMessage('YouTube accepted the key. It is saved in VS Code Secret Storage.');
 }
 
 function sourceIdOf(arg: SourceNode | TopicNode | string | undefined): string | undefined {

@@ -9,7 +9,7 @@ export const FEATURES = {
   /** Sign in to Telegram and sync chats live (the Telegram Desktop export import always works). */
   liveTelegram: false,
   /** Archive YouTube channels and mirror them into Google Sheets. */
-  youtube: false,
+  youtube: true,
 } as const;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -52,6 +52,15 @@ export namespace SourcesRequests {
   export const remove = new RequestType<RemoveParams, void, void>('archive/removeSource');
 }
 
+export namespace CredentialRequests {
+  /**
+   * Tries a YouTube Data API key with one cheap call (1 quota unit) before the client stores it.
+   * Resolves when YouTube accepts it; fails (-32001) with a message saying what is wrong and
+   * where a key comes from. The key is not kept by the worker.
+   */
+  export const checkYouTubeKey = new RequestType<{ readonly key: string }, void, void>('archive/checkYouTubeKey');
+}
+
 export namespace JobRequests {
   export interface SyncParams {
     /** Sources to sync; all of them when absent. */

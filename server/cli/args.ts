@@ -16,8 +16,8 @@ export class UsageError extends Error {
   }
 }
 
-export const WRITE_COMMANDS = ['import', 'sync'] as const;
-export const COMMANDS = ['import', 'sync', 'status'] as const;
+export const WRITE_COMMANDS = ['import', 'add', 'sync'] as const;
+export const COMMANDS = ['import', 'add', 'sync', 'status'] as const;
 export type VaultCommand = (typeof COMMANDS)[number];
 
 export type CliArgs =
@@ -28,6 +28,8 @@ export type CliArgs =
       readonly vault: string;
       /** import: the export folder, or its result.json. */
       readonly exportPath?: string;
+      /** add: the YouTube channel (URL, @handle or channel id). */
+      readonly ref?: string;
       readonly sources: readonly string[];
       /** Writers: wait for another process that has the vault (default: refuse at once). */
       readonly wait: boolean;
@@ -51,6 +53,7 @@ type OptionName = keyof typeof OPTIONS;
 const GLOBAL_OPTIONS: readonly OptionName[] = ['json', 'help', 'version'];
 const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } = {
   import: ['vault', 'hardlinks', 'split-by-month', 'media-concurrency', 'wait', 'no-wait'],
+  add: ['vault', 'wait', 'no-wait'],
   sync: ['vault', 'source', 'media-concurrency', 'wait', 'no-wait'],
   status: ['vault'],
 };
@@ -82,13 +85,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
     }
   }
+  const takesOne = command === 'import' || command === 'add';
   const exportPath = command === 'import' ? rest[0] : undefined;
-  const extra = command === 'import' ? rest.slice(1) : rest;
+  const ref = command === 'add' ? rest[0] : undefined;
+  const extra = takesOne ? rest.slice(1) : rest;
   if (command === 'import' && exportPath === undefined) {
     throw new UsageError(`import needs the export folder: vault-archiver import <export folder> --vault <folder>; ${SEE_HELP}`);
   }
+  if (command === 'add' && !ref?.trim()) {
+    throw new UsageError(`add needs a YouTube channel: vault-archiver add <@handle | channel URL | UC… id> --vault <folder>; ${SEE_HELP}`);
+  }
   if (extra.length) {
-    const hint = command === 'import' ? 'import takes one export folder' : `${command} takes no folder (the vault is given with --vault)`;
+    const hint =
+      command === 'import' ? 'import takes one export folder' : command === 'add' ? 'add takes one channel (quote a URL with spaces)' : `${command} takes no folder (the vault is given with --vault)`;
     throw new UsageError(`unexpected "${extra[0]}": ${hint}; ${SEE_HELP}`);
   }
   if (values.vault === undefined) throw new UsageError(`--vault <folder> is required: the folder the notes go to; ${SEE_HELP}`);
@@ -99,7 +108,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.hardlinks) settings.useHardlinks = true;
   if (values['split-by-month'] !== undefined) settings.splitByMonthOver = wholeNumber('--split-by-month', values['split-by-month'], 'splitByMonthOver');
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
-  return { command, json, vault: values.vault, exportPath, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+  return { command, json, vault: values.vault, exportPath, ref, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -158,15 +167,20 @@ export const USAGE = `Usage:
   vault-archiver import <export folder> --vault <folder> [options]
       Import a Telegram Desktop export into the vault: the folder holding result.json
       (exported as "Machine-readable JSON"), or that result.json itself.
+  vault-archiver add <YouTube channel> --vault <folder>
+      Add a YouTube channel (@handle, youtube.com/@name or /channel/UC… URL, or UC… id).
+      Needs a YouTube Data API key in VAULT_ARCHIVER_YOUTUBE_API_KEY, or in a file named
+      by VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE (keep it outside the vault).
   vault-archiver sync --vault <folder> [--source <id>]... [--wait]
-      Fetch what is new for the vault's sources (all of them without --source).
+      Fetch what is new for the vault's sources (all of them without --source):
+      YouTube channels; an imported Telegram chat is updated by importing a newer export.
   vault-archiver status --vault <folder> [--json]
       List the vault's sources with their item counts and last sync.
   vault-archiver help | --help | -h        this help
   vault-archiver --version | -v            the version
 
 Options:
-  --vault <folder>          the vault folder (import creates it if missing)
+  --vault <folder>          the vault folder (import and add create it if missing)
   --json                    machine-readable output: one JSON object per line, errors included
   --wait                    if another import or sync has the vault, wait for it to finish
   --no-wait                 if another has the vault, stop at once and say who (the default)

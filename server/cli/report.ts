@@ -51,6 +51,11 @@ export function printSync(s: SyncSummary, out: Output): void {
   for (const r of s.sources) out.line(`  ${r.id}: ${r.error ? `failed: ${r.error}` : (r.note ?? `${r.itemsAdded} new`)}`);
 }
 
+export function printAdded(source: SourceInfo, vault: string, out: Output): void {
+  out.event({ event: 'added', source });
+  out.line(`Added ${source.title} [${source.id}]. Run: vault-archiver sync --vault ${JSON.stringify(vault)} --source ${source.id}`);
+}
+
 export function printStatus(vault: string, sources: readonly SourceInfo[], out: Output, now = Date.now()): void {
   out.event({ event: 'status', vault, sources });
   out.line(`Vault ${vault}: ${sources.length} source${sources.length === 1 ? '' : 's'}`);

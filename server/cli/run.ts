@@ -12,7 +12,7 @@ import { vaultLockAcquirer } from '../engine/vault/vaultLock';
 import type { CliArgs, VaultCommand } from './args';
 import { Exit, type Output } from './output';
 import { checkVault } from './paths';
-import { importExitCode, printImport, printStatus, printSync, syncExitCode } from './report';
+import { importExitCode, printAdded, printImport, printStatus, printSync, syncExitCode } from './report';
 
 type VaultArgs = Extract<CliArgs, { command: VaultCommand }>;
 
@@ -20,7 +20,7 @@ const BUSY_ADVICE = 'Wait for it to finish, or run with --wait.';
 
 export async function runVaultCommand(args: VaultArgs, out: Output): Promise<number> {
   // Status and sync read what is there: a vault that does not exist is a typo, not an empty vault.
-  const vault = await checkVault(fs, args.vault, args.command !== 'import');
+  const vault = await checkVault(fs, args.vault, args.command !== 'import' && args.command !== 'add');
   const parts = createEngineParts();
   const service = new ArchiveService({
     // The CLI names the vault itself: it is its own "workspace".
@@ -61,6 +61,11 @@ export async function runVaultCommand(args: VaultArgs, out: Output): Promise<num
         out.done();
         printImport(summary, out);
         return importExitCode(summary);
+      }
+      case 'add': {
+        const source = await service.addSource('youtube', args.ref ?? '');
+        printAdded(source, vault, out);
+        return Exit.ok;
       }
       case 'sync': {
         const summary = await service.sync(args.sources.length ? args.sources : undefined, hooks);

@@ -4,7 +4,7 @@
  * errors (-32001 with the what-to-do message for a user's mistake). No domain logic lives here.
  */
 import { type CancellationToken, type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications } from '../../shared/protocol';
+import { CredentialRequests, JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications } from '../../shared/protocol';
 import { settingsFrom } from '../../shared/settings';
 import { type ArchiveService, type JobHooks, UserError } from '../engine/service/archiveService';
 
@@ -36,6 +36,7 @@ export function registerHandlers(connection: Connection, engine: () => ArchiveSe
 
   connection.onRequest(SourcesRequests.list, () => handle(undefined, () => engine().listSources()));
   connection.onRequest(SourcesRequests.add, (p) => handle(undefined, () => engine().addSource(p.kind, p.ref)));
+  connection.onRequest(CredentialRequests.checkYouTubeKey, (p) => handle(undefined, () => engine().checkYouTubeKey(p.key)));
   connection.onRequest(SourcesRequests.remove, (p) => handle(undefined, () => engine().removeSource(p.id, p.deleteNotes)));
   /** A job's hooks: its progress (and any wait for the vault lock) reported under the client's id. */
   const jobHooks = (progressId: string, signal: AbortSignal): JobHooks => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { compareTitles } from '../../shared/order';
 import { acquireVaultLock } from '../../server/engine/vault/vaultLock';
+import { type GoogleSandbox, startGoogleSandbox } from '../sandbox/google';
 import { repoRoot } from '../support/workerProcess';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -265,5 +266,56 @@ describe('CLI installed from `npm pack` (as the README says)', function () {
     const imported = spawnSync(bin, ['import', path.join(repoRoot, 'sample', 'telegram-export'), '--vault', vault], { cwd: dir, encoding: 'utf8' });
     assert.equal(imported.status, 3, imported.stderr); // the sample's two warnings
     assert.match(imported.stdout, /Chats {8}8 /);
+  });
+});
+
+describe('CLI with YouTube (against the Google sandbox)', function () {
+  this.timeout(60_000);
+  let sb: GoogleSandbox;
+  let dir: string;
+  before(async () => {
+    sb = await startGoogleSandbox();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-cli-yt-'));
+  });
+  after(async () => {
+    await sb.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  /** Not spawnSync: the sandbox lives in this process and must keep answering. */
+  function runAsync(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+  }
+
+  it('without a key: says which variable to set, exit 1, no stack', async () => {
+    const r = await runAsync({ VAULT_ARCHIVER_GOOGLE_ROOT_URL: sb.rootUrl, VAULT_ARCHIVER_YOUTUBE_API_KEY: '' }, 'add', '@SandboxScience', '--vault', path.join(dir, 'v0'));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /No YouTube API key is set\. Set VAULT_ARCHIVER_YOUTUBE_API_KEY/);
+    assert.doesNotMatch(r.stderr, STACK_LINE);
+  });
+
+  it('adds a channel with the key from a file, syncs it, and status lists it', async () => {
+    const keyFile = path.join(dir, 'youtube.key');
+    await fs.writeFile(keyFile, `${sb.apiKey}\n`, { mode: 0o600 });
+    const env = { VAULT_ARCHIVER_GOOGLE_ROOT_URL: sb.rootUrl, VAULT_ARCHIVER_YOUTUBE_API_KEY: '', VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE: keyFile };
+    const vault = path.join(dir, 'v1');
+    const added = await runAsync(env, 'add', 'https://www.youtube.com/@SandboxScience', '--vault', vault);
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stdout, /^Added .+ \[youtube:UCsandboxScienceLab0001g\]\. Run: vault-archiver sync/);
+    const synced = await runAsync(env, 'sync', '--vault', vault);
+    assert.equal(synced.status, 0, synced.stderr);
+    assert.match(synced.stdout, /youtube:UCsandboxScienceLab0001g: \d+ new/);
+    const status = await runAsync(env, 'status', '--vault', vault, '--json');
+    const sources = (JSON.parse(status.stdout) as { sources: { id: string; itemCount: number }[] }).sources;
+    assert.equal(sources[0]!.id, 'youtube:UCsandboxScienceLab0001g');
+    assert.ok(sources[0]!.itemCount > 0);
+    const again = await runAsync(env, 'sync', '--vault', vault);
+    assert.match(again.stdout, /youtube:UCsandboxScienceLab0001g: 0 new/);
+    assert.equal(again.status, 0);
   });
 });

@@ -37,9 +37,9 @@ const STATUS_ITEM_ID = 'vault-archiver.vault-archiver.vaultArchiver.metrics';
  * into the message ("Show LogImport finished").
  */
 const FINISHED_TOAST = /import(ed\b|\s+finished)/i;
-/** The one button the welcome view offers today: live Telegram and YouTube are not there yet. */
-const WELCOME_BUTTONS = ['Import Telegram Desktop Export'];
-const NOT_OFFERED = ['Add Telegram Chat', 'Add YouTube Channel'];
+/** What the welcome view offers today; live Telegram sync is not there yet. */
+const WELCOME_BUTTONS = ['Import Telegram Desktop Export', 'Add YouTube Channel'];
+const NOT_OFFERED = ['Add Telegram Chat'];
 
 export const SCREENSHOTS = {
   welcome: '01-welcome.png',

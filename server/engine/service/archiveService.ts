@@ -118,6 +118,13 @@ export class ArchiveService {
     return { ...added, state: this.states.get(added.id) };
   }
 
+  /** Tries a YouTube API key before the client stores it (one quota unit of that key's project). */
+  async checkYouTubeKey(key: string): Promise<void> {
+    const youtube = this.opts.connectors.find((c): c is Connector & { checkKey(key: string): Promise<void> } => 'checkKey' in c);
+    if (!youtube) throw new UserError('This build cannot archive YouTube channels.');
+    await youtube.checkKey(key);
+  }
+
   async removeSource(id: string, deleteNotes: boolean): Promise<void> {
     this.requireTrust();
     const source = await this.findSource(id);

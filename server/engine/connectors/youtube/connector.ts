@@ -11,7 +11,7 @@ import { sanitizeFileName } from '../../vault/fileNames';
 import { VaultLayout, YOUTUBE_DIR } from '../../vault/layout';
 import type { VaultFs } from '../../vault/vaultFs';
 import type { Connector, ConnectorRun, ListedSource, SourceSyncResult } from '../connector';
-import { type ChannelInfo, UNIT_COST, type YouTubeApi } from './api';
+import { API_KEY_HELP, type ChannelInfo, UNIT_COST, type YouTubeApi } from './api';
 import { CatalogStore, syncChannel } from './catalog';
 import { QuotaTracker } from './quota';
 
@@ -68,6 +68,13 @@ export class YouTubeConnector implements Connector {
     const key = (await this.opts.apiKey())?.trim();
     if (!key) throw new UserError(`No YouTube API key is set. ${this.opts.missingKeyHelp}`);
     return this.opts.makeApi(key, (units) => quota.spend(units));
+  }
+
+  /** Tries a key with one channels.list call (1 unit) before it is stored; throws a UserError if YouTube refuses it. */
+  async checkKey(key: string): Promise<void> {
+    if (!key.trim()) throw new UserError(`Enter a YouTube API key. ${API_KEY_HELP}`);
+    // Any list call proves the key; this id is Google's own channel (Google for Developers).
+    await this.opts.makeApi(key.trim(), () => undefined).channelsById(['UC_x5XG1OV2P6uZZ5FSM9Ttw']);
   }
 
   async list(vaultRoot: string): Promise<ListedSource[]> {
