@@ -14,11 +14,20 @@ export function newItems(m: Metrics): number {
  * archived and how many identical files it stored once. Before any job: just the name.
  */
 export function statusText(m: Metrics): string {
-  if (m.activeJobs > 0) return `${formatRate(m.itemsPerSecond)} items/s`;
-  if (!m.itemsProcessed) return 'Vault Archiver';
+  // Quota shows once half of it is gone: before that it is nothing to think about.
+  const share = quotaShare(m);
+  const quota = share !== undefined && share >= 0.5 ? ` · quota ${Math.floor(share * 100)}%` : '';
+  if (m.activeJobs > 0) return `${formatRate(m.itemsPerSecond)} items/s${quota}`;
+  if (!m.itemsProcessed) return `Vault Archiver${quota}`;
   const parts = [`${formatCount(newItems(m))} archived`];
   if (m.mediaDeduplicated) parts.push(`${formatCount(m.mediaDeduplicated)} file${m.mediaDeduplicated === 1 ? '' : 's'} deduplicated`);
-  return parts.join(' · ');
+  return parts.join(' · ') + quota;
+}
+
+/** Share of today's YouTube quota spent (0–1), when YouTube was used in this window. */
+export function quotaShare(m: Metrics): number | undefined {
+  if (m.youtubeQuotaUsedToday === undefined || !m.youtubeQuotaLimit) return undefined;
+  return m.youtubeQuotaUsedToday / m.youtubeQuotaLimit;
 }
 
 /** Full table, for the tooltip and the Show Metrics view. Each row names what it counts. */
@@ -35,7 +44,13 @@ export function metricsTable(m: Metrics): string {
   );
   // Files whose size and date match the last run are not hashed again: the content store remembers them.
   if (checks) rows.push(['Unchanged files not re-read', `${formatCount(m.cacheHits)} of ${formatCount(checks)}`]);
-  rows.push(['Note writes', formatCount(m.noteWrites)], ['Jobs running', String(m.activeJobs)]);
+  rows.push(['Note writes', formatCount(m.noteWrites)]);
+  if (m.apiRequests) rows.push(['Requests to YouTube', formatCount(m.apiRequests)]);
+  const share = quotaShare(m);
+  if (share !== undefined) {
+    rows.push(['YouTube quota today (Pacific day)', `${formatCount(m.youtubeQuotaUsedToday!)} of ${formatCount(m.youtubeQuotaLimit!)} units (${(share * 100).toFixed(1)}%)`]);
+  }
+  rows.push(['Jobs running', String(m.activeJobs)]);
   return ['| Since this window opened | |', '| --- | ---: |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 

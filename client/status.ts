@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Health, Metrics } from '../shared/types';
-import { metricsTable, statusText } from './metricsText';
+import { metricsTable, quotaShare, statusText } from './metricsText';
 
 export const STATUS_ITEM_ID = 'vaultArchiver.metrics';
 
@@ -37,10 +37,12 @@ export class MetricsStatusBar implements vscode.Disposable {
     const icon =
       this.health.state === 'busy' ? '$(sync~spin)' : this.health.state === 'error' ? '$(error)' : this.health.state === 'warning' ? '$(warning)' : '$(archive)';
     this.item.text = `${icon} ${m ? statusText(m) : 'Vault Archiver'}`;
+    // YouTube's daily quota: a warning colour from 80% spent, an error colour from 95%.
+    const share = m ? (quotaShare(m) ?? 0) : 0;
     this.item.backgroundColor =
-      this.health.state === 'error'
+      this.health.state === 'error' || share >= 0.95
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : this.health.state === 'warning'
+        : this.health.state === 'warning' || share >= 0.8
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const md = new vscode.MarkdownString(undefined, true);

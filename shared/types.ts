@@ -38,6 +38,8 @@ export interface SourceInfo {
   readonly lastSyncAt?: string;
   readonly state: SourceState;
   readonly topics?: readonly TopicInfo[];
+  /** YouTube quota units the last sync of this source spent. */
+  readonly lastSyncUnits?: number;
 }
 
 /** Live figures the worker pushes; the status bar and "Show Metrics" render them. */
@@ -55,6 +57,11 @@ export interface Metrics {
   /** Bytes not written because identical content was already in the vault. */
   readonly bytesSaved: number;
   readonly noteWrites: number;
+  /** Requests made to online services (YouTube) in this window. */
+  readonly apiRequests: number;
+  /** YouTube quota units this vault spent today (Pacific day) and the daily limit; absent until YouTube was used. */
+  readonly youtubeQuotaUsedToday?: number;
+  readonly youtubeQuotaLimit?: number;
   readonly activeJobs: number;
 }
 
@@ -69,6 +76,7 @@ export const emptyMetrics: Metrics = {
   bytesCopied: 0,
   bytesSaved: 0,
   noteWrites: 0,
+  apiRequests: 0,
   activeJobs: 0,
 };
 

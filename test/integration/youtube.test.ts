@@ -197,7 +197,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     assert.match(body, /## Chapters\n\n- \[0:00\]\(https:\/\/www\.youtube\.com\/watch\?v=[\w-]+&t=0s\) Intro\n- \[0:30\]/);
   });
 
-  it('metrics count the videos archived', async () => {
+  it('metrics count the videos archived, the requests made and the quota spent, as the sandbox charged them', async () => {
     const metrics = new MetricsRecorder();
     const s = new ArchiveService({
       workspaceRoot: dir,
@@ -209,7 +209,16 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
       events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
     });
     await s.addSource('youtube', SCIENCE);
+    const before = sb.quota.usedToday();
     const r = await s.sync(undefined);
-    assert.equal({ ...emptyMetrics, ...metrics.snapshot() }.itemsProcessed, r.sources[0]!.itemsAdded);
+    const m = { ...emptyMetrics, ...metrics.snapshot() };
+    assert.equal(m.itemsProcessed, r.sources[0]!.itemsAdded);
+    // What the vault counted is what YouTube (the sandbox) charged.
+    assert.equal(m.apiRequests, sb.quota.usedToday() - before);
+    assert.equal(m.youtubeQuotaUsedToday, sb.quota.usedToday());
+    assert.equal(m.youtubeQuotaLimit, 10_000);
+    const [source] = await s.listSources();
+    // The batched lookup is the run's; the channel's own sync spent the rest.
+    assert.equal(source!.lastSyncUnits, m.apiRequests - 1);
   });
 });

@@ -17,7 +17,11 @@ export type MetricsCounter =
   | 'mediaDeduplicated'
   | 'bytesCopied'
   | 'bytesSaved'
-  | 'noteWrites';
+  | 'noteWrites'
+  | 'apiRequests';
+
+/** Figures that are set, not added to: the last value wins. */
+export type MetricsGauge = 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit';
 
 export type MetricsSnapshot = Omit<Metrics, 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit' | 'activeJobs'>;
 
@@ -26,6 +30,8 @@ export interface MetricsSink {
   /** Items (messages, videos) processed; feeds itemsProcessed and the items/s rate. */
   itemsProcessed(n?: number): void;
   add(counter: MetricsCounter, n?: number): void;
+  /** Optional: sinks that show no gauges ignore them. */
+  gauge?(name: MetricsGauge, value: number): void;
 }
 
 export interface MetricsRecorderOptions {
@@ -46,7 +52,9 @@ export class MetricsRecorder implements MetricsSink {
     bytesCopied: 0,
     bytesSaved: 0,
     noteWrites: 0,
+    apiRequests: 0,
   };
+  private readonly gauges: Partial<Record<MetricsGauge, number>> = {};
   private items = 0;
   /** Items per whole second; bucketSecond[i] says which second bucket i currently holds. */
   private readonly buckets: Float64Array;
@@ -77,6 +85,10 @@ export class MetricsRecorder implements MetricsSink {
     this.counters[counter] += n;
   }
 
+  gauge(name: MetricsGauge, value: number): void {
+    if (Number.isFinite(value)) this.gauges[name] = value;
+  }
+
   /**
    * Items per second over the last `windowSeconds` complete seconds. A job that started less than
    * a window ago is averaged over the seconds it has run, so the figure is right from the start.
@@ -96,12 +108,13 @@ export class MetricsRecorder implements MetricsSink {
   }
 
   snapshot(): MetricsSnapshot {
-    return { itemsPerSecond: this.itemsPerSecond(), itemsProcessed: this.items, ...this.counters };
+    return { itemsPerSecond: this.itemsPerSecond(), itemsProcessed: this.items, ...this.counters, ...this.gauges };
   }
 
   reset(): void {
     this.items = 0;
     for (const k of Object.keys(this.counters) as MetricsCounter[]) this.counters[k] = 0;
+    for (const k of Object.keys(this.gauges) as MetricsGauge[]) delete this.gauges[k];
     this.buckets.fill(0);
     this.bucketSecond.fill(-1);
   }

@@ -31,6 +31,15 @@ describe('metrics text', () => {
     assert.match(busy, /\| Unchanged files not re-read \| 9 of 10 \|/);
   });
 
+  it('YouTube: requests and today\'s quota in the table; the quota in the status bar once half is spent', () => {
+    const some = { ...emptyMetrics, itemsProcessed: 10, apiRequests: 12, youtubeQuotaUsedToday: 1234, youtubeQuotaLimit: 10_000 };
+    assert.match(metricsTable(some), /\| Requests to YouTube \| 12 \|/);
+    assert.match(metricsTable(some), /\| YouTube quota today \(Pacific day\) \| 1,234 of 10,000 units \(12\.3%\) \|/);
+    assert.equal(statusText(some), '10 archived');
+    assert.equal(statusText({ ...some, youtubeQuotaUsedToday: 8100 }), '10 archived · quota 81%');
+    assert.doesNotMatch(metricsTable(emptyMetrics), /YouTube/);
+  });
+
   it('formats byte sizes', () => {
     assert.equal(formatBytes(0), '0 B');
     assert.equal(formatBytes(1536), '1.5 KB');

@@ -29,9 +29,9 @@ export interface YouTubeConnectorOptions {
   readonly dailyQuota?: number;
 }
 
-/** What one sync run shares between its channels: the API client and the batched channel answers. */
+/** What one sync run shares between its channels: the key, the quota and the batched channel answers. */
 interface RunContext {
-  readonly api: YouTubeApi;
+  readonly key: string;
   readonly quota: QuotaTracker;
   readonly channels: Map<string, ChannelInfo>;
 }
@@ -64,10 +64,25 @@ export class YouTubeConnector implements Connector {
     );
   }
 
-  private async api(quota: QuotaTracker): Promise<YouTubeApi> {
+  private async key(): Promise<string> {
     const key = (await this.opts.apiKey())?.trim();
     if (!key) throw new UserError(`No YouTube API key is set. ${this.opts.missingKeyHelp}`);
-    return this.opts.makeApi(key, (units) => quota.spend(units));
+    return key;
+  }
+
+  private async api(quota: QuotaTracker): Promise<YouTubeApi> {
+    return this.opts.makeApi(await this.key(), (units) => quota.spend(units));
+  }
+
+  /** An API client whose every request counts in the quota, the metrics and `spent`. */
+  private countedApi(key: string, quota: QuotaTracker, run: ConnectorRun, spent: { units: number }): YouTubeApi {
+    return this.opts.makeApi(key, (units) => {
+      spent.units += units;
+      quota.spend(units);
+      run.metrics.add('apiRequests');
+      run.metrics.gauge?.('youtubeQuotaUsedToday', quota.used);
+      run.metrics.gauge?.('youtubeQuotaLimit', quota.dailyLimit);
+    });
   }
 
   /** Tries a key with one channels.list call (1 unit) before it is stored; throws a UserError if YouTube refuses it. */
@@ -143,12 +158,13 @@ export class YouTubeConnector implements Connector {
   async prepareSync(sources: readonly ListedSource[], run: ConnectorRun): Promise<void> {
     const quota = this.quota(run.vaultRoot, (message) => run.warn({ message }));
     await quota.load();
-    const api = await this.api(quota);
+    const key = await this.key();
     const ids = sources.map(channelIdOf);
     quota.ensure(Math.ceil(ids.length / 50) * UNIT_COST['channels.list'], 'Looking up the channels');
     try {
+      const api = this.countedApi(key, quota, run, { units: 0 });
       const channels = new Map((await api.channelsById(ids, run.signal)).map((c) => [c.id, c]));
-      this.runs.set(run, { api, quota, channels });
+      this.runs.set(run, { key, quota, channels });
     } finally {
       await quota.save();
     }
@@ -160,9 +176,10 @@ export class YouTubeConnector implements Connector {
     const info = ctx.channels.get(channelIdOf(source));
     if (!info) return { itemsAdded: 0, error: `YouTube no longer has the channel ${source.title} (deleted or hidden). Its notes stay in the vault.` };
     const layout = new VaultLayout(run.vaultRoot);
+    const spent = { units: 0 };
     try {
       const r = await syncChannel(info, {
-        api: ctx.api,
+        api: this.countedApi(ctx.key, ctx.quota, run, spent),
         fs: this.opts.fs,
         layout,
         store: new CatalogStore(layout, this.opts.fs),
@@ -175,7 +192,9 @@ export class YouTubeConnector implements Connector {
       });
       run.metrics.itemsProcessed(r.added + r.updated);
       const stored = (await this.store(run.vaultRoot).list()).find((s) => s.id === source.id);
-      if (stored) await this.store(run.vaultRoot).upsert({ ...stored, title: info.title, itemCount: r.total, lastSyncAt: this.now().toISOString() });
+      if (stored) {
+        await this.store(run.vaultRoot).upsert({ ...stored, title: info.title, itemCount: r.total, lastSyncAt: this.now().toISOString(), lastSyncUnits: spent.units });
+      }
       if (r.vanished) run.warn({ source: source.title, message: `${r.vanished} video(s) are no longer available on YouTube; their notes are kept and marked.` });
       return { itemsAdded: r.added };
     } finally {
