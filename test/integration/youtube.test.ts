@@ -221,4 +221,63 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     // The batched lookup is the run's; the channel's own sync spent the rest.
     assert.equal(source!.lastSyncUnits, m.apiRequests - 1);
   });
+
+  describe('faults on the way', () => {
+    for (const [name, inject] of [
+      ['two 503s', (f: GoogleSandbox['faults']) => f.serverErrorNext('youtube.videos.list', 503, 2)],
+      ['a 429', (f: GoogleSandbox['faults']) => f.rateLimitNext('youtube.playlistItems.list', { status: 429 })],
+      ['a 403 rateLimitExceeded', (f: GoogleSandbox['faults']) => f.rateLimitNext('youtube.videos.list', { status: 403 })],
+      ['a dropped connection', (f: GoogleSandbox['faults']) => f.resetNext('youtube.playlistItems.list')],
+    ] as const) {
+      it(`${name}: retried with backoff, and the vault is what a clean sync makes`, async () => {
+        const clean = await fs.mkdtemp(path.join(os.tmpdir(), 'va-yt-clean-'));
+        try {
+          await service(clean).addSource('youtube', SCIENCE);
+          await service(clean).sync(undefined);
+          const s = service();
+          await s.addSource('youtube', SCIENCE);
+          const rule = inject(sb.faults);
+          const r = await s.sync(undefined);
+          assert.equal(r.sources[0]!.error, undefined, JSON.stringify(r));
+          assert.ok(rule.hits > 0, 'the fault was hit');
+          assert.deepEqual(await vaultDigest(dir), await vaultDigest(clean));
+        } finally {
+          await fs.rm(clean, { recursive: true, force: true });
+        }
+      });
+    }
+
+    it('a fault that lasts fails that channel with a message, and the next sync completes it', async () => {
+      const s = service();
+      await s.addSource('youtube', SCIENCE);
+      const rule = sb.faults.errorRate('youtube.videos.list', 1);
+      const r = await s.sync(undefined);
+      assert.match(r.sources[0]!.error ?? '', /503|unavailable|backend/i);
+      rule.remove();
+      const again = await s.sync(undefined);
+      assert.equal(again.sources[0]!.error, undefined);
+      assert.ok(again.sources[0]!.itemsAdded > 0);
+    });
+
+    it('cancelling mid-sync stops, and the next sync ends as a clean run would', async () => {
+      const clean = await fs.mkdtemp(path.join(os.tmpdir(), 'va-yt-clean-'));
+      try {
+        await service(clean).addSource('youtube', SCIENCE);
+        await service(clean).sync(undefined);
+        const s = service();
+        await s.addSource('youtube', SCIENCE);
+        sb.faults.latency('youtube.videos.list', 300);
+        const controller = new AbortController();
+        const syncing = s.sync(undefined, { signal: controller.signal });
+        setTimeout(() => controller.abort(), 150);
+        const r = await syncing;
+        assert.equal(r.cancelled, true);
+        const again = await s.sync(undefined);
+        assert.equal(again.sources[0]!.error, undefined);
+        assert.deepEqual(await vaultDigest(dir), await vaultDigest(clean));
+      } finally {
+        await fs.rm(clean, { recursive: true, force: true });
+      }
+    });
+  });
 });

@@ -65,6 +65,37 @@ export interface GoogleYouTubeApiOptions {
   readonly rootUrl?: string;
   /** Called before each request with its method, so quota is counted even when the call fails. */
   readonly onCall?: (method: YouTubeMethod) => void;
+  /** First wait before retrying a 403 rate limit (doubled each time, with jitter); default 500 ms. */
+  readonly retryBaseMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * gaxios (inside the Google client) already retries 408, 429, 5xx and dropped connections of
+ * these GET requests with backoff. YouTube may also rate-limit with 403 rateLimitExceeded,
+ * which gaxios does not retry: that one is retried here, a bounded number of times.
+ */
+const RATE_LIMIT_ATTEMPTS = 4;
+
+function isRateLimit403(err: unknown): boolean {
+  const body = (err as { response?: { status?: number; data?: GoogleErrorBody } })?.response;
+  const reasons = (body?.data?.error?.errors ?? []).map((e) => e.reason);
+  return body?.status === 403 && (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded'));
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 const CHANNEL_PARTS = ['snippet', 'contentDetails', 'statistics'];
@@ -72,13 +103,21 @@ const VIDEO_PARTS = ['snippet', 'contentDetails', 'statistics', 'status'];
 
 export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
   const client = youtube({ version: 'v3', auth: options.apiKey, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) });
+  const sleep = options.sleep ?? abortableSleep;
   async function call<T>(method: YouTubeMethod, signal: AbortSignal | undefined, run: () => Promise<{ data: T }>): Promise<T> {
-    signal?.throwIfAborted();
-    options.onCall?.(method);
-    try {
-      return (await run()).data;
-    } catch (err) {
-      throw translateError(err);
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      options.onCall?.(method);
+      try {
+        return (await run()).data;
+      } catch (err) {
+        if (attempt < RATE_LIMIT_ATTEMPTS && isRateLimit403(err)) {
+          const base = (options.retryBaseMs ?? 500) * 2 ** (attempt - 1);
+          await sleep(base + Math.random() * base, signal);
+          continue;
+        }
+        throw translateError(err);
+      }
     }
   }
   const channelList = async (params: youtube_v3.Params$Resource$Channels$List, signal?: AbortSignal): Promise<ChannelInfo[]> => {
@@ -190,6 +229,9 @@ export function translateError(err: unknown): unknown {
   if (reasons.includes('keyInvalid') || reasons.includes('API_KEY_INVALID')) return new ApiKeyError(`YouTube refused the API key: set a valid one. ${API_KEY_HELP}`);
   if (reasons.includes('accessNotConfigured') || reasons.includes('SERVICE_DISABLED')) {
     return new ApiKeyError('YouTube Data API v3 is not enabled for this key\'s project: enable it in Google Cloud Console (APIs & Services → Library).');
+  }
+  if (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded') || body.code === 429) {
+    return new Error('YouTube is limiting requests right now and kept doing so after several tries. What was fetched is saved; sync again in a few minutes.');
   }
   return new Error(`YouTube answered ${body.code ?? 'an error'}: ${body.message ?? 'no message'}`);
 }
