@@ -7,7 +7,7 @@
  * by a rerun writes the same notes again (names are deterministic) and ends as a clean run.
  */
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../vault/atomic';
+import { sweepTempFiles, writeFileAtomic } from '../../vault/atomic';
 import { sanitizeFileName } from '../../vault/fileNames';
 import type { VaultLayout } from '../../vault/layout';
 import { type VaultFs, isNotFound } from '../../vault/vaultFs';
@@ -121,6 +121,9 @@ function sameRecord(a: VideoRecord, b: VideoRecord): boolean {
  * videos gone private or deleted are marked unavailable (their notes stay).
  */
 export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Promise<ChannelSyncResult> {
+  // A run killed mid-write leaves temp files beside the notes: they go first (only this
+  // channel writes here; the catalogs' folder is swept once per run, before any channel).
+  await sweepTempFiles(o.fs, o.layout.abs(o.folder));
   const old = await o.store.load(info.id);
   const lastFull = old?.lastFullPass ? Date.parse(old.lastFullPass) : NaN;
   const fullDue = !old || !(o.now.getTime() - lastFull < o.fullPassEveryDays * 86_400_000);

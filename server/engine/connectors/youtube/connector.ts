@@ -7,6 +7,7 @@
 import { UserError } from '../../errors';
 import { parseYouTubeRef, youTubeSourceId } from '../../sources/refs';
 import { SourcesStore, type StoredSource } from '../../sources/sourcesStore';
+import { sweepTempFiles } from '../../vault/atomic';
 import { sanitizeFileName } from '../../vault/fileNames';
 import { VaultLayout, YOUTUBE_DIR } from '../../vault/layout';
 import type { VaultFs } from '../../vault/vaultFs';
@@ -156,6 +157,8 @@ export class YouTubeConnector implements Connector {
   }
 
   async prepareSync(sources: readonly ListedSource[], run: ConnectorRun): Promise<void> {
+    // Before any channel writes: leftovers of a run killed mid-write (catalogs, quota file).
+    await sweepTempFiles(this.opts.fs, new VaultLayout(run.vaultRoot).youtubeStateDir);
     const quota = this.quota(run.vaultRoot, (message) => run.warn({ message }));
     await quota.load();
     const key = await this.key();
