@@ -229,12 +229,14 @@ export class SandboxHttpServer {
     const plan = this.parts.faults.plan(route.name);
     if (plan.delayMs > 0) await sleep(plan.delayMs);
     if (this.closing) return;
-    if (plan.error?.kind === 'reset') {
+    // Faults marked afterHandling strike once the request was carried out (below).
+    const late = plan.error && 'afterHandling' in plan.error && plan.error.afterHandling ? plan.error : undefined;
+    if (plan.error?.kind === 'reset' && !late) {
       record(0);
       req.socket.destroy();
       return;
     }
-    if (plan.error) {
+    if (plan.error && !late) {
       const error = this.injectedError(route.api, plan.error);
       record(error.status);
       await this.sendSlowly(res, error.status, error.body, url, error.headers, plan.slowBody);
@@ -310,6 +312,17 @@ export class SandboxHttpServer {
       }
       record(err.status, quota, bucket);
       await this.sendSlowly(res, err.status, err.body, url, err.headers, plan.slowBody);
+      return;
+    }
+    if (late?.kind === 'reset') {
+      record(0, quota, bucket);
+      req.socket.destroy();
+      return;
+    }
+    if (late) {
+      const error = this.injectedError(route.api, late);
+      record(error.status, quota, bucket);
+      await this.sendSlowly(res, error.status, error.body, url, error.headers, plan.slowBody);
       return;
     }
 
