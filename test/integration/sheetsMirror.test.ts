@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { UserError } from '../../server/engine/errors';
 import { createSheetsAuth, createSheetsClient, type SheetsAuth } from '../../server/engine/connectors/youtube/sheets/sheetsAuth';
 import { HEADER, PRIVACY_RULE_FORMULA } from '../../server/engine/connectors/youtube/sheets/sheetLayout';
+import { classifySheetsFailure } from '../../server/engine/connectors/youtube/sheets/sheetsErrors';
 import { mirrorVideos, type MirrorOptions, type MirrorResult } from '../../server/engine/connectors/youtube/sheets/sheetsMirror';
 import type { VideoRecord } from '../../server/engine/connectors/youtube/video';
-import { startGoogleSandbox, type GoogleSandbox } from '../sandbox/google';
+import { startGoogleSandbox, type GoogleSandbox, type ServiceAccountKeyFile } from '../sandbox/google';
 
 /**
  * The Sheets mirror and its credentials, through the real @googleapis/sheets client and
@@ -68,6 +70,11 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
 
   const oauth = (refreshToken = sb.oauth.refreshToken, clientSecret = sb.oauth.clientSecret): SheetsAuth =>
     createSheetsAuth({ kind: 'oauth', clientId: sb.oauth.clientId, clientSecret, refreshToken }, { tokenUrl: sb.oauth.tokenUrl });
+
+  const serviceAccount = (key: ServiceAccountKeyFile): SheetsAuth => {
+    secrets.push(key.private_key.split('\n')[1], key.private_key_id);
+    return createSheetsAuth({ kind: 'serviceAccount', keyJson: JSON.stringify(key) }, { tokenUrl: sb.oauth.tokenUrl });
+  };
 
   const newSpreadsheet = (sheets?: { title: string; rowCount?: number; columnCount?: number }[]): string =>
     sb.sheets.createSpreadsheet({ title: 'Catalog mirror', sheets }).spreadsheetId;
@@ -382,6 +389,122 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       assert.deepEqual(result, { appended: 0, appendCalls: 1, formatCalls: 0, readCalls: 2, cancelled: true });
       assert.equal(sb.counters.requests('sheets.spreadsheets.values.append'), 1);
       expectIds(id, range(0, 1));
+    });
+  });
+
+  describe('credentials', () => {
+    it('a service account signs in with the JWT-bearer grant at the injected token endpoint', async () => {
+      const key = sb.serviceAccounts.create();
+      const id = newSpreadsheet();
+      sb.sheets.share(id, key.client_email);
+      const sheetsAuth = serviceAccount(key);
+      assert.deepEqual(sheetsAuth.account, { kind: 'serviceAccount', email: key.client_email });
+      const result = await mirror(id, range(0, 5), {}, sheetsAuth);
+      assert.equal(result.appended, 5);
+      assert.equal(sb.counters.requests('oauth2.token'), 1, 'one token for the whole run');
+      expectIds(id, range(0, 5));
+    });
+
+    it('an access token revoked before its expiry is refreshed once, for a refresh token and for a service account', async () => {
+      const key = sb.serviceAccounts.create();
+      const id = newSpreadsheet();
+      sb.sheets.share(id, key.client_email);
+      await mirror(id, range(0, 1));
+      for (const [what, sheetsAuth] of [['refresh token', oauth()], ['service account', serviceAccount(key)]] as const) {
+        const mirrored = ids(id).length - 1;
+        await mirror(id, range(0, mirrored), {}, sheetsAuth); // signs in; nothing new
+        sb.oauth.expireAllTokens();
+        sb.counters.reset();
+        const result = await mirror(id, range(0, mirrored + 2), {}, sheetsAuth);
+        assert.equal(result.appended, 2, what);
+        assert.equal(sb.counters.requests('oauth2.token'), 1, `${what}: one refresh`);
+        assert.deepEqual(sb.counters.byStatus('sheets.*'), { 401: 1, 200: 3 }, `${what}: one 401, then the same call again`);
+      }
+    });
+
+    it('refuses a malformed service account key with a UserError that quotes nothing from it', () => {
+      const { privateKey: ec } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const good = sb.serviceAccounts.create('shape', { keyOnly: true });
+      const secretBit = good.private_key.split('\n')[1];
+      const cases: [string, string, RegExp][] = [
+        ['cut short', JSON.stringify(good).slice(0, 200), /not valid JSON/],
+        ['an array', '[1]', /not a JSON object/],
+        ['an OAuth client file', JSON.stringify({ type: 'authorized_user', client_secret: 'shh' }), /not a service account key \(its type is "authorized_user"\)/],
+        ['no email', JSON.stringify({ ...good, client_email: undefined }), /no valid client_email/],
+        ['no key', JSON.stringify({ ...good, private_key: '' }), /has no private_key/],
+        ['a mangled key', JSON.stringify({ ...good, private_key: good.private_key.replace(/[A-Za-z]/g, 'A').slice(0, 300) }), /not a readable PEM private key/],
+        ['not RSA', JSON.stringify({ ...good, private_key: ec.export({ type: 'pkcs8', format: 'pem' }).toString() }), /not an RSA key/],
+      ];
+      for (const [what, keyJson, message] of cases) {
+        let caught: unknown;
+        try {
+          createSheetsAuth({ kind: 'serviceAccount', keyJson }, { tokenUrl: sb.oauth.tokenUrl });
+        } catch (err) {
+          caught = err;
+        }
+        assert.ok(caught instanceof UserError, what);
+        assert.match(caught.message, message, what);
+        assert.ok(!caught.message.includes(secretBit) && !caught.message.includes('shh') && !caught.message.includes('BEGIN'), `${what}: ${caught.message}`);
+        assert.match(caught.message, /Add key → JSON/, what);
+      }
+    });
+
+    it('a revoked refresh token, a wrong client secret, a deleted service account: UserErrors saying what to do', async () => {
+      const id = newSpreadsheet();
+      const revoked = await failure(mirror(id, range(0, 1), {}, oauth('1//revoked-long-ago')));
+      assert.ok(revoked instanceof UserError);
+      assert.match(revoked.message, /refresh token was revoked or has expired .*Sign in to Google again\./);
+      assert.ok(!revoked.message.includes('1//revoked-long-ago'));
+
+      const badClient = await failure(mirror(id, range(0, 1), {}, oauth(undefined, 'not-the-secret')));
+      assert.ok(badClient instanceof UserError);
+      assert.match(badClient.message, /does not accept the OAuth client \(invalid_client\)/);
+      assert.ok(!badClient.message.includes('not-the-secret'));
+
+      const stranger = sb.serviceAccounts.create('deleted', { keyOnly: true });
+      const gone = await failure(mirror(id, range(0, 1), {}, serviceAccount(stranger)));
+      assert.ok(gone instanceof UserError);
+      assert.equal(
+        gone.message,
+        `Google refused the service account key of ${stranger.client_email} (Google said: Invalid grant: account not found). The key or the service account may have been deleted or disabled, or this computer's clock is wrong: create a new JSON key for the service account and set it again.`,
+      );
+      assert.equal(writes(), 0);
+      assert.equal(sb.counters.requests('oauth2.token'), 3, 'a refused sign-in is not retried');
+    });
+
+    it('a spreadsheet not shared with the service account: "share the spreadsheet with <client_email>"', async () => {
+      const key = sb.serviceAccounts.create('unshared');
+      const id = newSpreadsheet();
+      const err = await failure(mirror(id, range(0, 1), {}, serviceAccount(key)));
+      assert.ok(err instanceof UserError);
+      assert.equal(err.message, `Vault Archiver may not edit the spreadsheet ${id}: share the spreadsheet with ${key.client_email} as an Editor (Share button in Google Sheets).`);
+      assert.equal(writes(), 0);
+      // google-auth-library refreshes once on a 403 as on a 401 (forceRefreshOnFailure): two tokens, two reads.
+      assert.deepEqual(sb.counters.byStatus('sheets.*'), { 403: 2 });
+    });
+
+    it('a spreadsheet that does not exist, and a tab holding other data: UserErrors, nothing written', async () => {
+      const missing = `1${'Q'.repeat(43)}`;
+      const notFound = await failure(mirror(missing, range(0, 1)));
+      assert.ok(notFound instanceof UserError);
+      assert.match(notFound.message, new RegExp(`no spreadsheet with the ID ${missing}: check the ID`));
+
+      const id = newSpreadsheet([{ title: TAB }]);
+      sb.sheets.spreadsheet(id)!.sheets[0].rows[0] = [{ userEnteredValue: { stringValue: 'Budget 2025' } }];
+      const occupied = await failure(mirror(id, range(0, 1)));
+      assert.ok(occupied instanceof UserError);
+      assert.match(occupied.message, /The tab "Videos" already holds other data/);
+      assert.equal(writes(), 0);
+    });
+
+    it('classifies failures without reading the error\'s own message, config or headers', () => {
+      const leaky = Object.assign(new Error(`request failed: Authorization: Bearer ya29.secret`), {
+        config: { headers: { Authorization: 'Bearer ya29.secret' }, data: `refresh_token=${sb.oauth.refreshToken}` },
+        response: { status: 502, data: '<html>Bad gateway</html>' },
+      });
+      assert.deepEqual(classifySheetsFailure(leaky, { spreadsheetId: 'x' }), { kind: 'uncertain', detail: 'HTTP 502' });
+      const reset = Object.assign(new Error('socket hang up ya29.secret'), { name: 'GaxiosError', code: 'ECONNRESET' });
+      assert.deepEqual(classifySheetsFailure(reset, { spreadsheetId: 'x' }), { kind: 'uncertain', detail: 'connection failed (ECONNRESET)' });
     });
   });
 });
