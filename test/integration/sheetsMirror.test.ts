@@ -208,6 +208,12 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       assert.deepEqual(sb.sheets.values(id, `${TAB}!B3`), [['Episode 2']]);
     });
 
+    it('picks a sheetId no tab has for a new tab, even when the random draw keeps hitting one', async () => {
+      const id = sb.sheets.createSpreadsheet({ sheets: [{ title: 'Sheet1', sheetId: 0 }, { title: 'Taken', sheetId: 1_000_000_001 }] }).spreadsheetId;
+      await mirror(id, range(0, 1)); // random() is 0.5 here: the draw is 1,000,000,001 every time
+      assert.equal(sb.sheets.sheet(id, TAB)!.properties.sheetId, 1_000_000_002);
+    });
+
     it('sets up an existing empty tab in place, widening it to the table', async () => {
       const id = newSpreadsheet([{ title: 'Sheet1' }, { title: 'videos', columnCount: 5, rowCount: 20 }]);
       const result = await mirror(id, range(0, 3));

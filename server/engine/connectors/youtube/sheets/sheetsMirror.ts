@@ -268,10 +268,12 @@ class MirrorRun {
     return new Set(column.map((v) => String(v ?? '').trim()).filter((v) => v !== ''));
   }
 
+  /** A sheetId no tab has (chosen here so the set-up batch can name the tab it adds). */
   private newSheetId(used: Set<number>): number {
-    for (;;) {
+    for (let i = 0; i < 8; i++) {
       const id = 1 + Math.floor(this.random() * 2_000_000_000);
       if (!used.has(id)) return id;
     }
+    return Math.max(0, ...used) + 1;
   }
 }
