@@ -6,20 +6,28 @@ import { Prng } from './prng';
  * those, a glob (`youtube.*`, `sheets.spreadsheets.values.*`) or omitted for every route.
  *
  * Each request gets one plan: the sum of the matching latency rules, the first matching error
- * whose rate draw succeeds, and the last matching slow-body rule. Rules with `times` retire after
+ * whose rate draw succeeds, and the last matching slow-body rule. An error marked
+ * `afterHandling` strikes once the request was carried out: the write landed, the answer is lost
+ * (reset) or replaced (5xx), which is what makes blind retries of POSTs write twice. Rules with `times` retire after
  * applying that many times (one-shot errors are `times: 1`). Random draws come from a seeded
  * generator so a failing run can be replayed.
  */
 
 export type InjectedError =
-  /** 5xx in the API's own envelope (YouTube `backendError`, Sheets INTERNAL/UNAVAILABLE). */
-  | { kind: 'serverError'; status?: number }
+  /**
+   * 5xx in the API's own envelope (YouTube `backendError`, Sheets INTERNAL/UNAVAILABLE). With
+   * `afterHandling`, the request is carried out first (a write lands) and the 5xx replaces its answer.
+   */
+  | { kind: 'serverError'; status?: number; afterHandling?: boolean }
   /** YouTube: 403/429 `rateLimitExceeded` or `userRateLimitExceeded`; Sheets: 429 RESOURCE_EXHAUSTED. */
   | { kind: 'rateLimit'; status?: 403 | 429; reason?: 'rateLimitExceeded' | 'userRateLimitExceeded' }
   /** YouTube 403 `quotaExceeded` without spending the real counter. */
   | { kind: 'quotaExceeded' }
-  /** The connection is destroyed before any byte of a response (the client sees ECONNRESET). */
-  | { kind: 'reset' }
+  /**
+   * The connection is destroyed before any byte of a response (the client sees ECONNRESET). With
+   * `afterHandling`, the request is carried out first: a write lands, and the client never hears of it.
+   */
+  | { kind: 'reset'; afterHandling?: boolean }
   /** Anything else, verbatim. */
   | { kind: 'custom'; status: number; body: unknown; headers?: Record<string, string> };
 
@@ -124,6 +132,16 @@ export class FaultInjector {
   /** The next `times` matching requests have their connection reset. */
   resetNext(route: string, times = 1): FaultHandle {
     return this.failNext(route, { kind: 'reset' }, times);
+  }
+
+  /** The next `times` matching requests are carried out (a write lands), then their connection is reset. */
+  resetAfterNext(route: string, times = 1): FaultHandle {
+    return this.failNext(route, { kind: 'reset', afterHandling: true }, times);
+  }
+
+  /** The next `times` matching requests are carried out (a write lands), then answered with a 5xx. */
+  serverErrorAfterNext(route: string, status = 500, times = 1): FaultHandle {
+    return this.failNext(route, { kind: 'serverError', status, afterHandling: true }, times);
   }
 
   /** A fraction of matching requests have their connection reset. */

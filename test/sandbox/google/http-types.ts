@@ -1,6 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Who made a request: an API key, or an OAuth bearer token standing for a user. */
+/** The Google account behind the sandbox's OAuth client (refresh token and static access token). */
+export const SANDBOX_USER = 'sandbox-user';
+
+/**
+ * Who made a request: an API key, or an OAuth bearer token standing for a principal (the
+ * sandbox user, or a service account's email).
+ */
 export type Caller = { kind: 'key' } | { kind: 'token'; user: string };
 
 /**

@@ -4,6 +4,7 @@ import type { InvalidKeyForm } from './errors';
 import { FaultInjector } from './faults';
 import { DEFAULT_SHEETS_LIMITS, SheetsRateLimiter, type SheetsPerMinuteLimits, YouTubeQuota } from './quota';
 import { type OAuthSettings, SandboxHttpServer } from './server';
+import { ServiceAccounts } from './service-accounts';
 import { SheetsModel } from './sheets-model';
 import { YouTubeModel } from './youtube-model';
 
@@ -27,6 +28,7 @@ export type { SheetState, SpreadsheetState, AppliedRequest } from './sheets-mode
 export { YouTubeModel } from './youtube-model';
 export { SheetsModel } from './sheets-model';
 export { FaultInjector } from './faults';
+export { ServiceAccounts, GOOGLE_TOKEN_AUDIENCE, JWT_BEARER_GRANT, type ServiceAccountKeyFile } from './service-accounts';
 export { pacificDayOf } from './quota';
 
 export interface SandboxCounters {
@@ -70,6 +72,12 @@ export interface GoogleSandbox {
     /** Invalidates every bearer token, so clients must refresh. */
     expireAllTokens(): void;
   };
+  /**
+   * Service accounts for the JWT-bearer grant at `oauth.tokenUrl`: `create()` returns a key file
+   * like the Cloud console's. A spreadsheet is reachable by a service account only once shared
+   * with its email (`sheets.share(id, key.client_email)`), as at Google.
+   */
+  serviceAccounts: ServiceAccounts;
   /** Ids of the demo data (empty lists with `seed: 'empty'`). */
   demoIds: DemoIds;
   /** Which body a bad API key gets: 'current' (badRequest + API_KEY_INVALID) or 'legacy' (keyInvalid). */
@@ -121,7 +129,8 @@ export async function startGoogleSandbox(options: GoogleSandboxOptions = {}): Pr
     tokenLifetimeSeconds: 3599,
   };
   const demoIds = options.seed === 'empty' ? emptyDemoIds() : seedDemo(youtube, sheets, now());
-  const http = new SandboxHttpServer({ youtube, sheets, faults, counters, quota, sheetsRate, apiKey, oauth, now });
+  const serviceAccounts = new ServiceAccounts();
+  const http = new SandboxHttpServer({ youtube, sheets, faults, counters, quota, sheetsRate, apiKey, oauth, serviceAccounts, now });
   const rootUrl = await http.listen(options.port ?? 0);
   const tokenUrl = `${rootUrl}token`;
 
@@ -150,6 +159,7 @@ export async function startGoogleSandbox(options: GoogleSandboxOptions = {}): Pr
     },
     sheetsRateLimits: sheetsRate.limits,
     oauth: { ...oauth, tokenUrl, expireAllTokens: () => http.expireAllTokens() },
+    serviceAccounts,
     demoIds,
     get invalidKeyForm() {
       return http.settings.invalidKeyForm;

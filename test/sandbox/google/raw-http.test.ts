@@ -293,4 +293,31 @@ describe('Google sandbox: raw HTTP', () => {
     assert.ok(failures > 5 && failures < 35, `${failures} of 40 failed at rate 0.5`);
     assert.equal(failures + statuses.filter((s) => s === 200).length, 40);
   });
+
+  it('lands a write before dropping its connection or answering 5xx, when a fault says afterHandling', async () => {
+    const spreadsheetId = sandbox.demoIds.spreadsheetId!;
+    const append = (value: string) =>
+      fetch(`${sandbox.rootUrl}v4/spreadsheets/${spreadsheetId}/values/Sheet1!Z1:append?valueInputOption=RAW`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${sandbox.oauth.accessToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ values: [[value]] }),
+      });
+    const column = () => sandbox.sheets.values(spreadsheetId, 'Sheet1!Z:Z').map((row) => row[0]);
+    const before = column();
+
+    sandbox.faults.resetNext('sheets.spreadsheets.values.append');
+    await assert.rejects(append('never'));
+    assert.deepEqual(column(), before, 'a plain reset strikes before the write');
+
+    sandbox.faults.resetAfterNext('sheets.spreadsheets.values.append');
+    await assert.rejects(append('landed-reset'));
+    sandbox.faults.serverErrorAfterNext('sheets.spreadsheets.values.append', 503);
+    const late = await append('landed-503');
+    assert.equal(late.status, 503);
+    assert.equal(((await late.json()) as Json).error.status, 'UNAVAILABLE');
+    sandbox.faults.serverErrorNext('sheets.spreadsheets.values.append', 503);
+    assert.equal((await append('refused-503')).status, 503);
+    assert.deepEqual(column(), [...before, 'landed-reset', 'landed-503']);
+    assert.deepEqual(sandbox.counters.byStatus('sheets.spreadsheets.values.append'), { 0: 2, 503: 2 });
+  });
 });

@@ -26,8 +26,9 @@ import {
 } from './errors';
 import { type FaultInjector, type InjectedError, type SlowBody } from './faults';
 import { FieldSyntaxError, parseFields, selectFields } from './fields';
-import { type Caller, Query, type RequestContext, type RouteResult } from './http-types';
+import { type Caller, Query, type RequestContext, type RouteResult, SANDBOX_USER } from './http-types';
 import { type SheetsRateLimiter, type YouTubeQuota, YOUTUBE_METHOD_COSTS } from './quota';
+import { JWT_BEARER_GRANT, type ServiceAccounts } from './service-accounts';
 import * as sheetsApi from './sheets-api';
 import type { SheetsModel } from './sheets-model';
 import * as youtubeApi from './youtube-api';
@@ -75,6 +76,7 @@ export interface ServerParts {
   sheetsRate: SheetsRateLimiter;
   apiKey: string;
   oauth: OAuthSettings;
+  serviceAccounts: ServiceAccounts;
   now: () => Date;
 }
 
@@ -112,8 +114,8 @@ export class SandboxHttpServer {
   readonly server: Server;
   readonly settings: ServerSettings = { invalidKeyForm: 'current', maxRequestBytes: 10 * 1024 * 1024 };
   private readonly routes: Route[];
-  /** Bearer tokens minted by the token endpoint, with their expiry (ms since epoch). */
-  private readonly tokens = new Map<string, number>();
+  /** Bearer tokens minted by the token endpoint: whom they stand for, and their expiry (ms since epoch). */
+  private readonly tokens = new Map<string, { user: string; expiresAt: number }>();
   private tokenCounter = 0;
   private staticTokenValid = true;
   private closing = false;
@@ -227,12 +229,14 @@ export class SandboxHttpServer {
     const plan = this.parts.faults.plan(route.name);
     if (plan.delayMs > 0) await sleep(plan.delayMs);
     if (this.closing) return;
-    if (plan.error?.kind === 'reset') {
+    // Faults marked afterHandling strike once the request was carried out (below).
+    const late = plan.error && 'afterHandling' in plan.error && plan.error.afterHandling ? plan.error : undefined;
+    if (plan.error?.kind === 'reset' && !late) {
       record(0);
       req.socket.destroy();
       return;
     }
-    if (plan.error) {
+    if (plan.error && !late) {
       const error = this.injectedError(route.api, plan.error);
       record(error.status);
       await this.sendSlowly(res, error.status, error.body, url, error.headers, plan.slowBody);
@@ -308,6 +312,17 @@ export class SandboxHttpServer {
       }
       record(err.status, quota, bucket);
       await this.sendSlowly(res, err.status, err.body, url, err.headers, plan.slowBody);
+      return;
+    }
+    if (late?.kind === 'reset') {
+      record(0, quota, bucket);
+      req.socket.destroy();
+      return;
+    }
+    if (late) {
+      const error = this.injectedError(route.api, late);
+      record(error.status, quota, bucket);
+      await this.sendSlowly(res, error.status, error.body, url, error.headers, plan.slowBody);
       return;
     }
 
@@ -387,9 +402,9 @@ export class SandboxHttpServer {
   }
 
   private tokenUser(token: string): string | undefined {
-    if (token === this.parts.oauth.accessToken && this.staticTokenValid) return 'sandbox-user';
-    const expiry = this.tokens.get(token);
-    if (expiry !== undefined && expiry > this.parts.now().getTime()) return 'sandbox-user';
+    if (token === this.parts.oauth.accessToken && this.staticTokenValid) return SANDBOX_USER;
+    const minted = this.tokens.get(token);
+    if (minted !== undefined && minted.expiresAt > this.parts.now().getTime()) return minted.user;
     return undefined;
   }
 
@@ -412,7 +427,11 @@ export class SandboxHttpServer {
     return { kind: 'key' };
   }
 
-  /** oauth2.googleapis.com/token for the refresh-token grant ([DOC] OAuth 2.0 for web server apps). */
+  /**
+   * oauth2.googleapis.com/token: the refresh-token grant ([DOC] OAuth 2.0 for web server apps) and
+   * the JWT-bearer grant of service accounts ([DOC] OAuth 2.0 for server to server applications;
+   * see service-accounts.ts).
+   */
   private tokenEndpoint(ctx: RequestContext): RouteResult {
     const text = String(ctx.body ?? '');
     let form: Record<string, string>;
@@ -422,20 +441,22 @@ export class SandboxHttpServer {
     if (form.client_id !== undefined && (form.client_id !== oauth.clientId || (form.client_secret ?? '') !== oauth.clientSecret)) {
       throw oauthInvalidClient();
     }
+    if (form.grant_type === JWT_BEARER_GRANT) {
+      const { clientEmail, scope } = this.parts.serviceAccounts.verifyAssertion(form.assertion, this.parts.now().getTime());
+      return { body: this.mint(clientEmail, scope) };
+    }
     if (form.grant_type !== 'refresh_token') {
       throw new ApiError(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${form.grant_type ?? ''}` });
     }
     if (form.refresh_token !== oauth.refreshToken) throw oauthInvalidGrant();
+    return { body: this.mint(SANDBOX_USER, 'https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/youtube.readonly') };
+  }
+
+  private mint(user: string, scope: string): Record<string, unknown> {
+    const { oauth } = this.parts;
     const token = `ya29.sandbox-${++this.tokenCounter}-${Math.random().toString(36).slice(2, 10)}`;
-    this.tokens.set(token, this.parts.now().getTime() + oauth.tokenLifetimeSeconds * 1000);
-    return {
-      body: {
-        access_token: token,
-        expires_in: oauth.tokenLifetimeSeconds,
-        scope: 'https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/youtube.readonly',
-        token_type: 'Bearer',
-      },
-    };
+    this.tokens.set(token, { user, expiresAt: this.parts.now().getTime() + oauth.tokenLifetimeSeconds * 1000 });
+    return { access_token: token, expires_in: oauth.tokenLifetimeSeconds, scope, token_type: 'Bearer' };
   }
 
   // -------------------------------------------------------------- responses

@@ -38,10 +38,20 @@ function writeOptions(ctx: RequestContext) {
   };
 }
 
-/** An API key reads only spreadsheets shared by link; everything else needs OAuth ([DOC] authorizing requests). */
-function checkReadable(model: SheetsModel, ctx: RequestContext, spreadsheetId: string): void {
+/**
+ * Who may touch a spreadsheet ([DOC] authorizing requests; Drive sharing): an API key reads only
+ * spreadsheets shared by link (writes with a key never get here: the server refuses them); a
+ * token's principal must own the spreadsheet or have it shared with them. An unknown id is a 404
+ * before any of that; a known one the caller may not see is 403 PERMISSION_DENIED, which is what
+ * a service account gets for a spreadsheet nobody shared with its email.
+ */
+function checkAccess(model: SheetsModel, ctx: RequestContext, spreadsheetId: string): void {
   const state = model.require(spreadsheetId);
-  if (ctx.caller.kind === 'key' && !state.linkShared) throw sheetsPermissionDenied();
+  if (ctx.caller.kind === 'key') {
+    if (!state.linkShared) throw sheetsPermissionDenied();
+    return;
+  }
+  if (ctx.caller.user !== state.owner && !state.sharedWith.includes(ctx.caller.user)) throw sheetsPermissionDenied();
 }
 
 function valueRangeBody(ctx: RequestContext): { range?: string; majorDimension?: string; values?: unknown[][] } {
@@ -65,49 +75,52 @@ function valueRangeBody(ctx: RequestContext): { range?: string; majorDimension?:
 
 export function spreadsheetsGet(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId] = ctx.pathParams;
-  checkReadable(model, ctx, spreadsheetId);
+  checkAccess(model, ctx, spreadsheetId);
   return {
     body: model.get(spreadsheetId, { ranges: ctx.query.all('ranges'), includeGridData: ctx.query.bool('includeGridData') ?? false }),
   };
 }
 
 export function spreadsheetsCreate(model: SheetsModel, ctx: RequestContext): RouteResult {
-  return { body: createSpreadsheetFromBody(model, ctx.body) };
+  const created = createSpreadsheetFromBody(model, ctx.body);
+  if (ctx.caller.kind === 'token') model.spreadsheet(created.spreadsheetId!)!.owner = ctx.caller.user;
+  return { body: created };
 }
 
 export function spreadsheetsBatchUpdate(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId] = ctx.pathParams;
+  checkAccess(model, ctx, spreadsheetId);
   return { body: batchUpdateSpreadsheet(model, spreadsheetId, ctx.body) };
 }
 
 export function valuesGet(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId, range] = ctx.pathParams;
-  checkReadable(model, ctx, spreadsheetId);
+  checkAccess(model, ctx, spreadsheetId);
   return { body: model.valuesGet(spreadsheetId, range, readOptions(ctx)) };
 }
 
 export function valuesBatchGet(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId] = ctx.pathParams;
-  checkReadable(model, ctx, spreadsheetId);
+  checkAccess(model, ctx, spreadsheetId);
   return { body: model.valuesBatchGet(spreadsheetId, ctx.query.all('ranges'), readOptions(ctx)) };
 }
 
 export function valuesUpdate(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId, range] = ctx.pathParams;
-  model.require(spreadsheetId);
+  checkAccess(model, ctx, spreadsheetId);
   return { body: model.valuesUpdate(spreadsheetId, range, valueRangeBody(ctx), writeOptions(ctx)) };
 }
 
 export function valuesAppend(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId, range] = ctx.pathParams;
-  model.require(spreadsheetId);
+  checkAccess(model, ctx, spreadsheetId);
   const insertDataOption = enumParam(ctx, 'insertDataOption', 'insert_data_option', 'InsertDataOption', ['OVERWRITE', 'INSERT_ROWS'] as const);
   return { body: model.valuesAppend(spreadsheetId, range, valueRangeBody(ctx), { ...writeOptions(ctx), insertDataOption }) };
 }
 
 export function valuesBatchUpdate(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId] = ctx.pathParams;
-  model.require(spreadsheetId);
+  checkAccess(model, ctx, spreadsheetId);
   const body = (ctx.body ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(body)) {
     if (!['valueInputOption', 'data', 'includeValuesInResponse', 'responseValueRenderOption', 'responseDateTimeRenderOption'].includes(key)) {
@@ -119,11 +132,13 @@ export function valuesBatchUpdate(model: SheetsModel, ctx: RequestContext): Rout
 
 export function valuesClear(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId, range] = ctx.pathParams;
+  checkAccess(model, ctx, spreadsheetId);
   return { body: model.valuesClear(spreadsheetId, range) };
 }
 
 export function valuesBatchClear(model: SheetsModel, ctx: RequestContext): RouteResult {
   const [spreadsheetId] = ctx.pathParams;
+  checkAccess(model, ctx, spreadsheetId);
   const body = (ctx.body ?? {}) as { ranges?: unknown };
   const ranges = Array.isArray(body.ranges) ? body.ranges.map(String) : [];
   return { body: model.valuesBatchClear(spreadsheetId, ranges) };

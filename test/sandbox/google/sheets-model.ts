@@ -1,6 +1,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { formatA1, parseA1, quoteSheetName, columnLetters } from './a1';
 import { ApiError, sheetsInvalidArgument, sheetsBadPayload, sheetsNotFound } from './errors';
+import { SANDBOX_USER } from './http-types';
 import { Prng, YOUTUBE_ID_ALPHABET } from './prng';
 import {
   type CellData,
@@ -61,6 +62,10 @@ export interface SpreadsheetState {
   namedRanges: sheets_v4.Schema$NamedRange[];
   /** Readable with an API key alone ("anyone with the link can view"); writes always need OAuth. */
   linkShared: boolean;
+  /** The principal that owns it (the sandbox user unless a service account created it). */
+  owner: string;
+  /** Principals it is shared with as editors besides its owner (service account emails, say). */
+  sharedWith: string[];
   /** Every batchUpdate sub-request that was applied, in order. */
   applied: AppliedRequest[];
 }
@@ -305,6 +310,8 @@ export class SheetsModel {
       locale?: string;
       timeZone?: string;
       linkShared?: boolean;
+      owner?: string;
+      sharedWith?: string[];
       sheets?: { title: string; sheetId?: number; rowCount?: number; columnCount?: number; frozenRowCount?: number }[];
     } = {},
   ): SpreadsheetState {
@@ -323,6 +330,8 @@ export class SheetsModel {
       sheets: [],
       namedRanges: [],
       linkShared: input.linkShared ?? false,
+      owner: input.owner ?? SANDBOX_USER,
+      sharedWith: [...(input.sharedWith ?? [])],
       applied: [],
     };
     const used = new Set<number>();
@@ -349,6 +358,12 @@ export class SheetsModel {
 
   spreadsheet(spreadsheetId: string): SpreadsheetState | undefined {
     return this.spreadsheets.get(spreadsheetId);
+  }
+
+  /** Shares a spreadsheet with a principal (e.g. a service account's email) as an editor. */
+  share(spreadsheetId: string, principal: string): void {
+    const state = this.require(spreadsheetId);
+    if (!state.sharedWith.includes(principal)) state.sharedWith.push(principal);
   }
 
   spreadsheetIds(): string[] {
