@@ -39,6 +39,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     reg('vaultArchiver.addYouTubeChannel', (ref?: string) => addSource(ctx, 'youtube', ref)),
     reg('vaultArchiver.addTelegramChat', (ref?: string) => addSource(ctx, 'telegram', ref)),
     reg('vaultArchiver.setYouTubeApiKey', () => setYouTubeApiKey(ctx)),
+    reg('vaultArchiver.setSheetsCredentials', () => setSheetsCredentials(ctx)),
+    reg('vaultArchiver.mirrorToSheet', (arg?: SourceNode | string) => mirrorToSheet(ctx, arg)),
     reg('vaultArchiver.signInTelegram', () => notYet('liveTelegram')),
     reg('vaultArchiver.syncAll', () => sync(ctx, 'all')),
     reg('vaultArchiver.syncSource', (arg?: SourceNode | string) => sync(ctx, arg ?? 'pick')),
@@ -117,7 +119,10 @@ async function addSource(ctx: CommandContext, kind: 'youtube' | 'telegram', ref?
     }
     try {
       const source = await worker.client.sendRequest(SourcesRequests.add, { kind, ref: value });
-      void vscode.window.showInformationMessage(`Added ${source.title}. Run "Vault Archiver: Sync Source" to archive it.`);
+      ctx.log.info(`Added ${source.title} (${source.id}).`);
+      void vscode.window.showInformationMessage(`Added ${source.title}. Sync it now to archive its ${kind === 'youtube' ? 'videos' : 'messages'}?`, 'Sync Now').then((a) => {
+        if (a === 'Sync Now') void vscode.commands.executeCommand('vaultArchiver.syncSource', source.id);
+      });
       return source;
     } catch (err) {
       lastError = err instanceof Error ? err.message : String(err);
@@ -146,6 +151,76 @@ async function setYouTubeApiKey(ctx: CommandContext): Promise<void> {
   await ctx.secrets.set('youtubeApiKey', key.trim());
   ctx.log.info('YouTube API key checked with YouTube and saved in Secret Storage.');
   void vscode.window.showInformationMessage('YouTube accepted the key. It is saved in VS Code Secret Storage.');
+}
+
+async function setSheetsCredentials(ctx: CommandContext): Promise<void> {
+  if (!FEATURES.youtube) return notYet('youtube');
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'Service account key file (.json)', detail: 'Google Cloud Console → IAM & Admin → Service accounts → Keys → Add key (JSON). Share each spreadsheet with the account.', value: 'serviceAccount' as const },
+      { label: 'OAuth client and refresh token', detail: 'For a spreadsheet of your own account: a client id, its secret and a refresh token with the Sheets scope.', value: 'oauth' as const },
+    ],
+    { title: 'Set Google Sheets Credentials', placeHolder: 'How Vault Archiver signs in to Google Sheets' },
+  );
+  if (!kind) return;
+  let credentials: string;
+  if (kind.value === 'serviceAccount') {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Service account key': ['json'] }, title: 'Service account key file', openLabel: 'Use This Key' });
+    if (!picked?.[0]) return;
+    credentials = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
+  } else {
+    const ask = (prompt: string, password = false) => vscode.window.showInputBox({ title: 'Set Google Sheets Credentials', prompt, password, ignoreFocusOut: true });
+    const clientId = await ask('OAuth client id (…apps.googleusercontent.com)');
+    if (!clientId) return;
+    const clientSecret = await ask('OAuth client secret', true);
+    if (!clientSecret) return;
+    const refreshToken = await ask('Refresh token (with the https://www.googleapis.com/auth/spreadsheets scope)', true);
+    if (!refreshToken) return;
+    credentials = JSON.stringify({ kind: 'oauth', clientId: clientId.trim(), clientSecret: clientSecret.trim(), refreshToken: refreshToken.trim() });
+  }
+  const worker = await ctx.worker();
+  const { account } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking the credentials with Google…' }, () =>
+    worker.client.sendRequest(CredentialRequests.checkSheetsCredentials, { credentials }),
+  );
+  await ctx.secrets.set('googleCredentials', credentials);
+  ctx.log.info('Google Sheets credentials checked and saved in Secret Storage.');
+  void vscode.window.showInformationMessage(
+    account ? `Google accepted the key. Share each spreadsheet with ${account} (as Editor) to mirror into it.` : 'Google accepted the credentials. They are saved in VS Code Secret Storage.',
+  );
+}
+
+async function mirrorToSheet(ctx: CommandContext, arg?: SourceNode | string): Promise<void> {
+  requireTrust();
+  const youtube = ctx.tree.current.filter((s) => s.kind === 'youtube');
+  let id = sourceIdOf(arg);
+  if (!id) {
+    if (!youtube.length) throw new Error('Add a YouTube channel first: only YouTube channels are mirrored to Google Sheets.');
+    id = (await vscode.window.showQuickPick(youtube.map((s) => ({ label: s.title, description: s.sheet ? `→ ${s.sheet.sheetTitle}` : undefined, id: s.id })), { placeHolder: 'Channel to mirror' }))?.id;
+    if (!id) return;
+  }
+  const source = ctx.tree.current.find((s) => s.id === id);
+  const worker = await ctx.worker();
+  if (source?.sheet) {
+    const choice = await vscode.window.showQuickPick(['Mirror into another spreadsheet or tab', 'Stop mirroring'], { placeHolder: `${source.title} is mirrored into the tab "${source.sheet.sheetTitle}"` });
+    if (!choice) return;
+    if (choice === 'Stop mirroring') {
+      await worker.client.sendRequest(SourcesRequests.setSheet, { id, spreadsheet: null });
+      void vscode.window.showInformationMessage(`${source.title} is no longer mirrored to Google Sheets (the spreadsheet keeps its rows).`);
+      return;
+    }
+  }
+  const spreadsheet = await vscode.window.showInputBox({
+    title: 'Mirror to Google Sheets',
+    prompt: 'The spreadsheet\'s address (https://docs.google.com/spreadsheets/d/…) or its id',
+    ignoreFocusOut: true,
+  });
+  if (!spreadsheet) return;
+  const sheetTitle = await vscode.window.showInputBox({ title: 'Mirror to Google Sheets', prompt: 'The tab to write (created if missing)', value: 'Videos', ignoreFocusOut: true });
+  if (sheetTitle === undefined) return;
+  const updated = await worker.client.sendRequest(SourcesRequests.setSheet, { id, spreadsheet, sheetTitle });
+  void vscode.window.showInformationMessage(`${updated.title} will be mirrored into the tab "${updated.sheet?.sheetTitle}". Sync it to fill the tab.`, 'Sync Now').then((a) => {
+    if (a === 'Sync Now') void vscode.commands.executeCommand('vaultArchiver.syncSource', id);
+  });
 }
 
 function sourceIdOf(arg: SourceNode | TopicNode | string | undefined): string | undefined {

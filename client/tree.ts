@@ -124,6 +124,7 @@ function sourceTooltip(s: SourceInfo): vscode.MarkdownString {
   md.appendMarkdown(`- Items: ${formatCount(s.itemCount)}\n`);
   const done = s.origin === 'telegram-export' ? 'Last import' : 'Last sync';
   md.appendMarkdown(`- ${done}: ${s.lastSyncAt ? `${relativeTime(s.lastSyncAt)} (${new Date(s.lastSyncAt).toLocaleString()})` : 'never'}\n`);
+  if (s.sheet) md.appendMarkdown(`- Mirrored to Google Sheets: tab \`${s.sheet.sheetTitle.replace(/`/g, '')}\`\n`);
   if (s.lastSyncUnits !== undefined) md.appendMarkdown(`- YouTube quota spent by the last sync: ${formatCount(s.lastSyncUnits)} unit${s.lastSyncUnits === 1 ? '' : 's'}\n`);
   if (s.origin === 'telegram-export') md.appendMarkdown('\nImport a newer export of this chat to add what is new.\n');
   if (s.state.kind === 'error') md.appendMarkdown(`\n$(error) ${escapeMd(s.state.message)}\n`);

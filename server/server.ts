@@ -23,6 +23,9 @@ connection.onInitialize((params) => {
     youtubeApiKey: async () => (await connection.sendRequest(SecretRequests.get, { name: 'youtubeApiKey' })) ?? undefined,
     missingYouTubeKeyHelp: `Run "Vault Archiver: Set YouTube API Key". ${API_KEY_HELP}`,
     googleRootUrl: process.env.VAULT_ARCHIVER_GOOGLE_ROOT_URL || undefined,
+    googleTokenUrl: process.env.VAULT_ARCHIVER_GOOGLE_TOKEN_URL || undefined,
+    googleCredentials: async () => (await connection.sendRequest(SecretRequests.get, { name: 'googleCredentials' })) ?? undefined,
+    missingSheetsCredentialsHelp: 'Run "Vault Archiver: Set Google Sheets Credentials" first.',
   });
   service = new ArchiveService({
     workspaceRoot,

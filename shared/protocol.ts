@@ -50,6 +50,16 @@ export namespace SourcesRequests {
   }
   /** Forgets a source; its notes stay unless `deleteNotes`. */
   export const remove = new RequestType<RemoveParams, void, void>('archive/removeSource');
+
+  export interface SetSheetParams {
+    readonly id: string;
+    /** The spreadsheet's address or id; null stops mirroring. */
+    readonly spreadsheet: string | null;
+    /** The tab (created if missing); "Videos" when absent. */
+    readonly sheetTitle?: string;
+  }
+  /** Mirrors a YouTube channel into a Google Sheets tab from its next sync on, or stops. Needs Sheets credentials. */
+  export const setSheet = new RequestType<SetSheetParams, SourceInfo, void>('archive/setSheet');
 }
 
 export namespace CredentialRequests {
@@ -59,6 +69,13 @@ export namespace CredentialRequests {
    * where a key comes from. The key is not kept by the worker.
    */
   export const checkYouTubeKey = new RequestType<{ readonly key: string }, void, void>('archive/checkYouTubeKey');
+
+  /**
+   * Checks Google Sheets credentials (a service account key file's text, or OAuth client and
+   * refresh token as JSON) by getting an access token. Resolves with who they act as (a service
+   * account's address, to share spreadsheets with); fails (-32001) saying what is wrong.
+   */
+  export const checkSheetsCredentials = new RequestType<{ readonly credentials: string }, { readonly account?: string }, void>('archive/checkSheetsCredentials');
 }
 
 export namespace JobRequests {

@@ -40,6 +40,16 @@ export interface SourceInfo {
   readonly topics?: readonly TopicInfo[];
   /** YouTube quota units the last sync of this source spent. */
   readonly lastSyncUnits?: number;
+  /** A YouTube channel's Google Sheets mirror: each sync appends its new videos to this tab. */
+  readonly sheet?: SheetTarget;
+}
+
+export interface SheetTarget {
+  readonly spreadsheetId: string;
+  /** The tab's title. */
+  readonly sheetTitle: string;
+  /** How many videos the channel had when the tab was last brought up to date: an unchanged channel skips the mirror. */
+  readonly mirroredVideos?: number;
 }
 
 /** Live figures the worker pushes; the status bar and "Show Metrics" render them. */

@@ -16,8 +16,8 @@ export class UsageError extends Error {
   }
 }
 
-export const WRITE_COMMANDS = ['import', 'add', 'sync'] as const;
-export const COMMANDS = ['import', 'add', 'sync', 'status'] as const;
+export const WRITE_COMMANDS = ['import', 'add', 'mirror', 'sync'] as const;
+export const COMMANDS = ['import', 'add', 'mirror', 'sync', 'status'] as const;
 export type VaultCommand = (typeof COMMANDS)[number];
 
 export type CliArgs =
@@ -28,8 +28,11 @@ export type CliArgs =
       readonly vault: string;
       /** import: the export folder, or its result.json. */
       readonly exportPath?: string;
-      /** add: the YouTube channel (URL, @handle or channel id). */
+      /** add: the YouTube channel (URL, @handle or channel id); mirror: the source id. */
       readonly ref?: string;
+      /** mirror: the spreadsheet's address or id, or "none" to stop. */
+      readonly spreadsheet?: string;
+      readonly tab?: string;
       readonly sources: readonly string[];
       /** Writers: wait for another process that has the vault (default: refuse at once). */
       readonly wait: boolean;
@@ -43,6 +46,8 @@ const OPTIONS = {
   'split-by-month': { type: 'string' },
   'media-concurrency': { type: 'string' },
   source: { type: 'string', multiple: true },
+  spreadsheet: { type: 'string' },
+  tab: { type: 'string' },
   wait: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -54,6 +59,7 @@ const GLOBAL_OPTIONS: readonly OptionName[] = ['json', 'help', 'version'];
 const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } = {
   import: ['vault', 'hardlinks', 'split-by-month', 'media-concurrency', 'wait', 'no-wait'],
   add: ['vault', 'wait', 'no-wait'],
+  mirror: ['vault', 'spreadsheet', 'tab', 'wait', 'no-wait'],
   sync: ['vault', 'source', 'media-concurrency', 'wait', 'no-wait'],
   status: ['vault'],
 };
@@ -85,9 +91,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
     }
   }
-  const takesOne = command === 'import' || command === 'add';
+  const takesOne = command === 'import' || command === 'add' || command === 'mirror';
   const exportPath = command === 'import' ? rest[0] : undefined;
-  const ref = command === 'add' ? rest[0] : undefined;
+  const ref = command === 'add' || command === 'mirror' ? rest[0] : undefined;
+  if (command === 'mirror' && (!ref?.trim() || values.spreadsheet === undefined)) {
+    throw new UsageError(`mirror needs a source and a spreadsheet: vault-archiver mirror <source id> --vault <folder> --spreadsheet <address | id | none> [--tab <name>]; ${SEE_HELP}`);
+  }
   const extra = takesOne ? rest.slice(1) : rest;
   if (command === 'import' && exportPath === undefined) {
     throw new UsageError(`import needs the export folder: vault-archiver import <export folder> --vault <folder>; ${SEE_HELP}`);
@@ -108,7 +117,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.hardlinks) settings.useHardlinks = true;
   if (values['split-by-month'] !== undefined) settings.splitByMonthOver = wholeNumber('--split-by-month', values['split-by-month'], 'splitByMonthOver');
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
-  return { command, json, vault: values.vault, exportPath, ref, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+  return { command, json, vault: values.vault, exportPath, ref, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -171,6 +180,10 @@ export const USAGE = `Usage:
       Add a YouTube channel (@handle, youtube.com/@name or /channel/UC… URL, or UC… id).
       Needs a YouTube Data API key in VAULT_ARCHIVER_YOUTUBE_API_KEY, or in a file named
       by VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE (keep it outside the vault).
+  vault-archiver mirror <source id> --vault <folder> --spreadsheet <address | id | none> [--tab <name>]
+      Mirror a YouTube channel into a Google Sheets tab (created if missing; "Videos" by
+      default): each sync appends its new videos. "none" stops. Needs a service account key
+      file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
   vault-archiver sync --vault <folder> [--source <id>]... [--wait]
       Fetch what is new for the vault's sources (all of them without --source):
       YouTube channels; an imported Telegram chat is updated by importing a newer export.

@@ -56,6 +56,15 @@ export function printAdded(source: SourceInfo, vault: string, out: Output): void
   out.line(`Added ${source.title} [${source.id}]. Run: vault-archiver sync --vault ${JSON.stringify(vault)} --source ${source.id}`);
 }
 
+export function printMirror(source: SourceInfo, out: Output): void {
+  out.event({ event: 'mirror', source });
+  out.line(
+    source.sheet
+      ? `${source.title} will be mirrored into spreadsheet ${source.sheet.spreadsheetId}, tab "${source.sheet.sheetTitle}", from the next sync.`
+      : `${source.title} is no longer mirrored to Google Sheets.`,
+  );
+}
+
 export function printStatus(vault: string, sources: readonly SourceInfo[], out: Output, now = Date.now()): void {
   out.event({ event: 'status', vault, sources });
   out.line(`Vault ${vault}: ${sources.length} source${sources.length === 1 ? '' : 's'}`);

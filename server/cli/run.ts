@@ -12,7 +12,7 @@ import { vaultLockAcquirer } from '../engine/vault/vaultLock';
 import type { CliArgs, VaultCommand } from './args';
 import { Exit, type Output } from './output';
 import { checkVault } from './paths';
-import { importExitCode, printAdded, printImport, printStatus, printSync, syncExitCode } from './report';
+import { importExitCode, printAdded, printMirror, printImport, printStatus, printSync, syncExitCode } from './report';
 
 type VaultArgs = Extract<CliArgs, { command: VaultCommand }>;
 
@@ -65,6 +65,12 @@ export async function runVaultCommand(args: VaultArgs, out: Output): Promise<num
       case 'add': {
         const source = await service.addSource('youtube', args.ref ?? '');
         printAdded(source, vault, out);
+        return Exit.ok;
+      }
+      case 'mirror': {
+        const off = args.spreadsheet?.trim().toLowerCase() === 'none';
+        const source = await service.setSourceSheet(args.ref ?? '', off ? null : (args.spreadsheet ?? ''), args.tab);
+        printMirror(source, out);
         return Exit.ok;
       }
       case 'sync': {

@@ -28,6 +28,11 @@ export interface EngineEnvironment {
   readonly missingYouTubeKeyHelp: string;
   /** Root of Google's APIs; a local server in tests (VAULT_ARCHIVER_GOOGLE_ROOT_URL), Google otherwise. */
   readonly googleRootUrl?: string;
+  /** Google Sheets credentials: a service account key file's text, or SheetsCredentials as JSON. */
+  googleCredentials?(): Promise<string | undefined>;
+  readonly missingSheetsCredentialsHelp?: string;
+  /** OAuth token endpoint for refresh tokens (VAULT_ARCHIVER_GOOGLE_TOKEN_URL in tests); Google's otherwise. */
+  readonly googleTokenUrl?: string;
 }
 
 /** The CLI's environment: the key from VAULT_ARCHIVER_YOUTUBE_API_KEY or the file VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE names. */
@@ -45,6 +50,18 @@ export function processEnvironment(env: NodeJS.ProcessEnv = process.env): Engine
     },
     missingYouTubeKeyHelp: `Set VAULT_ARCHIVER_YOUTUBE_API_KEY, or VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE to a file holding the key (keep it outside the vault). ${API_KEY_HELP}`,
     googleRootUrl: env.VAULT_ARCHIVER_GOOGLE_ROOT_URL || undefined,
+    googleTokenUrl: env.VAULT_ARCHIVER_GOOGLE_TOKEN_URL || undefined,
+    async googleCredentials() {
+      const file = env.VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE;
+      if (!file) return undefined;
+      try {
+        return await readFile(file, 'utf8');
+      } catch (err) {
+        throw new UserError(`Could not read the Google credentials file ${file} (VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE): ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+      }
+    },
+    missingSheetsCredentialsHelp:
+      'Set VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE to a service account key file (.json from Google Cloud Console → IAM & Admin → Service accounts → Keys), kept outside the vault, and share the spreadsheet with that account.',
   };
 }
 
@@ -68,6 +85,10 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
       apiKey: () => environment.youtubeApiKey(),
       missingKeyHelp: environment.missingYouTubeKeyHelp,
       makeApi: (apiKey, onUnits) => googleYouTubeApi({ apiKey, rootUrl: environment.googleRootUrl, onCall: (method) => onUnits(UNIT_COST[method]) }),
+      googleCredentials: environment.googleCredentials ? () => environment.googleCredentials!() : undefined,
+      missingSheetsCredentialsHelp: environment.missingSheetsCredentialsHelp,
+      googleRootUrl: environment.googleRootUrl,
+      tokenUrl: environment.googleTokenUrl,
     }),
   ];
 }

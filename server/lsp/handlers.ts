@@ -36,6 +36,8 @@ export function registerHandlers(connection: Connection, engine: () => ArchiveSe
 
   connection.onRequest(SourcesRequests.list, () => handle(undefined, () => engine().listSources()));
   connection.onRequest(SourcesRequests.add, (p) => handle(undefined, () => engine().addSource(p.kind, p.ref)));
+  connection.onRequest(SourcesRequests.setSheet, (p) => handle(undefined, () => engine().setSourceSheet(p.id, p.spreadsheet, p.sheetTitle)));
+  connection.onRequest(CredentialRequests.checkSheetsCredentials, (p) => handle(undefined, () => engine().checkSheetsCredentials(p.credentials)));
   connection.onRequest(CredentialRequests.checkYouTubeKey, (p) => handle(undefined, () => engine().checkYouTubeKey(p.key)));
   connection.onRequest(SourcesRequests.remove, (p) => handle(undefined, () => engine().removeSource(p.id, p.deleteNotes)));
   /** A job's hooks: its progress (and any wait for the vault lock) reported under the client's id. */

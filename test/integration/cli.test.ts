@@ -317,5 +317,23 @@ describe('CLI with YouTube (against the Google sandbox)', function () {
     const again = await runAsync(env, 'sync', '--vault', vault);
     assert.match(again.stdout, /youtube:UCsandboxScienceLab0001g: 0 new/);
     assert.equal(again.status, 0);
+
+    // The Sheets mirror: a service account key file, a spreadsheet shared with it.
+    const key = sb.serviceAccounts.create();
+    const credentialsFile = path.join(dir, 'sa.json');
+    await fs.writeFile(credentialsFile, JSON.stringify(key), { mode: 0o600 });
+    const spreadsheetId = sb.sheets.createSpreadsheet({ title: 'Catalog', sharedWith: [key.client_email] }).spreadsheetId;
+    const sheetsEnv = { ...env, VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE: credentialsFile, VAULT_ARCHIVER_GOOGLE_TOKEN_URL: sb.oauth.tokenUrl };
+    const noSpreadsheet = await runAsync(sheetsEnv, 'mirror', 'youtube:UCsandboxScienceLab0001g', '--vault', vault);
+    assert.equal(noSpreadsheet.status, 2);
+    const mirror = await runAsync(sheetsEnv, 'mirror', 'youtube:UCsandboxScienceLab0001g', '--vault', vault, '--spreadsheet', `https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit`, '--tab', 'Science');
+    assert.equal(mirror.status, 0, mirror.stderr);
+    assert.match(mirror.stdout, /mirrored into spreadsheet .+, tab "Science", from the next sync/);
+    const filled = await runAsync(sheetsEnv, 'sync', '--vault', vault);
+    assert.equal(filled.status, 0, filled.stderr);
+    const rows = sb.sheets.values(spreadsheetId, 'Science!A:A');
+    assert.equal(rows.length, sources[0]!.itemCount + 1, 'a header and one row per video');
+    const stop = await runAsync(sheetsEnv, 'mirror', 'youtube:UCsandboxScienceLab0001g', '--vault', vault, '--spreadsheet', 'none');
+    assert.match(stop.stdout, /no longer mirrored/);
   });
 });

@@ -34,7 +34,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
       metrics: new MetricsRecorder(),
       events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
     });
-  const env = (): EngineEnvironment => ({ youtubeApiKey: async () => key, missingYouTubeKeyHelp: 'Set it.', googleRootUrl: sb.rootUrl });
+  const env = (): EngineEnvironment => ({ youtubeApiKey: async () => key, missingYouTubeKeyHelp: 'Set it.', googleRootUrl: sb.rootUrl, googleTokenUrl: sb.oauth.tokenUrl });
   const notesOf = async (folder: string): Promise<string[]> => (await fs.readdir(path.join(dir, folder))).filter((f) => f.endsWith('.md')).sort();
   const vaultDigest = async (root: string): Promise<Record<string, string>> => {
     const out: Record<string, string> = {};
@@ -278,6 +278,73 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
       } finally {
         await fs.rm(clean, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('the Google Sheets mirror', () => {
+    let credentials: string | undefined;
+    const envWithSheets = (): EngineEnvironment => ({ ...env(), googleCredentials: async () => credentials, missingSheetsCredentialsHelp: 'Set them.' });
+    const sheetsService = () =>
+      new ArchiveService({
+        workspaceRoot: dir,
+        settings: settingsFrom({ vaultFolder: '.' }),
+        trusted: true,
+        fs,
+        connectors: createConnectors(realImporter, nodeVaultFs, envWithSheets()),
+        metrics: new MetricsRecorder(),
+        events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
+      });
+
+    it('appends each sync\'s new videos to the tab, touches nothing when nothing is new, and says whom to share with', async () => {
+      const key = sb.serviceAccounts.create();
+      credentials = JSON.stringify(key);
+      const spreadsheetId = sb.sheets.createSpreadsheet({ title: 'Catalog' }).spreadsheetId;
+      const s = sheetsService();
+      const source = await s.addSource('youtube', SCIENCE);
+      const withSheet = await s.setSourceSheet(source.id, `https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit#gid=0`, 'Science');
+      assert.deepEqual(withSheet.sheet, { spreadsheetId, sheetTitle: 'Science' });
+
+      // Not shared with the service account yet: the notes sync, the mirror says what to do.
+      const warnings: string[] = [];
+      const unshared = new ArchiveService({
+        workspaceRoot: dir,
+        settings: settingsFrom({ vaultFolder: '.' }),
+        trusted: true,
+        fs,
+        connectors: createConnectors(realImporter, nodeVaultFs, envWithSheets()),
+        metrics: new MetricsRecorder(),
+        events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: (level, m) => void (level === 'warn' && warnings.push(m)) },
+      });
+      const first = await unshared.sync(undefined);
+      assert.equal(first.sources[0]!.error, undefined);
+      assert.ok(warnings.some((w) => w.includes(`share the spreadsheet with ${key.client_email}`)), warnings.join('\n'));
+
+      sb.sheets.share(spreadsheetId, key.client_email);
+      sb.counters.reset();
+      await s.sync(undefined);
+      const rows = sb.sheets.values(spreadsheetId, 'Science!A:A');
+      const expected = sb.youtube.videosOf(SCIENCE).filter((v) => sb.youtube.isRetrievable(v));
+      assert.equal(rows.length, expected.length + 1, 'a header and one row per video');
+      assert.ok(sb.counters.requests('sheets.spreadsheets.values.append') <= 2);
+
+      sb.counters.reset();
+      await s.sync(undefined);
+      assert.equal(sb.counters.requests('sheets.*'), 0, 'nothing new: the spreadsheet is not even read');
+
+      sb.youtube.addVideo({ channelId: SCIENCE, title: 'One more', publishedAt: new Date().toISOString() });
+      await s.sync(undefined);
+      assert.equal(sb.sheets.values(spreadsheetId, 'Science!A:A').length, expected.length + 2);
+    });
+
+    it('refuses a mirror without credentials, and an address that is not a spreadsheet', async () => {
+      credentials = undefined;
+      const s = sheetsService();
+      const source = await s.addSource('youtube', SCIENCE);
+      await assert.rejects(s.setSourceSheet(source.id, '1SandboxDemoCatalog0000000000000000000000000'), /No Google Sheets credentials are set\. Set them\./);
+      credentials = JSON.stringify(sb.serviceAccounts.create());
+      await assert.rejects(s.setSourceSheet(source.id, 'https://example.com/sheet'), /is not a Google Sheets spreadsheet/);
+      const off = await s.setSourceSheet(source.id, null);
+      assert.equal(off.sheet, undefined);
     });
   });
 });

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { compareTitles } from '../../shared/order';
+import { startGoogleSandbox } from '../sandbox/google';
 import { openBrowser, type BrowserSession } from './lib/browser';
 import { collectLogs, installExtension, startCodeServer, type CodeServer } from './lib/codeServer';
 import type { Tools } from './lib/tools';
@@ -51,6 +52,9 @@ export const SCREENSHOTS = {
   note: '07-note.png',
   preview: '08-note-preview.png',
   extensionPage: '09-extension-page.png',
+  youtubeKey: '10-youtube-key.png',
+  youtubeTree: '11-youtube-tree.png',
+  youtubeNote: '12-youtube-note.png',
 } as const;
 
 interface Step {
@@ -72,6 +76,8 @@ export async function runUi(options: UiOptions): Promise<Tally> {
 
   let server: CodeServer | undefined;
   let browser: BrowserSession | undefined;
+  // YouTube is the local Google sandbox: the worker inherits its address from code-server's environment.
+  const google = await startGoogleSandbox();
   let page!: Page;
   let expected: ExpectedChat[] = [];
   /** A line of words near the top of the note opened in the editor. */
@@ -96,7 +102,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     {
       name: 'opens the workbench on an empty workspace folder',
       async run() {
-        server = await startCodeServer({ tools: options.tools, userDataDir, extensionsDir });
+        server = await startCodeServer({ tools: options.tools, userDataDir, extensionsDir, env: { VAULT_ARCHIVER_GOOGLE_ROOT_URL: google.rootUrl } });
         browser = await openBrowser(options.tools);
         page = browser.page;
         await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
@@ -305,6 +311,88 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         await page.screenshot({ path: shot(SCREENSHOTS.extensionPage) });
       },
     },
+    {
+      name: 'sets a YouTube API key: checked with YouTube, then stored',
+      async run() {
+        await runPaletteCommand(page, 'View: Close All Editors');
+        await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input.input');
+        await input.fill('>Vault Archiver: Set YouTube API Key');
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Set YouTube API Key' }).first().waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget', { hasText: /Google Cloud Console/ }).waitFor({ timeout: 10_000 });
+        if ((await input.getAttribute('type')) !== 'password') throw new Error('the key box does not mask what is typed');
+        await input.fill(google.apiKey);
+        await page.screenshot({ path: shot(SCREENSHOTS.youtubeKey) });
+        await page.keyboard.press('Enter');
+        await page.locator('.notifications-toasts .notification-toast', { hasText: /YouTube accepted the key/ }).waitFor({ timeout: 30_000 });
+      },
+    },
+    {
+      name: 'adds a YouTube channel by @handle and syncs it from the notification',
+      async run() {
+        await page.locator(`.activitybar [aria-label*="${CONTAINER_TITLE}"]`).first().click();
+        await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input.input');
+        await input.fill('>Vault Archiver: Add YouTube Channel');
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Add YouTube Channel' }).first().waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget', { hasText: /@handle/ }).waitFor({ timeout: 10_000 });
+        await input.fill('@SandboxScience');
+        await page.keyboard.press('Enter');
+        const added = page.locator('.notifications-toasts .notification-toast', { hasText: /Added Sandbox Science Lab/ }).first();
+        await added.waitFor({ timeout: 30_000 });
+        await added.getByRole('button', { name: 'Sync Now' }).click();
+        await page.locator('.notifications-toasts .notification-toast', { hasText: /Sync finished: \d+ new items?/ }).waitFor({ timeout: 60_000 });
+      },
+    },
+    {
+      name: 'the tree shows the channel with its video count; the status bar its quota use',
+      async run() {
+        // The row follows the worker's push, which may land just after the "finished" toast.
+        const row = sidebar().locator('.monaco-list-row', { hasText: /Sandbox Science Lab\s*[\d,]+ videos/ }).first();
+        await row.waitFor({ timeout: 15_000 }).catch(async () => {
+          const text = await sidebar().locator('.monaco-list-row', { hasText: 'Sandbox Science Lab' }).first().innerText().catch(() => '(no row)');
+          throw new Error(`the channel row reads "${text.replace(/\s+/g, ' ')}"`);
+        });
+        await expectDescriptionsFit(sidebar().locator('.monaco-list-row'));
+        await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+        const item = await expectStatusItem();
+        await item.hover();
+        const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: /YouTube quota today/ }).first();
+        await hover.waitFor({ timeout: 10_000 });
+        await page.screenshot({ path: shot(SCREENSHOTS.youtubeTree) });
+        await page.mouse.move(700, 450);
+      },
+    },
+    {
+      name: 'a video note opens with its properties, chapters and description',
+      async run() {
+        const folder = path.join(workspace, 'Archive', 'YouTube', 'Sandbox Science Lab');
+        const notes = fs.readdirSync(folder).filter((f) => f.endsWith('.md') && f !== 'Sandbox Science Lab.md');
+        const withChapters = notes.find((f) => fs.readFileSync(path.join(folder, f), 'utf8').includes('## Chapters')) ?? notes[0];
+        if (!withChapters) throw new Error(`no video notes in ${folder}`);
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget input.input');
+        // Quick Open's file index catches up with hundreds of just-written notes a moment later.
+        const result = page.locator('.quick-input-widget .monaco-list-row', { hasText: withChapters.slice(0, 20) }).first();
+        for (let attempt = 1; ; attempt++) {
+          await input.fill(withChapters);
+          if (await result.waitFor({ timeout: 3_000 }).then(() => true, () => false)) break;
+          if (attempt === 10) throw new Error(`Quick Open never listed ${withChapters}`);
+          await input.fill('');
+        }
+        await page.keyboard.press('Enter');
+        await page.locator('.tabs-container .tab', { hasText: withChapters.slice(0, 20) }).first().waitFor({ timeout: 15_000 });
+        await runPaletteCommand(page, 'Markdown: Open Preview to the Side');
+        await waitForWebviewText(page, 'Description', 'the video note preview');
+        await page.mouse.move(700, 450);
+        await settle(page);
+        await page.screenshot({ path: shot(SCREENSHOTS.youtubeNote) });
+      },
+    },
   ];
 
   /** The view's title ("VAULT ARCHIVER") shows whole at the default sidebar width. */
@@ -379,6 +467,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     }
     await browser?.close();
     await server?.stop();
+    await google.close();
     if (options.keep) log(`kept ${tmp}`);
     else removeDir(tmp);
   }

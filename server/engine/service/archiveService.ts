@@ -6,7 +6,8 @@
  * process and under the vault lock across processes.
  */
 import * as path from 'node:path';
-import type { Health, ImportSummary, JobWarning, Metrics, SourceInfo, SourceKind, SyncSummary, WorkerSettings } from '../../../shared/types';
+import type { Health, ImportSummary, JobWarning, Metrics, SheetTarget, SourceInfo, SourceKind, SyncSummary, WorkerSettings } from '../../../shared/types';
+import { checkSheetTitle, parseSpreadsheetRef } from '../connectors/youtube/sheets/target';
 import { compareSources } from '../../../shared/order';
 import type { Connector, ConnectorRun, ListedSource, RunProgress, SourceSyncResult } from '../connectors/connector';
 import { UserError } from '../errors';
@@ -116,6 +117,28 @@ export class ArchiveService {
     const added = await this.writeJob({}, (vault) => add(ref, vault, new Date(this.now())));
     await this.pushSources();
     return { ...added, state: this.states.get(added.id) };
+  }
+
+  /**
+   * Mirrors a YouTube channel into a Google Sheets tab (`spreadsheet`: its address or id), or
+   * stops mirroring it (`spreadsheet` null). The next sync appends what the tab lacks.
+   */
+  async setSourceSheet(id: string, spreadsheet: string | null, sheetTitle?: string): Promise<SourceInfo> {
+    this.requireTrust();
+    const source = await this.findSource(id);
+    const connector = this.connectorOf(source) as Connector & { setSheet?(s: ListedSource, t: SheetTarget | undefined, vault: string): Promise<ListedSource> };
+    if (!connector.setSheet) throw new UserError(`${source.title} cannot be mirrored to Google Sheets: only YouTube channels can.`);
+    const target = spreadsheet === null ? undefined : { spreadsheetId: parseSpreadsheetRef(spreadsheet), sheetTitle: checkSheetTitle(sheetTitle, 'Videos') };
+    const updated = await this.writeJob({}, (vault) => connector.setSheet!(source, target, vault));
+    await this.pushSources();
+    return { ...updated, state: this.states.get(updated.id) };
+  }
+
+  /** Checks Google Sheets credentials by getting an access token; returns whom they act as. */
+  async checkSheetsCredentials(credentials: string): Promise<{ account?: string }> {
+    const youtube = this.opts.connectors.find((c): c is Connector & { checkSheetsCredentials(c: string): Promise<{ account?: string }> } => 'checkSheetsCredentials' in c);
+    if (!youtube) throw new UserError('This build cannot mirror to Google Sheets.');
+    return youtube.checkSheetsCredentials(credentials);
   }
 
   /** Tries a YouTube API key before the client stores it (one quota unit of that key's project). */

@@ -14,6 +14,8 @@ export const COMMAND_IDS = [
   'vaultArchiver.addTelegramChat',
   'vaultArchiver.signInTelegram',
   'vaultArchiver.setYouTubeApiKey',
+  'vaultArchiver.setSheetsCredentials',
+  'vaultArchiver.mirrorToSheet',
   'vaultArchiver.importTelegramExport',
   'vaultArchiver.syncAll',
   'vaultArchiver.syncSource',

@@ -76,7 +76,8 @@ export interface ChannelSyncOptions {
   /** Days between full passes (which find edited and vanished videos); 0: every sync. */
   readonly fullPassEveryDays: number;
   readonly signal?: AbortSignal;
-  readonly progress?: (message: string) => void;
+  /** What the sync is doing, with how far along this channel is (0–100). */
+  readonly progress?: (message: string, percent: number) => void;
 }
 
 export interface ChannelSyncResult {
@@ -86,6 +87,8 @@ export interface ChannelSyncResult {
   /** True when the batched channel lookup showed nothing changed and nothing more was asked. */
   readonly unchanged: boolean;
   readonly total: number;
+  /** Every video the catalog holds now (for the Sheets mirror). */
+  readonly records: readonly VideoRecord[];
 }
 
 /** Characters a wikilink target cannot hold (`[[name|alias]]`, `#heading`, `^block`). */
@@ -129,7 +132,8 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
   const fullDue = !old || !(o.now.getTime() - lastFull < o.fullPassEveryDays * 86_400_000);
   const rerender = old !== undefined && old.renderVersion !== YOUTUBE_RENDER_VERSION;
   if (old && !fullDue && !rerender && old.videoCount === info.videoCount) {
-    return { added: 0, updated: 0, vanished: 0, unchanged: true, total: Object.keys(old.videos).length };
+    const records = Object.values(old.videos).map((e) => e.record);
+    return { added: 0, updated: 0, vanished: 0, unchanged: true, total: records.length, records };
   }
   if (!info.uploadsPlaylistId) throw new Error(`YouTube gave no uploads playlist for ${info.title}.`);
   const known = new Map(Object.entries(old?.videos ?? {}));
@@ -145,12 +149,14 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
     const page = await o.api.uploadsPage(info.uploadsPlaylistId, token, o.signal);
     const firstKnown = full ? -1 : page.videoIds.findIndex((id) => known.has(id));
     listed.push(...(firstKnown < 0 ? page.videoIds : page.videoIds.slice(0, firstKnown)));
-    o.progress?.(`${info.title}: ${listed.length} videos listed`);
+    const expected = full ? Math.max(1, info.videoCount ?? listed.length) : Math.max(1, (info.videoCount ?? 0) - (old?.videoCount ?? 0), listed.length);
+    o.progress?.(`${info.title}: ${listed.length} videos listed`, Math.min(40, (listed.length / expected) * 40));
     token = firstKnown < 0 ? page.nextPageToken : undefined;
   } while (token);
 
   // 2. Details: the new ids, and on a full pass every known id too.
   const wanted = [...new Set(full ? [...listed, ...known.keys()] : listed)];
+  o.progress?.(`${info.title}: reading ${wanted.length} videos`, 40);
   const fetched = new Map((await o.api.videos(wanted, o.signal)).map((v) => [v.id, v]));
   o.signal?.throwIfAborted();
 
@@ -187,8 +193,9 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
   const channelNote = sanitizeFileName(info.title.replace(LINK_BREAKERS, ' '), { fallback: info.id });
   const dir = o.layout.abs(o.folder);
   await o.fs.mkdir(dir, { recursive: true });
-  for (const entry of toWrite) {
+  for (const [i, entry] of toWrite.entries()) {
     o.signal?.throwIfAborted();
+    if (i % 50 === 0) o.progress?.(`${info.title}: writing notes (${i} of ${toWrite.length})`, 80 + (i / toWrite.length) * 20);
     await writeFileAtomic(path.join(dir, `${entry.note}.md`), renderVideoNote(entry.record, channelNote), { fs: o.fs });
   }
   const entries = [...next.values()];
@@ -206,5 +213,5 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
     channel: info,
     videos: Object.fromEntries(next),
   });
-  return { added: newRecords.length, updated, vanished, unchanged: false, total: next.size };
+  return { added: newRecords.length, updated, vanished, unchanged: false, total: next.size, records: entries.map((e) => e.record) };
 }

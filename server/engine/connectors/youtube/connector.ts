@@ -15,6 +15,10 @@ import type { Connector, ConnectorRun, ListedSource, SourceSyncResult } from '..
 import { API_KEY_HELP, type ChannelInfo, UNIT_COST, type YouTubeApi } from './api';
 import { CatalogStore, syncChannel } from './catalog';
 import { QuotaTracker } from './quota';
+import { type SheetsAuth, type SheetsCredentials, createSheetsAuth, createSheetsClient } from './sheets/sheetsAuth';
+import { mirrorVideos } from './sheets/sheetsMirror';
+import type { VideoRecord } from './video';
+import type { SheetTarget } from '../../../../shared/types';
 
 export interface YouTubeConnectorOptions {
   readonly fs: VaultFs;
@@ -24,6 +28,13 @@ export interface YouTubeConnectorOptions {
   readonly missingKeyHelp: string;
   /** Builds the API client for a key, counting each request's units. */
   makeApi(apiKey: string, onUnits: (units: number) => void): YouTubeApi;
+  /** Google Sheets credentials (a service account key file's text, or SheetsCredentials as JSON); undefined when none are set. */
+  googleCredentials?(): Promise<string | undefined>;
+  /** How to set Sheets credentials, in the words of the surface the user is in. */
+  readonly missingSheetsCredentialsHelp?: string;
+  /** Google's API root (Sheets too) and OAuth token endpoint: the sandbox's in tests. */
+  readonly googleRootUrl?: string;
+  readonly tokenUrl?: string;
   readonly clock?: () => Date;
   /** Days between full passes over a channel (edited and vanished videos); default 7. */
   readonly fullPassEveryDays?: number;
@@ -156,6 +167,51 @@ export class YouTubeConnector implements Connector {
     if (deleteNotes) await this.opts.fs.rm(layout.abs(source.notesPath), { recursive: true, force: true });
   }
 
+  /** Sets (or with `target` undefined, stops) a channel's Google Sheets mirror; the next sync fills it. */
+  async setSheet(source: ListedSource, target: SheetTarget | undefined, vaultRoot: string): Promise<ListedSource> {
+    if (target) await this.sheetsAuth(); // says now, not at the next sync, that credentials are missing
+    const store = this.store(vaultRoot);
+    const stored = (await store.list()).find((s) => s.id === source.id);
+    if (!stored) throw new UserError(`No source ${source.id} in this vault.`);
+    const { sheet: _old, ...rest } = stored;
+    const next: StoredSource = target ? { ...rest, sheet: target } : rest;
+    await store.upsert(next);
+    return next;
+  }
+
+  /** Gets an access token with these credentials; returns the service account's address to share spreadsheets with. */
+  async checkSheetsCredentials(text: string): Promise<{ account?: string }> {
+    const sheetsAuth = createSheetsAuth(sheetsCredentialsFrom(text.trim()), { tokenUrl: this.opts.tokenUrl });
+    try {
+      await sheetsAuth.client.getAccessToken();
+    } catch (err) {
+      throw new UserError(`Google refused these credentials (${describeTokenError(err)}). For a service account, download a new key in Google Cloud Console (IAM & Admin → Service accounts → Keys); for OAuth, check the client and the refresh token.`);
+    }
+    return { account: sheetsAuth.account.kind === 'serviceAccount' ? sheetsAuth.account.email : undefined };
+  }
+
+  private async sheetsAuth(): Promise<SheetsAuth> {
+    const text = (await this.opts.googleCredentials?.())?.trim();
+    if (!text) throw new UserError(`No Google Sheets credentials are set. ${this.opts.missingSheetsCredentialsHelp ?? ''}`.trim());
+    return createSheetsAuth(sheetsCredentialsFrom(text), { tokenUrl: this.opts.tokenUrl });
+  }
+
+  /** Appends a channel's new videos to its spreadsheet tab; a failure is a warning, the notes stay synced. */
+  private async mirror(source: StoredSource, records: readonly VideoRecord[], run: ConnectorRun): Promise<void> {
+    // Nothing new since the tab was last complete: not even a read.
+    if (!source.sheet || source.sheet.mirroredVideos === records.length) return;
+    try {
+      const sheetsAuth = await this.sheetsAuth();
+      const client = createSheetsClient(sheetsAuth, { rootUrl: this.opts.googleRootUrl });
+      const r = await mirrorVideos(client, source.sheet, records, { signal: run.signal, account: sheetsAuth.account, log: (level, m) => run.log(level, m) });
+      if (r.appended) run.log('info', `${source.title}: ${r.appended} rows added to the spreadsheet tab "${source.sheet.sheetTitle}".`);
+      if (!r.cancelled) await this.store(run.vaultRoot).upsert({ ...source, sheet: { ...source.sheet, mirroredVideos: records.length } });
+    } catch (err) {
+      if (run.signal.aborted) return;
+      run.warn({ source: source.title, message: `Google Sheets mirror: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
   async prepareSync(sources: readonly ListedSource[], run: ConnectorRun): Promise<void> {
     // Before any channel writes: leftovers of a run killed mid-write (catalogs, quota file).
     await sweepTempFiles(this.opts.fs, new VaultLayout(run.vaultRoot).youtubeStateDir);
@@ -191,12 +247,14 @@ export class YouTubeConnector implements Connector {
         now: this.now(),
         fullPassEveryDays: this.opts.fullPassEveryDays ?? 7,
         signal: run.signal,
-        progress: (message) => run.progress({ percent: 0, message, sourceId: source.id }),
+        progress: (message, percent) => run.progress({ percent, message, sourceId: source.id }),
       });
       run.metrics.itemsProcessed(r.added + r.updated);
       const stored = (await this.store(run.vaultRoot).list()).find((s) => s.id === source.id);
       if (stored) {
-        await this.store(run.vaultRoot).upsert({ ...stored, title: info.title, itemCount: r.total, lastSyncAt: this.now().toISOString(), lastSyncUnits: spent.units });
+        const updated: StoredSource = { ...stored, title: info.title, itemCount: r.total, lastSyncAt: this.now().toISOString(), lastSyncUnits: spent.units };
+        await this.store(run.vaultRoot).upsert(updated);
+        await this.mirror(updated, r.records, run);
       }
       if (r.vanished) run.warn({ source: source.title, message: `${r.vanished} video(s) are no longer available on YouTube; their notes are kept and marked.` });
       return { itemsAdded: r.added };
@@ -204,6 +262,25 @@ export class YouTubeConnector implements Connector {
       await ctx.quota.save();
     }
   }
+}
+
+/** The token endpoint's own reason (invalid_grant…), never the credentials. */
+function describeTokenError(err: unknown): string {
+  const data = (err as { response?: { data?: { error?: unknown; error_description?: unknown } } })?.response?.data;
+  if (typeof data?.error === 'string') return typeof data.error_description === 'string' ? `${data.error}: ${data.error_description}` : data.error;
+  return err instanceof UserError ? err.message : 'no access token';
+}
+
+/** Sheets credentials as stored: SheetsCredentials JSON, or a service account key file's text as downloaded. */
+export function sheetsCredentialsFrom(text: string): SheetsCredentials {
+  let parsed: { kind?: unknown; type?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(text) as { kind?: unknown; type?: unknown };
+  } catch {
+    throw new UserError('The Google Sheets credentials are not JSON: give a service account key file (.json) as downloaded from Google Cloud Console.');
+  }
+  if (parsed?.kind === 'serviceAccount' || parsed?.kind === 'oauth') return parsed as SheetsCredentials;
+  return { kind: 'serviceAccount', keyJson: text };
 }
 
 /** The channel id of a YouTube source (`youtube:UC…`). Sources recorded by handle before resolution carry none. */
