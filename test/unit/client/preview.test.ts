@@ -47,6 +47,16 @@ function tags(html: string): { name: string; attrs: string }[] {
   return [...html.matchAll(/<([a-zA-Z][\w-]*)([^>]*)>/g)].map((m) => ({ name: m[1].toLowerCase(), attrs: m[2] }));
 }
 
+describe('preview: contributed to VS Code', () => {
+  it('package.json asks the Markdown preview for the plugin, and the entry hands it over', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    assert.equal(manifest.contributes['markdown.markdownItPlugins'], true);
+    const md = baseMd();
+    assert.equal(extendMarkdownIt(md), md, 'extendMarkdownIt returns the instance it was given');
+    assert.match(md.render('[[#^m1|one]]'), /href="#m1"/);
+  });
+});
+
 describe('preview: wikilinks', () => {
   it('parses target, fragment and alias', () => {
     assert.deepEqual(parseWikiLink('Note'), { path: 'Note' });
