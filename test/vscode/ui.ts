@@ -281,15 +281,17 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         const raw = [/\^m-?\d+/, /\[\[/, /%%/].filter((re) => re.test(text));
         if (raw.length) throw new Error(`the preview shows raw Obsidian syntax (${raw.join(', ')}):\n${text.slice(0, 600)}`);
         if (/\d\d:\d\d:\d\d ↩ Reply/.test(text)) throw new Error('"↩ Reply to" runs onto the header line');
-        // Every embedded image is there: loaded, with a size (tsconfig has no DOM types).
-        const loaded = "[...document.querySelectorAll('img.obsidian-embed')].every((i) => i.complete)";
-        await frame.waitForFunction(loaded, undefined, { timeout: 15_000 });
-        const images = await frame.locator('img.obsidian-embed').evaluateAll((els) =>
-          els.map((el) => {
-            const img = el as unknown as { getAttribute(n: string): string | null; naturalWidth: number };
-            return { src: img.getAttribute('src'), width: img.naturalWidth };
-          }),
-        );
+        // Every embedded image is there: loaded, with a size (tsconfig has no DOM types). Polled
+        // from here: the preview's CSP forbids the eval that frame.waitForFunction polls with.
+        const readImages = () =>
+          frame.locator('img.obsidian-embed').evaluateAll((els) =>
+            els.map((el) => {
+              const img = el as unknown as { getAttribute(n: string): string | null; complete: boolean; naturalWidth: number };
+              return { src: img.getAttribute('src'), complete: img.complete, width: img.naturalWidth };
+            }),
+          );
+        await waitUntil(async () => (await readImages()).every((i) => i.complete), 'the embedded images to load');
+        const images = await readImages();
         if (!images.length || images.some((i) => !i.width)) throw new Error(`embedded images not shown: ${JSON.stringify(images)}`);
         await page.mouse.move(700, 450);
         await settle(page);
