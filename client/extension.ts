@@ -10,6 +10,7 @@ import { onSettingsChanged, readSettings } from './config';
 import { Secrets } from './secrets';
 import { MetricsView } from './metricsView';
 import { MetricsStatusBar } from './status';
+import { extendMarkdownIt } from './preview';
 import { SourcesTreeProvider, type TreeRow } from './tree';
 import { Worker } from './worker';
 
@@ -19,6 +20,8 @@ export interface VaultArchiverApi {
   listSources(): Promise<SourceInfo[]>;
   lastImport(): ImportSummary | undefined;
   treeRows(): Promise<TreeRow[]>;
+  /** VS Code's Markdown preview calls this (`contributes.markdown.markdownItPlugins`). */
+  extendMarkdownIt: typeof extendMarkdownIt;
 }
 
 let worker: Worker | undefined;
@@ -99,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     listSources: async () => (await getWorker()).client.sendRequest(SourcesRequests.list),
     lastImport: () => lastImport,
     treeRows: async () => tree.rows(),
+    extendMarkdownIt,
   };
 }
 

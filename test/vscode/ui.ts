@@ -51,6 +51,7 @@ export const SCREENSHOTS = {
   metrics: '06-metrics.png',
   note: '07-note.png',
   preview: '08-note-preview.png',
+  previewLink: '08b-preview-link.png',
   extensionPage: '09-extension-page.png',
   youtubeKey: '10-youtube-key.png',
   youtubeTree: '11-youtube-tree.png',
@@ -279,10 +280,71 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         await runPaletteCommand(page, 'Markdown: Open Preview to the Side');
         // The preview is a webview: nested iframes; look for a word of the note in any frame.
         const word = noteWords.match(/\p{L}{4,}/u)?.[0] ?? noteWords;
-        await waitForWebviewText(page, word, 'the preview');
+        const frame = await waitForWebviewText(page, word, 'the preview');
+        // Read as Obsidian shows it (the extension's markdown-it plugin): no block ids, no raw
+        // [[links]] or %% comments, the header and "↩ Reply to" on lines of their own.
+        const text = await frame.locator('body').innerText();
+        const raw = [/\^m-?\d+/, /\[\[/, /%%/].filter((re) => re.test(text));
+        if (raw.length) throw new Error(`the preview shows raw Obsidian syntax (${raw.join(', ')}):\n${text.slice(0, 600)}`);
+        if (/\d\d:\d\d:\d\d ↩ Reply/.test(text)) throw new Error('"↩ Reply to" runs onto the header line');
+        // Every embedded image is there: loaded, with a size (tsconfig has no DOM types). Polled
+        // from here: the preview's CSP forbids the eval that frame.waitForFunction polls with.
+        const readImages = () =>
+          frame.locator('img.obsidian-embed').evaluateAll((els) =>
+            els.map((el) => {
+              const img = el as unknown as { getAttribute(n: string): string | null; complete: boolean; naturalWidth: number };
+              return { src: img.getAttribute('src'), complete: img.complete, width: img.naturalWidth };
+            }),
+          );
+        await waitUntil(async () => (await readImages()).every((i) => i.complete), 'the embedded images to load');
+        const images = await readImages();
+        if (!images.length || images.some((i) => !i.width)) throw new Error(`embedded images not shown: ${JSON.stringify(images)}`);
         await page.mouse.move(700, 450);
         await settle(page);
         await page.screenshot({ path: shot(SCREENSHOTS.preview) });
+        // A reply link scrolls to the message it answers.
+        const reply = frame.locator('a.obsidian-link[href^="#m"]').first();
+        const targetId = ((await reply.getAttribute('href')) ?? '').slice(1);
+        const target = frame.locator(`[id="${targetId}"]`);
+        await reply.scrollIntoViewIfNeeded();
+        const before = await topOf(target);
+        await reply.click();
+        await waitUntil(async () => Math.abs(await topOf(target)) < 3, `the preview to scroll to message ${targetId} (it was at ${before} px)`);
+        if (Math.abs(before) < 3) throw new Error(`message ${targetId} was in place before the click: nothing shows the scroll`);
+      },
+    },
+    {
+      name: 'a link to a message in another note opens that note in the preview at the message',
+      async run() {
+        // A reader's own note in the vault, linking into a chat as Obsidian users do.
+        const note = listFiles(path.join(workspace, 'Archive')).find((f) => f.endsWith('.md') && f.includes(expected[0].title));
+        if (!note) throw new Error('no chat note to link to');
+        const source = fs.readFileSync(note, 'utf8');
+        const ids = [...source.matchAll(/^\^m(\d+)$/gm)].map((m) => m[1]);
+        const id = ids[Math.floor(ids.length * 0.75)];
+        const vaultPath = path.relative(path.join(workspace, 'Archive'), note).split(path.sep).join('/').replace(/\.md$/, '');
+        const reading = path.join(workspace, 'Archive', 'Reading notes.md');
+        fs.writeFileSync(reading, `# Reading notes\n\nSee [[${vaultPath}#^m${id}|the message I keep]].\n`);
+        await runPaletteCommand(page, 'View: Close All Editors');
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget input.input');
+        await input.fill(path.relative(workspace, reading));
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Reading notes.md' }).first().waitFor({ timeout: 15_000 });
+        await page.keyboard.press('Enter');
+        await runPaletteCommand(page, 'Markdown: Open Preview to the Side');
+        const frame = await waitForWebviewText(page, 'the message I keep', 'the preview of the reading note');
+        await frame.locator('a', { hasText: 'the message I keep' }).click();
+        await waitUntil(async () => {
+          for (const f of page.frames()) {
+            if (!f.url().includes('/webview/')) continue;
+            const block = f.locator(`[id="m${id}"]`);
+            if ((await block.count()) && Math.abs(await topOf(block)) < 3) return true;
+          }
+          return false;
+        }, `the preview to show message ${id} of ${path.basename(note)}`);
+        await page.mouse.move(700, 450);
+        await settle(page);
+        await page.screenshot({ path: shot(SCREENSHOTS.previewLink) });
       },
     },
     {
@@ -495,6 +557,19 @@ async function settle(page: Page): Promise<void> {
     .waitFor({ state: 'hidden', timeout: 10_000 })
     .catch(() => undefined);
   await page.waitForTimeout(300);
+}
+
+/** Where an element's top edge is in its frame's viewport, in px (tsconfig has no DOM types). */
+async function topOf(element: Locator): Promise<number> {
+  return element.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top);
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Waits for a webview (nested iframes) whose body contains `text`; returns that frame. */

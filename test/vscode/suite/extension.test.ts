@@ -153,6 +153,19 @@ describe('Vault Archiver in a real VS Code', () => {
     }
   });
 
+  it("VS Code's Markdown engine renders a note through the extension's Obsidian plugin", async () => {
+    assert.equal(typeof (api as { extendMarkdownIt?: unknown }).extendMarkdownIt, 'function', 'the API has no extendMarkdownIt');
+    const notes = markdownFiles(path.join(workspaceRoot(), 'Archive'));
+    const note = notes.find((f) => path.basename(f) === `${expected[0].title}.md`) ?? notes[0];
+    const html = await vscode.commands.executeCommand<string>('markdown.api.render', await vscode.workspace.openTextDocument(note));
+    assert.match(html, /<blockquote id="m1"/, 'message blocks carry their block id as HTML id');
+    assert.doesNotMatch(html, />\^m-?\d+</, 'a block id shows as text');
+    assert.ok(!html.includes('[[') && !html.includes('%%'), 'raw Obsidian syntax shows');
+    assert.match(html, /<a href="#m\d+" class="obsidian-link">/, 'no reply link');
+    assert.match(html, /<img src="attachments\/[^"]+"[^>]* class="obsidian-embed">/, 'no embedded image');
+    assert.match(html, /<br>/, 'line breaks inside a message are not kept');
+  });
+
   it('re-importing the same export writes nothing new', async function () {
     this.timeout(120_000);
     const vault = path.join(workspaceRoot(), 'Archive');
