@@ -42,14 +42,17 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     void vscode.commands.executeCommand('setContext', featureContextKey(name as FeatureName), on);
   }
 
-  const getWorker = lazyWorker(context, log, secrets, folder, (w) => [
-    w.onSourcesChanged((s) => tree.setSources(s)),
-    w.onMetrics((m) => {
-      status.setMetrics(m);
-      metricsView.update(m);
-    }),
-    w.onHealth((h) => status.setHealth(h)),
-  ]);
+  const getWorker = lazyWorker(context, log, secrets, folder, (w) => {
+    status.show(); // from now on there is something to report
+    return [
+      w.onSourcesChanged((s) => tree.setSources(s)),
+      w.onMetrics((m) => {
+        status.setMetrics(m);
+        metricsView.update(m);
+      }),
+      w.onHealth((h) => status.setHealth(h)),
+    ];
+  });
 
   const refresh = async (): Promise<void> => {
     const w = await getWorker();
@@ -86,16 +89,30 @@ export function activate(context: vscode.ExtensionContext): VaultArchiverApi {
     }),
   );
 
-  const ready = folder
-    ? refresh().then(
-        () => undefined,
-        (err: unknown) => {
-          const message = err instanceof Error ? err.message : String(err);
-          log.error(`Could not load the sources: ${message}`);
-          status.setHealth({ state: 'error', message: `Vault Archiver: ${message}` });
-        },
-      )
-    : Promise.resolve();
+  // The Markdown preview activates every extension that contributes a preview plugin, in any
+  // workspace. So the worker starts on its own only where a vault already exists; elsewhere
+  // when the Vault Archiver view is first shown or a command needs it.
+  const load = (): Promise<void> =>
+    refresh().then(
+      () => undefined,
+      (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error(`Could not load the sources: ${message}`);
+        status.setHealth({ state: 'error', message: `Vault Archiver: ${message}` });
+      },
+    );
+  let loading: Promise<void> | undefined;
+  const loadOnce = (): Promise<void> => (loading ??= load());
+  context.subscriptions.push(view.onDidChangeVisibility((e) => void (e.visible && folder && loadOnce())));
+  const stateDir = vaultUri() && vscode.Uri.joinPath(vaultUri()!, '.vault-archiver');
+  const ready = !folder
+    ? Promise.resolve()
+    : view.visible
+      ? loadOnce()
+      : Promise.resolve(stateDir && vscode.workspace.fs.stat(stateDir)).then(
+          (found) => (found ? loadOnce() : undefined),
+          () => undefined,
+        );
 
   return {
     ready,

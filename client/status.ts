@@ -19,6 +19,10 @@ export class MetricsStatusBar implements vscode.Disposable {
     this.item.name = 'Vault Archiver Metrics';
     this.item.command = 'vaultArchiver.showMetrics';
     this.render();
+  }
+
+  /** Shown once there is a vault to speak of: the worker started (see extension.ts). */
+  show(): void {
     this.item.show();
   }
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { emptyMetrics, type SyncSummary } from '../../shared/types';
 import { settingsFrom } from '../../shared/settings';
+import type { Connector } from '../../server/engine/connectors/connector';
 import { MetricsRecorder } from '../../server/engine/metrics';
 import { type EngineEnvironment, createConnectors, realImporter } from '../../server/engine/parts';
 import { ArchiveService } from '../../server/engine/service/archiveService';
@@ -24,16 +25,18 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
   let dir: string;
   let key: string | undefined;
 
-  const service = (root = dir) =>
+  /** An ArchiveService over the production connectors, pointed at the sandbox. */
+  const makeService = (o: { root?: string; environment?: EngineEnvironment; connectors?: Connector[]; metrics?: MetricsRecorder; log?: (level: string, m: string) => void } = {}) =>
     new ArchiveService({
-      workspaceRoot: root,
+      workspaceRoot: o.root ?? dir,
       settings: settingsFrom({ vaultFolder: '.' }),
       trusted: true,
       fs,
-      connectors: createConnectors(realImporter, nodeVaultFs, env()),
-      metrics: new MetricsRecorder(),
-      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
+      connectors: o.connectors ?? createConnectors(realImporter, nodeVaultFs, o.environment ?? env()),
+      metrics: o.metrics ?? new MetricsRecorder(),
+      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: o.log ?? (() => undefined) },
     });
+  const service = (root = dir) => makeService({ root });
   const env = (): EngineEnvironment => ({ youtubeApiKey: async () => key, missingYouTubeKeyHelp: 'Set it.', googleRootUrl: sb.rootUrl, googleTokenUrl: sb.oauth.tokenUrl });
   const notesOf = async (folder: string): Promise<string[]> => (await fs.readdir(path.join(dir, folder))).filter((f) => f.endsWith('.md')).sort();
   const vaultDigest = async (root: string): Promise<Record<string, string>> => {
@@ -122,15 +125,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     const connectors = createConnectors(realImporter, nodeVaultFs, env());
     const yt = connectors.find((c) => c.origin === 'youtube')!;
     (yt as unknown as { opts: { clock: () => Date } }).opts.clock = () => now;
-    const s = new ArchiveService({
-      workspaceRoot: dir,
-      settings: settingsFrom({ vaultFolder: '.' }),
-      trusted: true,
-      fs,
-      connectors,
-      metrics: new MetricsRecorder(),
-      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
-    });
+    const s = makeService({ connectors });
     const source = await s.addSource('youtube', SCIENCE);
     await s.sync(undefined);
     const [a, b, c] = sb.youtube.videosOf(SCIENCE).filter((v) => sb.youtube.isRetrievable(v));
@@ -199,15 +194,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
 
   it('metrics count the videos archived, the requests made and the quota spent, as the sandbox charged them', async () => {
     const metrics = new MetricsRecorder();
-    const s = new ArchiveService({
-      workspaceRoot: dir,
-      settings: settingsFrom({ vaultFolder: '.' }),
-      trusted: true,
-      fs,
-      connectors: createConnectors(realImporter, nodeVaultFs, env()),
-      metrics,
-      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
-    });
+    const s = makeService({ metrics });
     await s.addSource('youtube', SCIENCE);
     const before = sb.quota.usedToday();
     const r = await s.sync(undefined);
@@ -284,16 +271,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
   describe('the Google Sheets mirror', () => {
     let credentials: string | undefined;
     const envWithSheets = (): EngineEnvironment => ({ ...env(), googleCredentials: async () => credentials, missingSheetsCredentialsHelp: 'Set them.' });
-    const sheetsService = () =>
-      new ArchiveService({
-        workspaceRoot: dir,
-        settings: settingsFrom({ vaultFolder: '.' }),
-        trusted: true,
-        fs,
-        connectors: createConnectors(realImporter, nodeVaultFs, envWithSheets()),
-        metrics: new MetricsRecorder(),
-        events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
-      });
+    const sheetsService = () => makeService({ environment: envWithSheets() });
 
     it('appends each sync\'s new videos to the tab, touches nothing when nothing is new, and says whom to share with', async () => {
       const key = sb.serviceAccounts.create();
@@ -306,15 +284,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
 
       // Not shared with the service account yet: the notes sync, the mirror says what to do.
       const warnings: string[] = [];
-      const unshared = new ArchiveService({
-        workspaceRoot: dir,
-        settings: settingsFrom({ vaultFolder: '.' }),
-        trusted: true,
-        fs,
-        connectors: createConnectors(realImporter, nodeVaultFs, envWithSheets()),
-        metrics: new MetricsRecorder(),
-        events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: (level, m) => void (level === 'warn' && warnings.push(m)) },
-      });
+      const unshared = makeService({ environment: envWithSheets(), log: (level, m) => void (level === 'warn' && warnings.push(m)) });
       const first = await unshared.sync(undefined);
       assert.equal(first.sources[0]!.error, undefined);
       assert.ok(warnings.some((w) => w.includes(`share the spreadsheet with ${key.client_email}`)), warnings.join('\n'));

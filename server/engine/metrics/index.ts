@@ -1,7 +1,7 @@
 /**
  * The worker's metrics accumulator: monotonically growing counters plus an items-per-second rate
  * over a short sliding window. Engine jobs feed it (MetricsSink); the archive service reads it
- * (snapshot) and adds the fields it owns (YouTube quota, active jobs).
+ * (snapshot) and adds the field it owns (active jobs).
  *
  * The rate is kept in one-second buckets in a small ring, so recording is O(1) and memory is fixed
  * whatever the job size. The clock is injected so tests can step time.
@@ -23,7 +23,7 @@ export type MetricsCounter =
 /** Figures that are set, not added to: the last value wins. */
 export type MetricsGauge = 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit';
 
-export type MetricsSnapshot = Omit<Metrics, 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit' | 'activeJobs'>;
+export type MetricsSnapshot = Omit<Metrics, 'activeJobs'>;
 
 /** What an engine job writes to. Kept minimal so a job can also feed a no-op or a test double. */
 export interface MetricsSink {

@@ -2,6 +2,18 @@ import * as assert from 'node:assert/strict';
 import { MetricsRecorder, isMetricsSink, nullMetrics } from '../../../server/engine/metrics';
 
 describe('MetricsRecorder', () => {
+  it('keeps gauges as set (last value wins) and reports them only once set', () => {
+    const m = new MetricsRecorder({ clock: () => 0 });
+    assert.equal('youtubeQuotaUsedToday' in m.snapshot(), false);
+    m.gauge('youtubeQuotaUsedToday', 5);
+    m.gauge('youtubeQuotaUsedToday', 3);
+    m.gauge('youtubeQuotaLimit', Number.NaN); // ignored
+    assert.equal(m.snapshot().youtubeQuotaUsedToday, 3);
+    assert.equal('youtubeQuotaLimit' in m.snapshot(), false);
+    m.reset();
+    assert.equal('youtubeQuotaUsedToday' in m.snapshot(), false);
+  });
+
   it('adds counters and reports them in the Metrics shape (minus the service-owned fields)', () => {
     const m = new MetricsRecorder({ clock: () => 0 });
     m.add('mediaCopied');
@@ -17,6 +29,7 @@ describe('MetricsRecorder', () => {
     assert.equal(s.cacheHits, 0);
     assert.equal(s.itemsProcessed, 7);
     assert.deepEqual(Object.keys(s).sort(), [
+      'apiRequests',
       'bytesCopied',
       'bytesSaved',
       'cacheHits',
