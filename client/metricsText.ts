@@ -45,7 +45,9 @@ export function metricsTable(m: Metrics): string {
   // Files whose size and date match the last run are not hashed again: the content store remembers them.
   if (checks) rows.push(['Unchanged files not re-read', `${formatCount(m.cacheHits)} of ${formatCount(checks)}`]);
   rows.push(['Note writes', formatCount(m.noteWrites)]);
-  if (m.apiRequests) rows.push(['Requests to YouTube', formatCount(m.apiRequests)]);
+  if (m.apiRequests) {
+    rows.push(['Requests to YouTube', formatCount(m.apiRequests) + (m.notModified ? ` (${formatCount(m.notModified)} unchanged answers reused)` : '')]);
+  }
   const share = quotaShare(m);
   if (share !== undefined) {
     rows.push(['YouTube quota today (Pacific day)', `${formatCount(m.youtubeQuotaUsedToday!)} of ${formatCount(m.youtubeQuotaLimit!)} units (${(share * 100).toFixed(1)}%)`]);

@@ -19,6 +19,8 @@ export interface WorkerSettings {
   readonly useHardlinks: boolean;
   /** Attachments folder name inside each chat's folder. */
   readonly attachmentsFolder: string;
+  /** Memory for YouTube answers kept with their ETags (MB); 0 keeps none. */
+  readonly youtubeCacheMB: number;
 }
 
 type NumberSpec = { readonly type: 'integer'; readonly default: number; readonly minimum: number; readonly maximum?: number };
@@ -38,6 +40,7 @@ export const settingSpecs: { readonly [K in keyof WorkerSettings]: SettingSpec }
   splitByMonthOver: { configKey: 'notes.splitByMonthOver', type: 'integer', default: 0, minimum: 0, maximum: 100_000_000 },
   useHardlinks: { configKey: 'media.useHardlinks', type: 'boolean', default: false },
   attachmentsFolder: { configKey: 'notes.attachmentsFolder', type: 'string', default: 'attachments' },
+  youtubeCacheMB: { configKey: 'youtube.cacheSizeMB', type: 'integer', default: 32, minimum: 0, maximum: 1024 },
 };
 
 /**

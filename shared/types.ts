@@ -69,6 +69,8 @@ export interface Metrics {
   readonly noteWrites: number;
   /** Requests made to online services (YouTube) in this window. */
   readonly apiRequests: number;
+  /** Of those, answered 304 Not Modified (the kept answer was reused; quota is still spent). */
+  readonly notModified: number;
   /** YouTube quota units this vault spent today (Pacific day) and the daily limit; absent until YouTube was used. */
   readonly youtubeQuotaUsedToday?: number;
   readonly youtubeQuotaLimit?: number;
@@ -87,6 +89,7 @@ export const emptyMetrics: Metrics = {
   bytesSaved: 0,
   noteWrites: 0,
   apiRequests: 0,
+  notModified: 0,
   activeJobs: 0,
 };
 

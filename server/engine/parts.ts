@@ -84,7 +84,8 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
       fs,
       apiKey: () => environment.youtubeApiKey(),
       missingKeyHelp: environment.missingYouTubeKeyHelp,
-      makeApi: (apiKey, onUnits) => googleYouTubeApi({ apiKey, rootUrl: environment.googleRootUrl, onCall: (method) => onUnits(UNIT_COST[method]) }),
+      makeApi: (apiKey, hooks) =>
+        googleYouTubeApi({ apiKey, rootUrl: environment.googleRootUrl, onCall: (method) => hooks.onUnits(UNIT_COST[method]), cache: hooks.cache, onNotModified: hooks.onNotModified }),
       googleCredentials: environment.googleCredentials ? () => environment.googleCredentials!() : undefined,
       missingSheetsCredentialsHelp: environment.missingSheetsCredentialsHelp,
       googleRootUrl: environment.googleRootUrl,

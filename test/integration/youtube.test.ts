@@ -109,6 +109,12 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     const warm = await s.sync(undefined);
     assert.equal(warm.sources[0]!.itemsAdded, 0);
     assert.equal(sb.counters.requests(), 1, `warm re-sync requests: ${JSON.stringify(sb.counters.byRoute())}`);
+    // That one request carried the kept ETag: YouTube answered 304 and the kept answer served.
+    assert.equal(sb.counters.byStatus('youtube.channels.list')[304], 1, JSON.stringify(sb.counters.byStatus()));
+    // A fresh service (another process) finds the kept answers in the vault.
+    sb.counters.reset();
+    await service().sync(undefined);
+    assert.equal(sb.counters.byStatus('youtube.channels.list')[304], 1);
 
     for (let i = 0; i < 3; i++) sb.youtube.addVideo({ channelId: SCIENCE, title: `Fresh video ${i}`, publishedAt: new Date(Date.now() + i * 1000).toISOString() });
     sb.counters.reset();

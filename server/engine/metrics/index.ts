@@ -18,7 +18,8 @@ export type MetricsCounter =
   | 'bytesCopied'
   | 'bytesSaved'
   | 'noteWrites'
-  | 'apiRequests';
+  | 'apiRequests'
+  | 'notModified';
 
 /** Figures that are set, not added to: the last value wins. */
 export type MetricsGauge = 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit';
@@ -53,6 +54,7 @@ export class MetricsRecorder implements MetricsSink {
     bytesSaved: 0,
     noteWrites: 0,
     apiRequests: 0,
+    notModified: 0,
   };
   private readonly gauges: Partial<Record<MetricsGauge, number>> = {};
   private items = 0;

@@ -39,6 +39,7 @@ describe('MetricsRecorder', () => {
       'itemsProcessed',
       'mediaCopied',
       'mediaDeduplicated',
+      'notModified',
       'noteWrites',
     ]);
   });

@@ -6,6 +6,7 @@
  */
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { UserError } from '../../errors';
+import type { ResponseCache } from './responseCache';
 import type { VideoRecord } from './video';
 
 export interface ChannelInfo {
@@ -68,6 +69,10 @@ export interface GoogleYouTubeApiOptions {
   /** First wait before retrying a 403 rate limit (doubled each time, with jitter); default 500 ms. */
   readonly retryBaseMs?: number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Answers kept with their ETags: a repeated request asks If-None-Match and a 304 reuses the body. */
+  readonly cache?: ResponseCache;
+  /** Called when YouTube answered 304 Not Modified. */
+  readonly onNotModified?: () => void;
 }
 
 /**
@@ -104,12 +109,27 @@ const VIDEO_PARTS = ['snippet', 'contentDetails', 'statistics', 'status'];
 export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
   const client = youtube({ version: 'v3', auth: options.apiKey, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) });
   const sleep = options.sleep ?? abortableSleep;
-  async function call<T>(method: YouTubeMethod, signal: AbortSignal | undefined, run: () => Promise<{ data: T }>): Promise<T> {
+  /** `key` names the request for the cache; `run` gets the headers to send. */
+  async function call<T>(
+    method: YouTubeMethod,
+    signal: AbortSignal | undefined,
+    run: (headers: Record<string, string>) => Promise<{ data: T; status?: number; headers?: unknown }>,
+    key?: string,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       options.onCall?.(method);
+      const cached = key ? options.cache?.get(key) : undefined;
       try {
-        return (await run()).data;
+        const res = await run(cached ? { 'If-None-Match': cached.etag } : {});
+        if (res.status === 304 && cached) {
+          options.cache!.touch();
+          options.onNotModified?.();
+          return JSON.parse(cached.body) as T;
+        }
+        const etag = (res.data as { etag?: unknown } | undefined)?.etag;
+        if (key && options.cache && typeof etag === 'string') options.cache.set(key, etag, JSON.stringify(res.data));
+        return res.data;
       } catch (err) {
         if (attempt < RATE_LIMIT_ATTEMPTS && isRateLimit403(err)) {
           const base = (options.retryBaseMs ?? 500) * 2 ** (attempt - 1);
@@ -121,7 +141,8 @@ export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
     }
   }
   const channelList = async (params: youtube_v3.Params$Resource$Channels$List, signal?: AbortSignal): Promise<ChannelInfo[]> => {
-    const data = await call('channels.list', signal, () => client.channels.list({ part: CHANNEL_PARTS, ...params }, { signal }));
+    const request = { part: CHANNEL_PARTS, ...params };
+    const data = await call('channels.list', signal, (headers) => client.channels.list(request, { signal, headers }), `channels.list ${JSON.stringify(request)}`);
     // A list that matches nothing has no `items` key at all, not an empty array.
     return (data.items ?? []).map(channelInfo);
   };
@@ -138,8 +159,12 @@ export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
       return (await channelList({ forUsername: username }, signal))[0];
     },
     async uploadsPage(playlistId, pageToken, signal) {
-      const data = await call('playlistItems.list', signal, () =>
-        client.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: 50, ...(pageToken ? { pageToken } : {}) }, { signal }),
+      const request = { part: ['contentDetails'], playlistId, maxResults: 50, ...(pageToken ? { pageToken } : {}) };
+      const data = await call(
+        'playlistItems.list',
+        signal,
+        (headers) => client.playlistItems.list(request, { signal, headers }),
+        `playlistItems.list ${JSON.stringify(request)}`,
       );
       const videoIds = (data.items ?? []).map((i) => i.contentDetails?.videoId).filter((id): id is string => !!id);
       return { videoIds, nextPageToken: data.nextPageToken ?? undefined, totalResults: data.pageInfo?.totalResults ?? undefined };
@@ -147,7 +172,8 @@ export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
     async videos(ids, signal) {
       const out: VideoRecord[] = [];
       for (let i = 0; i < ids.length; i += 50) {
-        const data = await call('videos.list', signal, () => client.videos.list({ part: VIDEO_PARTS, id: ids.slice(i, i + 50), maxResults: 50 }, { signal }));
+        const request = { part: VIDEO_PARTS, id: ids.slice(i, i + 50), maxResults: 50 };
+        const data = await call('videos.list', signal, (headers) => client.videos.list(request, { signal, headers }), `videos.list ${JSON.stringify(request)}`);
         out.push(...(data.items ?? []).map(videoRecord).filter((v): v is VideoRecord => !!v));
       }
       return out;

@@ -15,6 +15,7 @@ import type { Connector, ConnectorRun, ListedSource, SourceSyncResult } from '..
 import { API_KEY_HELP, type ChannelInfo, UNIT_COST, type YouTubeApi } from './api';
 import { CatalogStore, syncChannel } from './catalog';
 import { QuotaTracker } from './quota';
+import { ResponseCache } from './responseCache';
 import { type SheetsAuth, type SheetsCredentials, createSheetsAuth, createSheetsClient } from './sheets/sheetsAuth';
 import { mirrorVideos } from './sheets/sheetsMirror';
 import type { VideoRecord } from './video';
@@ -26,8 +27,8 @@ export interface YouTubeConnectorOptions {
   apiKey(): Promise<string | undefined>;
   /** What to tell a user who has not set a key: where it comes from differs between VS Code and the CLI. */
   readonly missingKeyHelp: string;
-  /** Builds the API client for a key, counting each request's units. */
-  makeApi(apiKey: string, onUnits: (units: number) => void): YouTubeApi;
+  /** Builds the API client for a key, counting each request's units, with an optional ETag cache. */
+  makeApi(apiKey: string, hooks: ApiHooks): YouTubeApi;
   /** Google Sheets credentials (a service account key file's text, or SheetsCredentials as JSON); undefined when none are set. */
   googleCredentials?(): Promise<string | undefined>;
   /** How to set Sheets credentials, in the words of the surface the user is in. */
@@ -41,10 +42,17 @@ export interface YouTubeConnectorOptions {
   readonly dailyQuota?: number;
 }
 
-/** What one sync run shares between its channels: the key, the quota and the batched channel answers. */
+export interface ApiHooks {
+  onUnits(units: number): void;
+  readonly cache?: ResponseCache;
+  onNotModified?(): void;
+}
+
+/** What one sync run shares between its channels: the key, the quota, the answer cache and the batched channel answers. */
 interface RunContext {
   readonly key: string;
   readonly quota: QuotaTracker;
+  readonly cache?: ResponseCache;
   readonly channels: Map<string, ChannelInfo>;
 }
 
@@ -83,17 +91,21 @@ export class YouTubeConnector implements Connector {
   }
 
   private async api(quota: QuotaTracker): Promise<YouTubeApi> {
-    return this.opts.makeApi(await this.key(), (units) => quota.spend(units));
+    return this.opts.makeApi(await this.key(), { onUnits: (units) => quota.spend(units) });
   }
 
   /** An API client whose every request counts in the quota, the metrics and `spent`. */
-  private countedApi(key: string, quota: QuotaTracker, run: ConnectorRun, spent: { units: number }): YouTubeApi {
-    return this.opts.makeApi(key, (units) => {
-      spent.units += units;
-      quota.spend(units);
-      run.metrics.add('apiRequests');
-      run.metrics.gauge?.('youtubeQuotaUsedToday', quota.used);
-      run.metrics.gauge?.('youtubeQuotaLimit', quota.dailyLimit);
+  private countedApi(key: string, quota: QuotaTracker, run: ConnectorRun, spent: { units: number }, cache?: ResponseCache): YouTubeApi {
+    return this.opts.makeApi(key, {
+      onUnits: (units) => {
+        spent.units += units;
+        quota.spend(units);
+        run.metrics.add('apiRequests');
+        run.metrics.gauge?.('youtubeQuotaUsedToday', quota.used);
+        run.metrics.gauge?.('youtubeQuotaLimit', quota.dailyLimit);
+      },
+      cache,
+      onNotModified: () => run.metrics.add('notModified'),
     });
   }
 
@@ -101,7 +113,7 @@ export class YouTubeConnector implements Connector {
   async checkKey(key: string): Promise<void> {
     if (!key.trim()) throw new UserError(`Enter a YouTube API key. ${API_KEY_HELP}`);
     // Any list call proves the key; this id is Google's own channel (Google for Developers).
-    await this.opts.makeApi(key.trim(), () => undefined).channelsById(['UC_x5XG1OV2P6uZZ5FSM9Ttw']);
+    await this.opts.makeApi(key.trim(), { onUnits: () => undefined }).channelsById(['UC_x5XG1OV2P6uZZ5FSM9Ttw']);
   }
 
   async list(vaultRoot: string): Promise<ListedSource[]> {
@@ -220,10 +232,14 @@ export class YouTubeConnector implements Connector {
     const key = await this.key();
     const ids = sources.map(channelIdOf);
     quota.ensure(Math.ceil(ids.length / 50) * UNIT_COST['channels.list'], 'Looking up the channels');
+    const layout = new VaultLayout(run.vaultRoot);
+    const megabytes = run.settings.youtubeCacheMB;
+    const cache = megabytes > 0 ? new ResponseCache(`${layout.youtubeStateDir}/responses.json`, this.opts.fs, megabytes * 1024 * 1024) : undefined;
+    await cache?.load();
     try {
-      const api = this.countedApi(key, quota, run, { units: 0 });
+      const api = this.countedApi(key, quota, run, { units: 0 }, cache);
       const channels = new Map((await api.channelsById(ids, run.signal)).map((c) => [c.id, c]));
-      this.runs.set(run, { key, quota, channels });
+      this.runs.set(run, { key, quota, cache, channels });
     } finally {
       await quota.save();
     }
@@ -238,7 +254,7 @@ export class YouTubeConnector implements Connector {
     const spent = { units: 0 };
     try {
       const r = await syncChannel(info, {
-        api: this.countedApi(ctx.key, ctx.quota, run, spent),
+        api: this.countedApi(ctx.key, ctx.quota, run, spent, ctx.cache),
         fs: this.opts.fs,
         layout,
         store: new CatalogStore(layout, this.opts.fs),
@@ -260,6 +276,7 @@ export class YouTubeConnector implements Connector {
       return { itemsAdded: r.added };
     } finally {
       await ctx.quota.save();
+      await ctx.cache?.save();
     }
   }
 }
