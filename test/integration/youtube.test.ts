@@ -197,6 +197,38 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     assert.match(body, /## Chapters\n\n- \[0:00\]\(https:\/\/www\.youtube\.com\/watch\?v=[\w-]+&t=0s\) Intro\n- \[0:30\]/);
   });
 
+  it('many channels synced at the highest sourceConcurrency raise no listener-leak warning', async () => {
+    // Each request in flight listens on the run's abort signal: 16 channels at once pass Node's default of 10.
+    const concurrency = 16;
+    const s = new ArchiveService({
+      workspaceRoot: dir,
+      settings: settingsFrom({ vaultFolder: '.', sourceConcurrency: concurrency }),
+      trusted: true,
+      fs,
+      connectors: createConnectors(realImporter, nodeVaultFs, env()),
+      metrics: new MetricsRecorder(),
+      events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: () => undefined },
+    });
+    for (let i = 0; i < concurrency; i++) {
+      const channel = sb.youtube.addChannel({ title: `Channel ${i}` });
+      sb.youtube.addVideos(channel.id, 2);
+      await s.addSource('youtube', channel.id);
+    }
+    sb.faults.latency('youtube.*', 30);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const r = await s.sync(undefined);
+      assert.deepEqual(r.sources.filter((x) => x.error), []);
+      assert.equal(r.sources.reduce((n, x) => n + x.itemsAdded, 0), concurrency * 2);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+  });
+
   it('metrics count the videos archived', async () => {
     const metrics = new MetricsRecorder();
     const s = new ArchiveService({
