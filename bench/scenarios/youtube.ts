@@ -1,6 +1,6 @@
 /**
- * Benchmark of syncing YouTube channels (issue: "YouTube sync bench"): the local Google sandbox
- * (test/sandbox/google) holds 32 channels × 200 public videos and answers every YouTube route
+ * Benchmark of syncing YouTube channels: the local Google sandbox (test/sandbox/google) holds
+ * 32 channels × 200 public videos (a quarter with chapters) and answers every YouTube route
  * 50 ms late. In one run:
  *   cold       ours: an ArchiveService with the production connectors (createConnectors, the real
  *              @googleapis/youtube client pointed at the sandbox) syncs all 32 channels into an
@@ -202,6 +202,9 @@ export async function measure(ctx: BenchContext, size: Size, options: { baseline
     expect(changed.length === 5 && newNotes.length === 3, `after 3 new videos in 2 channels, expected 3 new notes and 2 channel notes rewritten; changed: ${changed.join(', ')}`);
     const newIds = new Set(await Promise.all(newNotes.map(async (p) => videoIdOf(await fsp.readFile(path.join(oursVault, p), 'utf8')))));
     expect(fresh.every((id) => newIds.has(id)), `the new notes name ${[...newIds].join(', ')}, expected ${fresh.join(', ')}`);
+    for (const p of changed.filter((q) => afterCold.has(q))) {
+      expect(videoIdOf(await fsp.readFile(path.join(oursVault, p), 'utf8')) === undefined, `the new-videos sync rewrote the video note ${p}`);
+    }
 
     // The engine's quota count (quota.json) against what the sandbox charged it.
     const engineUnits = await engineQuotaUsed(oursVault);
