@@ -26,10 +26,12 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
   let key: string | undefined;
 
   /** An ArchiveService over the production connectors, pointed at the sandbox. */
-  const makeService = (o: { root?: string; environment?: EngineEnvironment; connectors?: Connector[]; metrics?: MetricsRecorder; log?: (level: string, m: string) => void } = {}) =>
+  const makeService = (
+    o: { root?: string; environment?: EngineEnvironment; connectors?: Connector[]; metrics?: MetricsRecorder; log?: (level: string, m: string) => void; sourceConcurrency?: number } = {},
+  ) =>
     new ArchiveService({
       workspaceRoot: o.root ?? dir,
-      settings: settingsFrom({ vaultFolder: '.' }),
+      settings: settingsFrom({ vaultFolder: '.', sourceConcurrency: o.sourceConcurrency }),
       trusted: true,
       fs,
       connectors: o.connectors ?? createConnectors(realImporter, nodeVaultFs, o.environment ?? env()),
@@ -197,6 +199,31 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     assert.doesNotMatch(body, /%%/);
     assert.match(body, /## Chapters\n\n- \[0:00\]\(https:\/\/www\.youtube\.com\/watch\?v=[\w-]+&t=0s\) Intro\n- \[0:30\]/);
   });
+
+  it('many channels synced at the highest sourceConcurrency raise no listener-leak warning', async () => {
+    // Each request in flight listens on the run's abort signal: 16 channels at once pass Node's default of 10.
+    const concurrency = 16;
+    const s = makeService({ sourceConcurrency: concurrency });
+    for (let i = 0; i < concurrency; i++) {
+      const channel = sb.youtube.addChannel({ title: `Channel ${i}` });
+      sb.youtube.addVideos(channel.id, 2);
+      await s.addSource('youtube', channel.id);
+    }
+    sb.faults.latency('youtube.*', 30);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const r = await s.sync(undefined);
+      assert.deepEqual(r.sources.filter((x) => x.error), []);
+      assert.equal(r.sources.reduce((n, x) => n + x.itemsAdded, 0), concurrency * 2);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+  });
+
 
   it('metrics count the videos archived, the requests made and the quota spent, as the sandbox charged them', async () => {
     const metrics = new MetricsRecorder();

@@ -4,6 +4,7 @@
  * channel it will sync in one batched `channels.list` (50 per call): a channel whose video count
  * did not change costs nothing more.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { UserError } from '../../errors';
 import { parseYouTubeRef, youTubeSourceId } from '../../sources/refs';
 import { SourcesStore, type StoredSource } from '../../sources/sourcesStore';
@@ -227,6 +228,9 @@ export class YouTubeConnector implements Connector {
   async prepareSync(sources: readonly ListedSource[], run: ConnectorRun): Promise<void> {
     // Before any channel writes: leftovers of a run killed mid-write (catalogs, quota file).
     await sweepTempFiles(this.opts.fs, new VaultLayout(run.vaultRoot).youtubeStateDir);
+    // Each request in flight listens on the run's signal, one per channel syncing (up to
+    // sourceConcurrency, 16): past Node's default of 10 it would warn of a leak that is none.
+    setMaxListeners(Math.max(getMaxListeners(run.signal), 10 + run.settings.sourceConcurrency), run.signal);
     const quota = this.quota(run.vaultRoot, (message) => run.warn({ message }));
     await quota.load();
     const key = await this.key();
