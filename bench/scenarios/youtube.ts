@@ -211,6 +211,7 @@ export async function measure(ctx: BenchContext, size: Size, options: { baseline
     const charged = cold.added.units + cold.counts.units + warm.reduce((s, w) => s + w.counts.units, 0) + after.counts.units;
     expect(engineUnits === charged, `the engine counted ${engineUnits} quota units, the sandbox charged it ${charged}`);
 
+    const sheets = await measureSheets(sb, ctx.quick ? 400 : 3_200);
     const warmMs = warm.map((w) => w.reply.ms);
     return {
       channels: size.channels,
@@ -246,11 +247,63 @@ export async function measure(ctx: BenchContext, size: Size, options: { baseline
       addRequests: cold.added.requests,
       peakRssMB: Math.round(Math.max(...colds.map((c) => c.reply.maxRssMB))),
       rssBeforeColdMB: Math.round(cold.reply.rssBeforeMB),
+      ...sheets,
     };
   } finally {
     for (const child of children) await child.stop();
     await sb.close();
   }
+}
+
+/**
+ * The Sheets mirror on its own, through the production module and the real @googleapis/sheets
+ * client: `rows` new videos into a fresh tab (a service account, the spreadsheet shared with it),
+ * then a rerun with nothing new. Counts are the sandbox's.
+ */
+async function measureSheets(sb: import('../../test/sandbox/google').GoogleSandbox, rows: number): Promise<Figures> {
+  const { createSheetsAuth, createSheetsClient } = await import('../../server/engine/connectors/youtube/sheets/sheetsAuth');
+  const { mirrorVideos } = await import('../../server/engine/connectors/youtube/sheets/sheetsMirror');
+  const key = sb.serviceAccounts.create('bench');
+  const spreadsheetId = sb.sheets.createSpreadsheet({ title: 'Catalog', sharedWith: [key.client_email] }).spreadsheetId;
+  const sheetsAuth = createSheetsAuth({ kind: 'serviceAccount', keyJson: JSON.stringify(key) }, { tokenUrl: sb.oauth.tokenUrl });
+  const client = createSheetsClient(sheetsAuth, { rootUrl: sb.rootUrl });
+  const videos = Array.from({ length: rows }, (_, i) => ({
+    id: `v${String(i).padStart(9, '0')}A`,
+    channelId: 'UCbenchChannel000000000A',
+    channelTitle: 'Bench channel',
+    title: `Video ${i}: a title of ordinary length for a catalog row`,
+    description: '',
+    publishedAt: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(),
+    durationSeconds: 60 + (i % 3600),
+    views: i * 17,
+    likes: i,
+    comments: i % 50,
+    tags: [],
+    privacy: i % 97 === 0 ? ('unlisted' as const) : ('public' as const),
+  }));
+  const target = { spreadsheetId, sheetTitle: 'Videos' };
+  sb.counters.reset();
+  const started = process.hrtime.bigint();
+  const first = await mirrorVideos(client, target, videos, { account: sheetsAuth.account });
+  const firstMs = Number(process.hrtime.bigint() - started) / 1e6;
+  expect(first.appended === rows, `the mirror appended ${first.appended} of ${rows} rows`);
+  expect(sb.sheets.values(spreadsheetId, 'Videos!A:A').length === rows + 1, 'the tab does not hold a header and one row per video');
+  const appendCalls = sb.counters.requests('sheets.spreadsheets.values.append');
+  const formatCalls = sb.sheets.appliedRequests(spreadsheetId, 'addConditionalFormatRule').length;
+  const setupCalls = sb.counters.requests('sheets.spreadsheets.batchUpdate') - formatCalls;
+  sb.counters.reset();
+  await mirrorVideos(client, target, videos, { account: sheetsAuth.account });
+  const log = sb.log().filter((r) => r.route.startsWith('sheets.'));
+  const rerunWrites = log.filter((r) => r.method !== 'GET').length;
+  return {
+    sheetsRows: rows,
+    sheetsAppendCalls: appendCalls,
+    sheetsFormatCalls: formatCalls,
+    sheetsSetupCalls: setupCalls,
+    sheetsSeconds: round(firstMs / 1000),
+    sheetsRerunWrites: rerunWrites,
+    sheetsRerunReads: log.length - rerunWrites,
+  };
 }
 
 function checkSync(what: string, r: SyncReply, added: number): void {
