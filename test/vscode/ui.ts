@@ -379,7 +379,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
       name: 'sets a YouTube API key: checked with YouTube, then stored',
       async run() {
         await runPaletteCommand(page, 'View: Close All Editors');
-        await page.locator(`.activitybar [aria-label*="${CONTAINER_TITLE}"]`).first().click();
+        await showVaultView();
         await page.mouse.move(700, 450);
         await runPaletteCommand(page, 'Notifications: Clear All Notifications');
         await page.keyboard.press('F1');
@@ -398,7 +398,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     {
       name: 'adds a YouTube channel by @handle and syncs it from the notification',
       async run() {
-        await page.locator(`.activitybar [aria-label*="${CONTAINER_TITLE}"]`).first().click();
+        await showVaultView();
         await runPaletteCommand(page, 'Notifications: Clear All Notifications');
         await page.keyboard.press('F1');
         const input = page.locator('.quick-input-widget input.input');
@@ -460,6 +460,14 @@ export async function runUi(options: UiOptions): Promise<Tally> {
       },
     },
   ];
+
+  /** Shows the Vault Archiver view (clicking its icon while it shows would close the sidebar). */
+  async function showVaultView(): Promise<void> {
+    const title = sidebar().locator('.composite.title', { hasText: /Vault Archiver/i });
+    if (await title.isVisible().catch(() => false)) return;
+    await page.locator(`.activitybar [aria-label*="${CONTAINER_TITLE}"]`).first().click();
+    await title.waitFor({ timeout: 10_000 });
+  }
 
   /** The view's title ("VAULT ARCHIVER") shows whole at the default sidebar width. */
   async function expectViewTitleFits(): Promise<void> {
