@@ -55,6 +55,8 @@ export interface Connector {
   prepareSync?(sources: readonly ListedSource[], run: ConnectorRun): Promise<void>;
   /** Brings one source up to date. */
   sync(source: ListedSource, run: ConnectorRun): Promise<SourceSyncResult>;
+  /** Called once after every `sync` of a run that had `prepareSync`, to save what the run shared (a cache). */
+  finishSync?(run: ConnectorRun): Promise<void>;
   /** Imports a file or folder the user chose (a Telegram Desktop export). Absent where there is none. */
   importFrom?(inputPath: string, run: ConnectorRun): Promise<ImportSummary>;
 }

@@ -200,6 +200,9 @@ export class ArchiveService {
         return { id: source.id, ...r };
       };
       const results = await Promise.all(wanted.map((source) => pool.run(() => syncOne(source))));
+      for (const connector of new Set(wanted.map((s) => this.connectorOf(s)))) {
+        if (!prepareFailed.has(connector)) await connector.finishSync?.(run).catch((err: unknown) => this.opts.events.log('warn', `After the sync: ${err instanceof Error ? err.message : String(err)}`));
+      }
       run.progress({ percent: 100, message: 'Done' });
       return { sources: results, cancelled: run.signal.aborted, elapsedMs: this.now() - started };
     });

@@ -280,8 +280,12 @@ export class YouTubeConnector implements Connector {
       return { itemsAdded: r.added };
     } finally {
       await ctx.quota.save();
-      await ctx.cache?.save();
     }
+  }
+
+  /** The answer cache is saved once per run: it can be megabytes, and losing it costs only a refetch. */
+  async finishSync(run: ConnectorRun): Promise<void> {
+    await this.runs.get(run)?.cache?.save();
   }
 }
 

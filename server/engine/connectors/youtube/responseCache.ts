@@ -3,7 +3,7 @@
  * 304 reuses the kept body. This saves bandwidth and parsing, not quota (a 304 still costs a
  * unit: google.md); quota is saved by asking less (connector.ts). In memory an `lru-cache`
  * bounded in bytes (the `youtube.cacheSizeMB` setting); on disk one JSON file in the vault's
- * state folder, written atomically at the end of a run. Losing it costs only a refetch.
+ * state folder, written atomically once at the end of a sync run. Losing it costs only a refetch.
  */
 import { LRUCache } from 'lru-cache';
 import { writeFileAtomic } from '../../vault/atomic';
