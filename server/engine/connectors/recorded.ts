@@ -4,9 +4,7 @@
  * that it is not available. The live-sync and YouTube connectors replace these.
  */
 import type { SourceKind, SourceOrigin } from '../../../shared/types';
-import { UserError } from '../errors';
-import { SourcesStore, type StoredSource } from '../sources/sourcesStore';
-import { sanitizeFileName } from '../vault/fileNames';
+import { SourcesStore } from '../sources/sourcesStore';
 import { VaultLayout } from '../vault/layout';
 import type { VaultFs } from '../vault/vaultFs';
 import type { Connector, ListedSource, SourceSyncResult } from './connector';
@@ -46,20 +44,8 @@ export class RecordedSourcesConnector implements Connector {
 
   async add(ref: string, vaultRoot: string, now: Date): Promise<ListedSource> {
     const { id, title } = this.opts.parse(ref);
-    const store = this.store(vaultRoot);
-    if ((await store.list()).some((s) => s.id === id)) throw new UserError(`"${title}" is already in the vault.`);
-    const source: StoredSource = {
-      id,
-      kind: this.kind,
-      origin: this.origin,
-      title,
-      ref: ref.trim(),
-      notesPath: `${this.opts.notesDir}/${sanitizeFileName(title, { fallback: id.replace(/[^\w@+-]/g, '_') })}`,
-      addedAt: now.toISOString(),
-      itemCount: 0,
-    };
-    await store.upsert(source);
-    return source;
+    const fallbackName = id.replace(/[^\w@+-]/g, '_');
+    return this.store(vaultRoot).addNew({ id, kind: this.kind, origin: this.origin, title, ref, notesDir: this.opts.notesDir, fallbackName, now });
   }
 
   async remove(source: ListedSource, deleteNotes: boolean, vaultRoot: string): Promise<void> {

@@ -4,6 +4,7 @@
  * second machine all see the same list. Imported Telegram chats are not stored here; the chat
  * archive keeps their state next to its indexes and each connector lists its own sources.
  */
+import { sanitizeFileName } from '../vault/fileNames';
 import * as path from 'node:path';
 import type { SourceInfo } from '../../../shared/types';
 import { UserError } from '../errors';
@@ -52,6 +53,26 @@ export class SourcesStore {
     const sources = (data as { sources?: unknown }).sources;
     if (!Array.isArray(sources)) throw new SourcesStoreError(`${this.file} has no "sources" list. Fix or delete it.`);
     return sources.filter(isStoredSource);
+  }
+
+  /**
+   * Records a source the user named (refusing one already there) with its notes folder
+   * `<notesDir>/<title as a file name>`; returns what was stored.
+   */
+  async addNew(fields: Pick<StoredSource, 'id' | 'kind' | 'origin' | 'title'> & { ref: string; notesDir: string; fallbackName: string; now: Date }): Promise<StoredSource> {
+    if ((await this.list()).some((s) => s.id === fields.id)) throw new UserError(`"${fields.title}" is already in the vault.`);
+    const source: StoredSource = {
+      id: fields.id,
+      kind: fields.kind,
+      origin: fields.origin,
+      title: fields.title,
+      ref: fields.ref.trim(),
+      notesPath: `${fields.notesDir}/${sanitizeFileName(fields.title, { fallback: fields.fallbackName })}`,
+      addedAt: fields.now.toISOString(),
+      itemCount: 0,
+    };
+    await this.upsert(source);
+    return source;
   }
 
   async upsert(source: StoredSource): Promise<void> {

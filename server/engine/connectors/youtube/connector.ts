@@ -9,7 +9,6 @@ import { UserError } from '../../errors';
 import { parseYouTubeRef, youTubeSourceId } from '../../sources/refs';
 import { SourcesStore, type StoredSource } from '../../sources/sourcesStore';
 import { sweepTempFiles } from '../../vault/atomic';
-import { sanitizeFileName } from '../../vault/fileNames';
 import { VaultLayout, YOUTUBE_DIR } from '../../vault/layout';
 import type { VaultFs } from '../../vault/vaultFs';
 import type { Connector, ConnectorRun, ListedSource, SourceSyncResult } from '../connector';
@@ -157,20 +156,7 @@ export class YouTubeConnector implements Connector {
     }
     const channel = cached ?? (await this.resolve(ref, vaultRoot));
     const id = youTubeSourceId({ form: 'channelId', value: channel.id });
-    const store = this.store(vaultRoot);
-    if ((await store.list()).some((s) => s.id === id)) throw new UserError(`"${channel.title}" is already in the vault.`);
-    const source: StoredSource = {
-      id,
-      kind: 'youtube',
-      origin: 'youtube',
-      title: channel.title,
-      ref: ref.trim(),
-      notesPath: `${YOUTUBE_DIR}/${sanitizeFileName(channel.title, { fallback: channel.id })}`,
-      addedAt: now.toISOString(),
-      itemCount: 0,
-    };
-    await store.upsert(source);
-    return source;
+    return this.store(vaultRoot).addNew({ id, kind: 'youtube', origin: 'youtube', title: channel.title, ref, notesDir: YOUTUBE_DIR, fallbackName: channel.id, now });
   }
 
   async remove(source: ListedSource, deleteNotes: boolean, vaultRoot: string): Promise<void> {
