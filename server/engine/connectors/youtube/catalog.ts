@@ -143,21 +143,35 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
   const estimatePages = Math.max(1, Math.ceil((full ? (info.videoCount ?? 0) : 50) / 50));
   o.quota.ensure(estimatePages * 2, `Syncing ${info.title}`);
   const listed: string[] = [];
+  // 2 (overlapping 1). Details of each page's videos are asked for while the next page is listed,
+  // so a channel costs about one round trip per page instead of two.
+  const detailCalls: Promise<VideoRecord[]>[] = [];
+  const requested = new Set<string>();
+  const fetchDetails = (ids: readonly string[]): void => {
+    const fresh = ids.filter((id) => !requested.has(id));
+    for (const id of fresh) requested.add(id);
+    if (!fresh.length) return;
+    const call = o.api.videos(fresh, o.signal);
+    call.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    detailCalls.push(call);
+  };
   let token: string | undefined;
   do {
     o.signal?.throwIfAborted();
     const page = await o.api.uploadsPage(info.uploadsPlaylistId, token, o.signal);
     const firstKnown = full ? -1 : page.videoIds.findIndex((id) => known.has(id));
-    listed.push(...(firstKnown < 0 ? page.videoIds : page.videoIds.slice(0, firstKnown)));
+    const fresh = firstKnown < 0 ? page.videoIds : page.videoIds.slice(0, firstKnown);
+    listed.push(...fresh);
+    fetchDetails(fresh);
     const expected = full ? Math.max(1, info.videoCount ?? listed.length) : Math.max(1, (info.videoCount ?? 0) - (old?.videoCount ?? 0), listed.length);
     o.progress?.(`${info.title}: ${listed.length} videos listed`, Math.min(40, (listed.length / expected) * 40));
     token = firstKnown < 0 ? page.nextPageToken : undefined;
   } while (token);
 
-  // 2. Details: the new ids, and on a full pass every known id too.
-  const wanted = [...new Set(full ? [...listed, ...known.keys()] : listed)];
-  o.progress?.(`${info.title}: reading ${wanted.length} videos`, 40);
-  const fetched = new Map((await o.api.videos(wanted, o.signal)).map((v) => [v.id, v]));
+  // On a full pass, every known video too: those gone from the playlist may be private or deleted.
+  if (full) fetchDetails([...known.keys()]);
+  o.progress?.(`${info.title}: reading ${requested.size} videos`, 40);
+  const fetched = new Map((await Promise.all(detailCalls)).flat().map((v) => [v.id, v]));
   o.signal?.throwIfAborted();
 
   // 3. What changed.
