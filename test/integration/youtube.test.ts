@@ -75,6 +75,20 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     await assert.rejects(s.addSource('youtube', 'https://www.youtube.com/watch?v=abc'), /not a channel link/);
   });
 
+  it('a channel recorded by handle before YouTube sync existed says to add it again; the others sync', async () => {
+    const s = service();
+    await s.addSource('youtube', SCIENCE);
+    const file = path.join(dir, '.vault-archiver', 'sources.json');
+    const stored = JSON.parse(await fs.readFile(file, 'utf8')) as { sources: Record<string, unknown>[] };
+    stored.sources.push({ id: 'youtube:@oldhandle', kind: 'youtube', origin: 'youtube', title: '@oldhandle', ref: '@oldhandle', notesPath: 'YouTube/@oldhandle', addedAt: '2026-01-01T00:00:00Z', itemCount: 0 });
+    await fs.writeFile(file, JSON.stringify(stored));
+    const r = await s.sync(undefined);
+    const byId = Object.fromEntries(r.sources.map((x) => [x.id, x]));
+    assert.match(byId['youtube:@oldhandle']!.error ?? '', /remove it and add it again/);
+    assert.equal(byId[`youtube:${SCIENCE}`]!.error, undefined);
+    assert.ok(byId[`youtube:${SCIENCE}`]!.itemsAdded > 0);
+  });
+
   it('a missing or refused key says where a key comes from; nothing is written', async () => {
     key = undefined;
     await assert.rejects(service().addSource('youtube', '@SandboxScience'), /No YouTube API key is set\. Set it\./);

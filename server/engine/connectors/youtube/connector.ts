@@ -220,7 +220,8 @@ export class YouTubeConnector implements Connector {
     const quota = this.quota(run.vaultRoot, (message) => run.warn({ message }));
     await quota.load();
     const key = await this.key();
-    const ids = sources.map(channelIdOf);
+    // Sources recorded before YouTube sync existed carry a handle, not a channel id: see sync().
+    const ids = sources.map(channelIdOf).filter((id) => id.startsWith('UC'));
     quota.ensure(Math.ceil(ids.length / 50) * UNIT_COST['channels.list'], 'Looking up the channels');
     const layout = new VaultLayout(run.vaultRoot);
     const megabytes = run.settings.youtubeCacheMB;
@@ -238,6 +239,9 @@ export class YouTubeConnector implements Connector {
   async sync(source: ListedSource, run: ConnectorRun): Promise<SourceSyncResult> {
     const ctx = this.runs.get(run);
     if (!ctx) throw new Error('YouTube sync without prepareSync');
+    if (!channelIdOf(source).startsWith('UC')) {
+      return { itemsAdded: 0, error: `${source.title} was added before YouTube sync existed and is not linked to a channel id: remove it and add it again (its notes, if any, stay).` };
+    }
     const info = ctx.channels.get(channelIdOf(source));
     if (!info) return { itemsAdded: 0, error: `YouTube no longer has the channel ${source.title} (deleted or hidden). Its notes stay in the vault.` };
     const layout = new VaultLayout(run.vaultRoot);
