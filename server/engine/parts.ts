@@ -85,7 +85,14 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
       apiKey: () => environment.youtubeApiKey(),
       missingKeyHelp: environment.missingYouTubeKeyHelp,
       makeApi: (apiKey, hooks) =>
-        googleYouTubeApi({ apiKey, rootUrl: environment.googleRootUrl, onCall: (method) => hooks.onUnits(UNIT_COST[method]), cache: hooks.cache, onNotModified: hooks.onNotModified }),
+        googleYouTubeApi({
+          apiKey,
+          rootUrl: environment.googleRootUrl,
+          onCall: (method) => hooks.onUnits(UNIT_COST[method]),
+          cache: hooks.cache,
+          onNotModified: hooks.onNotModified,
+          limiter: hooks.limiter,
+        }),
       googleCredentials: environment.googleCredentials ? () => environment.googleCredentials!() : undefined,
       missingSheetsCredentialsHelp: environment.missingSheetsCredentialsHelp,
       googleRootUrl: environment.googleRootUrl,

@@ -1,3 +1,4 @@
+import type { RateLimiter } from '../../server/engine/util/rateLimiter';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { UserError } from '../../server/engine/errors';
@@ -176,6 +177,17 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       const third = await mirror(three, heavy);
       assert.equal(third.appendCalls, 5);
       assert.equal(ids(three).length, 3201);
+    });
+
+    it('takes a turn from the shared rate limiter before every request it sends', async () => {
+      const id = sb.sheets.createSpreadsheet({ title: 'Limited' }).spreadsheetId;
+      let turns = 0;
+      const limiter = { acquire: async () => void turns++ } as unknown as RateLimiter;
+      sb.counters.reset();
+      await mirror(id, range(0, 5), { limiter });
+      const sent = sb.counters.requests('sheets.*');
+      assert.ok(sent > 0);
+      assert.equal(turns, sent, `${turns} turns for ${sent} requests`);
     });
 
     it('writes nothing when nothing is new: two reads, zero writes, even fed in another order', async () => {

@@ -6,6 +6,7 @@
  */
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { UserError } from '../../errors';
+import type { RateLimiter } from '../../util/rateLimiter';
 import type { ResponseCache } from './responseCache';
 import type { VideoRecord } from './video';
 
@@ -73,6 +74,8 @@ export interface GoogleYouTubeApiOptions {
   readonly cache?: ResponseCache;
   /** Called when YouTube answered 304 Not Modified. */
   readonly onNotModified?: () => void;
+  /** The request rate shared by every channel syncing in this process. */
+  readonly limiter?: RateLimiter;
 }
 
 /**
@@ -118,6 +121,7 @@ export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
+      await options.limiter?.acquire(signal);
       options.onCall?.(method);
       const cached = key ? options.cache?.get(key) : undefined;
       try {

@@ -14,6 +14,7 @@ import type { VaultFs } from '../../vault/vaultFs';
 import type { Connector, ConnectorRun, ListedSource, SourceSyncResult } from '../connector';
 import { API_KEY_HELP, type ChannelInfo, UNIT_COST, type YouTubeApi } from './api';
 import { CatalogStore, syncChannel } from './catalog';
+import { RateLimiter } from '../../util/rateLimiter';
 import { QuotaTracker } from './quota';
 import { ResponseCache } from './responseCache';
 import { type SheetsAuth, type SheetsCredentials, createSheetsAuth, createSheetsClient } from './sheets/sheetsAuth';
@@ -46,7 +47,17 @@ export interface ApiHooks {
   onUnits(units: number): void;
   readonly cache?: ResponseCache;
   onNotModified?(): void;
+  readonly limiter?: RateLimiter;
 }
+
+/**
+ * Rates shared by every channel of every run in this process. Sheets allows 60 requests a
+ * minute per user (google.md); 50 leaves room for the user's own use of the same account.
+ * YouTube documents no per-second limit, only the daily quota: 100 a second caps bursts of
+ * many channels at once without slowing a normal sync (the bench's 32 channels make ~85/s).
+ */
+export const YOUTUBE_RATE = { requests: 100, perMs: 1_000 } as const;
+export const SHEETS_RATE = { requests: 50, perMs: 60_000, burst: 20 } as const;
 
 /** What one sync run shares between its channels: the key, the quota, the answer cache and the batched channel answers. */
 interface RunContext {
@@ -60,6 +71,8 @@ export class YouTubeConnector implements Connector {
   readonly origin = 'youtube' as const;
   readonly kind = 'youtube' as const;
   private readonly runs = new WeakMap<ConnectorRun, RunContext>();
+  private readonly youtubeLimiter = new RateLimiter(YOUTUBE_RATE);
+  private readonly sheetsLimiter = new RateLimiter(SHEETS_RATE);
   /** One store per vault: its queue keeps concurrent updates of sources.json in order. */
   private readonly stores = new Map<string, SourcesStore>();
   /** The channel `identify` just resolved, so the `add` that follows asks YouTube nothing more. */
@@ -106,6 +119,7 @@ export class YouTubeConnector implements Connector {
       },
       cache,
       onNotModified: () => run.metrics.add('notModified'),
+      limiter: this.youtubeLimiter,
     });
   }
 
@@ -202,7 +216,12 @@ export class YouTubeConnector implements Connector {
     try {
       const sheetsAuth = await this.sheetsAuth();
       const client = createSheetsClient(sheetsAuth, { rootUrl: this.opts.googleRootUrl });
-      const r = await mirrorVideos(client, source.sheet, records, { signal: run.signal, account: sheetsAuth.account, log: (level, m) => run.log(level, m) });
+      const r = await mirrorVideos(client, source.sheet, records, {
+        signal: run.signal,
+        account: sheetsAuth.account,
+        log: (level, m) => run.log(level, m),
+        limiter: this.sheetsLimiter,
+      });
       if (r.appended) run.log('info', `${source.title}: ${r.appended} rows added to the spreadsheet tab "${source.sheet.sheetTitle}".`);
       if (!r.cancelled) await this.store(run.vaultRoot).upsert({ ...source, sheet: { ...source.sheet, mirroredVideos: records.length } });
     } catch (err) {

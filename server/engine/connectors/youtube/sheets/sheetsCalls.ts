@@ -27,6 +27,8 @@ export interface CallPolicy {
   readonly maxAttempts: number;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
   readonly failureContext: FailureContext;
+  /** Waits for this request's turn under the shared Sheets rate (connector.ts); none in tests that pass none. */
+  readonly beforeRequest?: () => Promise<void>;
 }
 
 const MAX_BACKOFF_MS = 64_000;
@@ -45,6 +47,7 @@ export class SheetsCalls {
     for (;;) {
       this.counts.read++;
       try {
+        await this.policy.beforeRequest?.();
         return await request();
       } catch (err) {
         const failure = this.retryable(err);
@@ -57,6 +60,7 @@ export class SheetsCalls {
     for (;;) {
       this.counts[kind]++;
       try {
+        await this.policy.beforeRequest?.();
         const res = await request();
         this.failures = 0;
         return res;

@@ -1,3 +1,4 @@
+import type { RateLimiter } from '../../../util/rateLimiter';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { UserError } from '../../../errors';
 import type { VideoRecord } from '../video';
@@ -63,6 +64,8 @@ export interface MirrorOptions {
   readonly timeoutMs?: number;
   /** Who the client acts as (sheetsAuth's `account`), so errors can say whom to share with. */
   readonly account?: SheetsAccount;
+  /** The Sheets rate shared by every mirror of the process (60 requests a minute per user). */
+  readonly limiter?: RateLimiter;
 }
 
 export interface MirrorResult {
@@ -130,6 +133,7 @@ class MirrorRun {
       maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
       log: (level, message) => this.log(level, message),
       failureContext: { spreadsheetId: target.spreadsheetId, account: options.account },
+      beforeRequest: options.limiter ? () => options.limiter!.acquire(options.signal) : undefined,
     });
   }
 
