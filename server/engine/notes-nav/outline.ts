@@ -1,0 +1,127 @@
+/**
+ * A note's outline: a chat note's messages grouped by day, a video note's chapters under its
+ * headings, a user's note its headings. Plain data; server/lsp/ turns it into DocumentSymbols.
+ */
+import { linksInLine } from './links';
+import { type NoteBlock, type NoteModel, unescapeMarkdown } from './noteModel';
+
+export type OutlineKind = 'day' | 'message' | 'event' | 'heading' | 'chapter';
+
+export interface OutlineItem {
+  readonly name: string;
+  readonly detail?: string;
+  readonly kind: OutlineKind;
+  /** Lines covered, both inclusive. */
+  readonly startLine: number;
+  readonly endLine: number;
+  /** The line to select (a message's header, a heading). */
+  readonly selectionLine: number;
+  readonly children?: OutlineItem[];
+}
+
+const MAX_NAME = 80;
+
+function clip(s: string, max = MAX_NAME): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length <= max ? one : one.slice(0, max - 1).trimEnd() + '…';
+}
+
+/** Markdown of a line as plain text: links as their alias, emphasis and escapes dropped. */
+export function plainText(markdown: string): string {
+  let out = '';
+  let last = 0;
+  for (const l of linksInLine(markdown, 0)) {
+    out += markdown.slice(last, l.start) + (l.embed ? '' : l.alias ?? (l.fragment && !l.path ? l.fragment : l.path.split('/').pop() ?? ''));
+    last = l.end;
+  }
+  out += markdown.slice(last);
+  return unescapeMarkdown(
+    out
+      .replace(/%%[\s\S]*?%%/g, '')
+      .replace(/<\/?[a-z][^>]*>/gi, '')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/~~|(?<!\\)\*|(?<![\w\\])_|(?<!\\)_(?!\w)/g, ''),
+  ).trim();
+}
+
+/** The first line of a message's text, for the outline's detail. */
+function firstTextLine(model: NoteModel, b: NoteBlock): string | undefined {
+  for (let i = b.startLine + 1; i < b.idLine; i++) {
+    const body = model.lines[i]!.replace(/^>\s?/, '');
+    if (body === '' || body.startsWith('↩ ') || body.startsWith('↪ ') || body.startsWith('![[')) continue;
+    const t = plainText(body);
+    if (t) return clip(t, 60);
+  }
+  return undefined;
+}
+
+function messageItem(model: NoteModel, b: NoteBlock): OutlineItem {
+  const time = b.date?.slice(11, 16);
+  const event = b.author === undefined;
+  const who = event ? plainText(b.header.replace(/ · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, '')) : b.author!;
+  const name = clip([time, who].filter(Boolean).join(' ')) || `^${b.id}`;
+  return {
+    name,
+    detail: event ? `^${b.id}` : firstTextLine(model, b) ?? `^${b.id}`,
+    kind: event ? 'event' : 'message',
+    startLine: b.startLine,
+    endLine: b.idLine,
+    selectionLine: b.startLine,
+  };
+}
+
+/** Messages by day, consecutive blocks of one day together (the notes are in message order). */
+function byDay(model: NoteModel): OutlineItem[] {
+  const days: OutlineItem[] = [];
+  let current: { day: string; children: OutlineItem[] } | undefined;
+  const close = (): void => {
+    if (!current) return;
+    const first = current.children[0]!;
+    const last = current.children[current.children.length - 1]!;
+    const n = current.children.length;
+    days.push({ name: current.day, detail: `${n} message${n === 1 ? '' : 's'}`, kind: 'day', startLine: first.startLine, endLine: last.endLine, selectionLine: first.startLine, children: current.children });
+  };
+  for (const b of model.blocks) {
+    if (b.author === undefined && b.date === undefined) continue; // a user's own block, not a message
+    const day = b.date?.slice(0, 10) ?? 'Undated';
+    if (current?.day !== day) {
+      close();
+      current = { day, children: [] };
+    }
+    current.children.push(messageItem(model, b));
+  }
+  close();
+  return days;
+}
+
+function headingTree(model: NoteModel): OutlineItem[] {
+  const roots: OutlineItem[] = [];
+  const stack: { level: number; item: OutlineItem & { children: OutlineItem[] } }[] = [];
+  const lastLine = model.lines.length - 1;
+  const hs = model.headings;
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    // a heading's section runs to the next heading of the same or a higher level
+    let end = lastLine;
+    for (let j = i + 1; j < hs.length; j++) {
+      if (hs[j]!.level <= h.level) {
+        end = hs[j]!.line - 1;
+        break;
+      }
+    }
+    const item = { name: clip(h.text) || '#', kind: 'heading' as const, startLine: h.line, endLine: end, selectionLine: h.line, children: [] as OutlineItem[] };
+    if (h.text.toLowerCase() === 'chapters') {
+      for (const c of model.chapters) item.children.push({ name: clip(`${c.time} ${c.title}`), kind: 'chapter', startLine: c.line, endLine: c.line, selectionLine: c.line });
+    }
+    while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
+    if (stack.length) stack[stack.length - 1]!.item.children.push(item);
+    else roots.push(item);
+    stack.push({ level: h.level, item });
+  }
+  return roots;
+}
+
+/** The outline of a note: headings (with a video's chapters), then messages by day. */
+export function outlineOf(model: NoteModel): OutlineItem[] {
+  return [...headingTree(model), ...byDay(model)].sort((a, b) => a.startLine - b.startLine);
+}
