@@ -97,19 +97,20 @@ export function linksInLine(rawLine: string, lineNo: number): NoteLink[] {
 export function linksInNote(lines: readonly string[], fromLine = 0): NoteLink[] {
   const out: NoteLink[] = [];
   let fence: string | undefined;
+  let fenceInQuote = false;
   for (let i = fromLine; i < lines.length; i++) {
     const line = lines[i]!;
+    // a quote's fence ends where the quote ends
+    if (fence !== undefined && fenceInQuote && !line.startsWith('>')) fence = undefined;
     const f = FENCE.exec(line);
     if (f) {
-      if (fence === undefined) fence = f[1];
-      else if (f[1][0] === fence[0] && f[1].length >= fence.length) fence = undefined;
+      if (fence === undefined) {
+        fence = f[1];
+        fenceInQuote = line.startsWith('>');
+      } else if (f[1][0] === fence[0] && f[1].length >= fence.length) fence = undefined;
       continue;
     }
-    if (fence !== undefined) {
-      // a quote's fence ends where the quote ends
-      if (!line.startsWith('>')) fence = undefined;
-      else continue;
-    }
+    if (fence !== undefined) continue;
     if (line.includes('[')) out.push(...linksInLine(line, i));
   }
   return out;

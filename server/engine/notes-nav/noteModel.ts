@@ -117,22 +117,23 @@ const DATE_TIME = /(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/;
 /** Author and date of a block's header line (without its `> `). */
 export function readHeader(header: string): { author?: string; date?: string } {
   const clean = header.replace(/ ?%%[\s\S]*?%%/g, '');
-  if (clean.startsWith('**')) {
-    // the name ends at the first `**` that is not escaped
+  // the sender in bold: `**name**`, or `<b>name</b>` where `**` would not parse (the name is escaped)
+  const [open, close] = clean.startsWith('**') ? ['**', '**'] : clean.startsWith('<b>') ? ['<b>', '</b>'] : ['', ''];
+  if (open) {
     let end = -1;
-    for (let i = 2; i < clean.length - 1; i++) {
+    for (let i = open.length; i < clean.length; i++) {
       if (clean[i] === '\\') {
         i++;
         continue;
       }
-      if (clean[i] === '*' && clean[i + 1] === '*') {
+      if (clean.startsWith(close, i)) {
         end = i;
         break;
       }
     }
-    if (end > 2) {
-      const rest = clean.slice(end + 2);
-      return { author: unescapeMarkdown(clean.slice(2, end)), date: dateIn(rest.split(' · ')) };
+    if (end > open.length) {
+      const rest = clean.slice(end + close.length);
+      return { author: unescapeMarkdown(clean.slice(open.length, end)), date: dateIn(rest.split(' · ')) };
     }
   }
   // a service event: "📌 Sam pinned … · 2024-03-02 05:33:49"

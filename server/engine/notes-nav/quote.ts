@@ -83,5 +83,5 @@ export function quoteMessage(model: NoteModel, block: NoteBlock, options: QuoteO
 
 /** Text shown as itself in Markdown. */
 export function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>()#+\-.!|~^$=&]/g, '\\$&');
+  return s.replace(/[\\`*_{}[\]<>#|~^$&]/g, '\\$&');
 }
