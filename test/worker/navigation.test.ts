@@ -84,7 +84,8 @@ describe('worker: navigation in vault notes over IPC', function () {
     const reply = find(ls, /\[\[#\^m3\|message 3\]\]/);
     const link = links.find((l) => l.range.start.line === reply.line)!;
     const m3 = ls.findIndex((l) => l === '^m3');
-    const header = ls.slice(0, m3).findLastIndex((l) => l.startsWith('> **'));
+    let header = m3;
+    while (header > 0 && !ls[header]!.startsWith('> **')) header--;
     assert.equal(link.target, `${uri(alice)}#L${header + 1}`);
     const photo = links.find((l) => l.target?.endsWith('.jpg'));
     assert.ok(photo, 'an embedded photo is a link');
