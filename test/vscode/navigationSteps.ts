@@ -80,8 +80,10 @@ export function navigationSteps(ctx: NavigationContext): { name: string; run(): 
         await page().keyboard.press('Control+P');
         await quickInput().waitFor({ timeout: 10_000 });
         await quickInput().fill(path.relative(ctx.workspace, note.file));
-        await page().locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(note.file) }).first().waitFor({ timeout: 15_000 });
-        await page().keyboard.press('Enter');
+        // Click the row: Enter may still pick the editor history's first entry while the list updates.
+        const row = page().locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(note.file) }).first();
+        await row.waitFor({ timeout: 15_000 });
+        await row.click();
         await page().locator('.tabs-container .tab', { hasText: path.basename(note.file) }).first().waitFor({ timeout: 15_000 });
         await ctx.runPaletteCommand(page(), 'Explorer: Focus on Outline View');
         const outline = page().locator('.outline-pane, [id="outline"]').first();

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { blockIdOf, linkAt, linksInNote, type NoteLink } from './links';
-import { type NoteModel, parseNote } from './noteModel';
+import { type NoteModel, parseNoteInSlices } from './noteModel';
 import { outlineOf, type OutlineItem } from './outline';
 import { quoteMessage } from './quote';
 import { type FileIndex, resolveLinkPath } from './resolve';
@@ -119,7 +119,7 @@ export class NotesNavigator {
       this.notes.set(vaultPath, known);
       return known.model;
     }
-    const model = parseNote(read.text);
+    const model = await parseNoteInSlices(read.text);
     if (read.text.length <= MAX_CACHED_CHARS) {
       this.notes.set(vaultPath, { stamp: read.stamp, model });
       while (this.notes.size > CACHED_NOTES) this.notes.delete(this.notes.keys().next().value!);

@@ -71,7 +71,8 @@ export interface NoteModel {
 }
 
 export function splitLines(text: string): string[] {
-  return text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  const lines = text.split('\n');
+  return text.includes('\r') ? lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)) : lines;
 }
 
 /** The frontmatter's end line (the closing `---`), or -1. */
@@ -153,52 +154,108 @@ const TRAILING_ID = /\s\^([A-Za-z0-9-]+)\s*$/;
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const CHAPTER = /^- \[((?:\d{1,2}:)?\d{1,2}:\d{2})\]\([^)]*\)\s*(.*)$/;
 
+/** Lines read per slice by parseNoteInSlices before it lets other work run. */
+const SLICE_LINES = 50_000;
+
 export function parseNote(text: string): NoteModel {
-  const lines = splitLines(text);
-  const fmEnd = frontmatterEnd(lines);
-  const props = fmEnd > 0 ? propsOf(lines.slice(1, fmEnd).join('\n')) : {};
-  const bodyLine = fmEnd > 0 ? fmEnd + 1 : 0;
-  const blocks: NoteBlock[] = [];
-  const headings: NoteHeading[] = [];
-  const chapters: NoteChapter[] = [];
-  let section = '';
-  let blockStart = -1; // first line of the quote or paragraph being read
-  let fence = false;
-  for (let i = bodyLine; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s{0,3}(```|~~~)/.test(line)) fence = !fence;
-    if (fence) continue;
-    if (line.trim() === '') {
-      continue; // a blank line keeps blockStart: the id line comes after one
+  const reader = new NoteReader(text);
+  reader.read(reader.lines.length);
+  return reader.model();
+}
+
+/**
+ * parseNote for big notes without holding the worker: reads `SLICE_LINES` lines at a time and
+ * yields between slices, so other requests (and progress of a running import) go on meanwhile.
+ */
+export async function parseNoteInSlices(text: string, pause: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<NoteModel> {
+  const reader = new NoteReader(text);
+  while (!reader.done) {
+    reader.read(SLICE_LINES);
+    if (!reader.done) await pause();
+  }
+  return reader.model();
+}
+
+/** parseNote's state between slices. */
+class NoteReader {
+  readonly lines: string[];
+  private readonly props: NoteProps;
+  private readonly bodyLine: number;
+  private readonly blocks: NoteBlock[] = [];
+  private readonly headings: NoteHeading[] = [];
+  private readonly chapters: NoteChapter[] = [];
+  private section = '';
+  private blockStart = -1; // first line of the quote or paragraph being read
+  private fence = false;
+  private next: number;
+
+  constructor(text: string) {
+    this.lines = splitLines(text);
+    const fmEnd = frontmatterEnd(this.lines);
+    this.props = fmEnd > 0 ? propsOf(this.lines.slice(1, fmEnd).join('\n')) : {};
+    this.bodyLine = fmEnd > 0 ? fmEnd + 1 : 0;
+    this.next = this.bodyLine;
+  }
+
+  get done(): boolean {
+    return this.next >= this.lines.length;
+  }
+
+  read(count: number): void {
+    const lines = this.lines;
+    const until = Math.min(lines.length, this.next + count);
+    for (let i = this.next; i < until; i++) {
+      const line = lines[i]!;
+      const afterBlank = i > 0 && lines[i - 1]!.trim() === '';
+      // most lines are a message's quote: nothing else to look for in them
+      if (!this.fence && line.charCodeAt(0) === 62 /* > */) {
+        if (this.blockStart < 0 || afterBlank) this.blockStart = i;
+        continue;
+      }
+      if (/^\s{0,3}(```|~~~)/.test(line)) this.fence = !this.fence;
+      if (this.fence || line.trim() === '') continue; // a blank line keeps blockStart: the id line comes after one
+      this.readLine(line, i, afterBlank);
     }
+    this.next = until;
+  }
+
+  private readLine(line: string, i: number, afterBlank: boolean): void {
+    const lines = this.lines;
     const id = ID_LINE.exec(line);
-    if (id && i > 0 && lines[i - 1]!.trim() === '') {
-      const start = blockStart >= 0 ? blockStart : i;
+    if (id && afterBlank) {
+      const start = this.blockStart >= 0 ? this.blockStart : i;
       const header = start < i ? lines[start]!.replace(/^>\s?/, '') : '';
-      blocks.push({ id: id[1]!, startLine: start, idLine: i, header, ...(start < i && lines[start]!.startsWith('>') ? readHeader(header) : {}) });
-      blockStart = -1;
-      continue;
+      this.blocks.push({ id: id[1]!, startLine: start, idLine: i, header, ...(start < i && lines[start]!.startsWith('>') ? readHeader(header) : {}) });
+      this.blockStart = -1;
+      return;
     }
     const h = HEADING.exec(line);
     if (h) {
-      headings.push({ line: i, level: h[1]!.length, text: unescapeMarkdown(h[2]!) });
-      section = h[2]!.toLowerCase();
-      blockStart = -1;
-      continue;
+      this.headings.push({ line: i, level: h[1]!.length, text: unescapeMarkdown(h[2]!) });
+      this.section = h[2]!.toLowerCase();
+      this.blockStart = -1;
+      return;
     }
-    if (section === 'chapters') {
+    if (this.section === 'chapters') {
       const c = CHAPTER.exec(line);
-      if (c) chapters.push({ line: i, time: c[1]!, title: unescapeMarkdown(c[2]!) });
+      if (c) this.chapters.push({ line: i, time: c[1]!, title: unescapeMarkdown(c[2]!) });
     }
     const trailing = TRAILING_ID.exec(line);
-    if (trailing && !line.startsWith('>')) {
-      blocks.push({ id: trailing[1]!, startLine: i, idLine: i, header: line.slice(0, trailing.index) });
-      blockStart = -1;
-      continue;
+    if (trailing) {
+      this.blocks.push({ id: trailing[1]!, startLine: i, idLine: i, header: line.slice(0, trailing.index) });
+      this.blockStart = -1;
+      return;
     }
-    // a new quote or paragraph starts after a blank line (or after the previous block)
-    if (blockStart < 0 || lines[i - 1]!.trim() === '') blockStart = i;
+    // a new paragraph starts after a blank line (or after the previous block)
+    if (this.blockStart < 0 || afterBlank) this.blockStart = i;
   }
+
+  model(): NoteModel {
+    return modelOf(this.lines, this.props, this.bodyLine, this.blocks, this.headings, this.chapters);
+  }
+}
+
+function modelOf(lines: readonly string[], props: NoteProps, bodyLine: number, blocks: NoteBlock[], headings: NoteHeading[], chapters: NoteChapter[]): NoteModel {
   let byId: Map<string, NoteBlock> | undefined;
   return {
     lines,
