@@ -86,6 +86,9 @@ export function navigationSteps(ctx: NavigationContext): { name: string; run(): 
         await row.click();
         await page().locator('.tabs-container .tab', { hasText: path.basename(note.file) }).first().waitFor({ timeout: 15_000 });
         await ctx.runPaletteCommand(page(), 'Explorer: Focus on Outline View');
+        // Fold the Explorer's file tree so the outline has the sidebar's height (best effort: only the picture changes).
+        const folders = page().locator('.part.sidebar .pane-header[aria-expanded="true"]', { hasText: /^\s*workspace\s*$/i }).first();
+        if (await folders.count()) await folders.click().catch(() => undefined);
         const outline = page().locator('.outline-pane, [id="outline"]').first();
         const day = page().locator('.monaco-list-row', { hasText: note.firstDay }).first();
         await day.waitFor({ timeout: 30_000 });

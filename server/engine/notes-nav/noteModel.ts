@@ -167,10 +167,14 @@ export function parseNote(text: string): NoteModel {
  * parseNote for big notes without holding the worker: reads `SLICE_LINES` lines at a time and
  * yields between slices, so other requests (and progress of a running import) go on meanwhile.
  */
-export async function parseNoteInSlices(text: string, pause: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<NoteModel> {
+export async function parseNoteInSlices(
+  text: string,
+  pause: () => Promise<void> = () => new Promise((r) => setImmediate(r)),
+  sliceLines = SLICE_LINES,
+): Promise<NoteModel> {
   const reader = new NoteReader(text);
   while (!reader.done) {
-    reader.read(SLICE_LINES);
+    reader.read(sliceLines);
     if (!reader.done) await pause();
   }
   return reader.model();

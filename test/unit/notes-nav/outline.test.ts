@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseNote } from '../../../server/engine/notes-nav/noteModel';
+import { parseNote, parseNoteInSlices } from '../../../server/engine/notes-nav/noteModel';
 import { outlineOf } from '../../../server/engine/notes-nav/outline';
 import { renderVideoNote } from '../../../server/engine/connectors/youtube/videoNotes';
 import { message, renderNote } from './notes';
@@ -99,5 +99,20 @@ describe('notes-nav: outline', () => {
     const model = parseNote('# Plan\n\nSome idea ^idea1\n\n## Later\n\ntext\n\n^para2\n');
     assert.deepEqual(model.blocks.map((b) => [b.id, b.startLine, b.idLine]), [['idea1', 2, 2], ['para2', 6, 8]]);
     assert.deepEqual(outlineOf(model).map((h) => [h.name, h.children!.map((c) => c.name)]), [['Plan', ['Later']]]);
+  });
+
+  it('a big note read in slices, yielding between them, reads exactly as in one go', async () => {
+    const text = renderNote({
+      note: 'n',
+      title: 'T',
+      messages: Array.from({ length: 40 }, (_, i) => message({ id: i + 1, date: `2024-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00`, text: `m ${i}\nline`, reply_to_message_id: i || undefined })),
+    });
+    let pauses = 0;
+    const sliced = await parseNoteInSlices(text, async () => void pauses++, 7);
+    const whole = parseNote(text);
+    assert.ok(pauses > 20);
+    assert.deepEqual(sliced.blocks, whole.blocks);
+    assert.deepEqual(outlineOf(sliced), outlineOf(whole));
+    assert.equal(whole.blocks.length, 40);
   });
 });
