@@ -41,7 +41,10 @@ connection.onInitialize((params) => {
     metrics: parts.metrics,
     acquireLock: parts.acquireLock,
     events: {
-      sourcesChanged: (s) => void connection.sendNotification(StatusNotifications.sourcesChanged, s),
+      sourcesChanged: (s) => {
+        navigator?.invalidate(); // an import or sync wrote notes
+        void connection.sendNotification(StatusNotifications.sourcesChanged, s);
+      },
       metrics: (m) => void connection.sendNotification(StatusNotifications.metrics, m),
       health: (h) => void connection.sendNotification(StatusNotifications.health, h),
       log: (level, msg) => connection.console[level === 'warn' ? 'warn' : level](msg),
@@ -52,6 +55,7 @@ connection.onInitialize((params) => {
     vaultRoot: () => vaultService.vaultRoot(),
     fs: fs as unknown as NavFs,
     openDocument: openDocumentLookup(documents, () => navigator),
+    attachmentsFolder: () => vaultService.currentSettings().attachmentsFolder,
   });
   return { capabilities: { ...navigationCapabilities }, serverInfo: { name: 'vault-archiver-worker' } };
 });

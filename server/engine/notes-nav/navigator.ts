@@ -13,7 +13,7 @@ import { blockIdOf, linkAt, linksInNote, type NoteLink } from './links';
 import { type NoteModel, parseNoteInSlices } from './noteModel';
 import { outlineOf, type OutlineItem } from './outline';
 import { quoteMessage } from './quote';
-import { type FileIndex, resolveLinkPath } from './resolve';
+import { type FileIndex, fileCandidates, type Resolved, resolveLinkPath } from './resolve';
 import { type NavFs, VaultFiles } from './vaultFiles';
 import { VaultSymbols, type VaultSymbol } from './vaultSymbols';
 
@@ -52,6 +52,8 @@ export interface NotesNavigatorOptions {
   readonly openDocument: (vaultPath: string) => OpenDocument | undefined;
   /** A link to a vault file for hovers; a file: URI unless given. */
   readonly fileLink?: (vaultPath: string) => string | undefined;
+  /** The attachments folder's name (the `notes.attachmentsFolder` setting): not walked for notes. */
+  readonly attachmentsFolder?: () => string;
 }
 
 const CACHED_NOTES = 8;
@@ -66,7 +68,8 @@ export class NotesNavigator {
   private readonly notes = new Map<string, { stamp: string; model: NoteModel }>();
 
   constructor(private readonly options: NotesNavigatorOptions) {
-    this.files = new VaultFiles(options.vaultRoot, options.fs);
+    const attachments = options.attachmentsFolder ?? (() => 'attachments');
+    this.files = new VaultFiles(options.vaultRoot, options.fs, { skipFolder: (name) => name === attachments() });
     this.symbols = new VaultSymbols(options.vaultRoot, options.fs);
   }
 
@@ -84,7 +87,7 @@ export class NotesNavigator {
 
   /** The vault folder changed, or notes were written: re-read what is needed. */
   invalidate(): void {
-    this.files.invalidate();
+    this.files.reset();
   }
 
   private async textOf(vaultPath: string): Promise<{ text: string; stamp: string } | undefined> {
@@ -133,8 +136,19 @@ export class NotesNavigator {
   }
 
   /** Where a link in `fromNote` goes: the file, and the block's or heading's lines in a note. */
+  /** A link's file: a note from the list, else another file where it can be (checked on disk). */
+  private async resolve(linkPath: string, fromNote: string, files: FileIndex): Promise<Resolved | undefined> {
+    const note = resolveLinkPath(linkPath, fromNote, files);
+    if (note || /\.md$/i.test(linkPath)) return note;
+    for (const candidate of fileCandidates(linkPath, fromNote, this.options.attachmentsFolder?.() ?? 'attachments')) {
+      const st = await this.options.fs.stat(this.absolutePathOf(candidate)).catch(() => undefined);
+      if (st?.isFile()) return { path: candidate, alternatives: [] };
+    }
+    return undefined;
+  }
+
   private async targetOf(link: NoteLink, fromNote: string, files: FileIndex): Promise<NavLocation | undefined> {
-    const resolved = resolveLinkPath(link.path, fromNote, files);
+    const resolved = await this.resolve(link.path, fromNote, files);
     if (!resolved) return undefined;
     if (!resolved.path.toLowerCase().endsWith('.md') || !link.fragment) return { path: resolved.path, range: lineRange(0) };
     const model = await this.note(resolved.path);
@@ -156,7 +170,7 @@ export class NotesNavigator {
     const out: NavLink[] = [];
     for (const link of linksInNote(model.lines)) {
       const range = lineRange(link.line, link.start, link.end);
-      const resolved = resolveLinkPath(link.path, vaultPath, files);
+      const resolved = await this.resolve(link.path, vaultPath, files);
       if (!resolved) continue; // not in the vault: no link rather than a broken one
       const blockId = blockIdOf(link.fragment);
       const tooltip = resolved.alternatives.length ? `${resolved.path} (also: ${resolved.alternatives.slice(0, 3).join(', ')})` : undefined;

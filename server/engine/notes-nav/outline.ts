@@ -44,15 +44,24 @@ export function plainText(markdown: string): string {
   ).trim();
 }
 
-/** The first line of a message's text, for the outline's detail. */
+/**
+ * The first line of a message's text, for the outline's detail: its words, without the quote
+ * markers of a quoted text, code fences or callout titles; for a message with no text, its first
+ * attachment's name.
+ */
 function firstTextLine(model: NoteModel, b: NoteBlock): string | undefined {
+  let attachment: string | undefined;
   for (let i = b.startLine + 1; i < b.idLine; i++) {
-    const body = model.lines[i]!.replace(/^>\s?/, '');
-    if (body === '' || body.startsWith('↩ ') || body.startsWith('↪ ') || body.startsWith('![[')) continue;
+    const body = model.lines[i]!.replace(/^(?:>\s?)+/, '');
+    if (body === '' || body.startsWith('↩ ') || body.startsWith('↪ ') || /^(`{3,}|~{3,})/.test(body) || /^\[![a-z]+\][+-]?\s*$/i.test(body)) continue;
+    if (body.startsWith('![[')) {
+      attachment ??= linksInLine(body, 0)[0]?.path.split('/').pop();
+      continue;
+    }
     const t = plainText(body);
     if (t) return clip(t, 60);
   }
-  return undefined;
+  return attachment && clip(attachment, 60);
 }
 
 function messageItem(model: NoteModel, b: NoteBlock): OutlineItem {

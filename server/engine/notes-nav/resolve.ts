@@ -13,6 +13,10 @@
  *
  * Notes may be named without `.md`; names compare case-insensitively (Obsidian does, on every
  * file system).
+ *
+ * Other files (attachments) are not listed: a vault can hold hundreds of thousands. A link to
+ * one is looked for where it can be (fileCandidates): the importer writes full paths, and
+ * Obsidian puts a bare-named attachment in the vault root, the note's folder or a folder of it.
  */
 import * as path from 'node:path';
 
@@ -96,4 +100,24 @@ export function resolveLinkPath(linkPath: string, fromNote: string, files: FileI
   }
   const candidates = withMd(p).flatMap((c) => files.named(c));
   return found(rank([...new Set(candidates)], fromNote));
+}
+
+/**
+ * Where a link to a file that is not a note may point, best first: the path from the vault root
+ * (or relative to the note for `./` and `../`); for a bare name, the note's folder, its
+ * `attachmentsFolder`, then the vault root. Never outside the vault.
+ */
+export function fileCandidates(linkPath: string, fromNote: string, attachmentsFolder = 'attachments'): string[] {
+  const written = linkPath.trim().replace(/\\/g, '/');
+  if (written === '') return [];
+  const dir = path.posix.dirname(fromNote);
+  const inVault = (p: string): string | undefined => {
+    const n = path.posix.normalize(p.replace(/^\/+/, ''));
+    return n === '' || n === '.' || n.startsWith('../') || n === '..' ? undefined : n;
+  };
+  let out: (string | undefined)[];
+  if (written.startsWith('./') || written.startsWith('../')) out = [inVault(path.posix.join(dir, written))];
+  else if (written.replace(/^\/+/, '').includes('/')) out = [inVault(written)];
+  else out = [inVault(path.posix.join(dir, written)), inVault(path.posix.join(dir, attachmentsFolder, written)), inVault(written)];
+  return [...new Set(out.filter((p): p is string => p !== undefined))];
 }

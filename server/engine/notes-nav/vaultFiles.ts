@@ -1,9 +1,10 @@
 /**
- * The vault's file list for link resolution and workspace symbols, kept fresh without walking the
- * vault per request: the first request waits for one walk; later ones get the list at hand at
- * once and, when it is older than `maxAgeMs`, start one walk in the background (never two at a
- * time). Only paths are kept (a few dozen bytes a file). Dot folders (`.vault-archiver`,
- * `.obsidian`, `.git`) are not part of the vault's notes.
+ * The vault's notes (`.md` files) for link resolution and workspace symbols, kept fresh without
+ * walking the vault per request: the first request waits for one walk; later ones get the list
+ * at hand at once and, when it is older than `maxAgeMs`, start one walk in the background (never
+ * two at a time). Only note paths are kept (a few dozen bytes a note); attachments folders are
+ * not walked and other files are not listed (links to them are checked one by one). Dot folders
+ * (`.vault-archiver`, `.obsidian`, `.git`) are not part of the vault's notes.
  */
 import * as path from 'node:path';
 import { FileIndex } from './resolve';
@@ -24,6 +25,8 @@ export interface NavFs {
 
 export interface VaultFilesOptions {
   readonly maxAgeMs?: number;
+  /** Folders not walked (they hold attachments, not notes); read on each walk. */
+  readonly skipFolder?: (name: string) => boolean;
   readonly now?: () => number;
 }
 
@@ -34,6 +37,7 @@ export class VaultFiles {
   private walking: Promise<FileIndex> | undefined;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private readonly skipFolder: (name: string) => boolean;
 
   constructor(
     private readonly root: () => string,
@@ -42,6 +46,7 @@ export class VaultFiles {
   ) {
     this.maxAgeMs = options.maxAgeMs ?? 5_000;
     this.now = options.now ?? Date.now;
+    this.skipFolder = options.skipFolder ?? (() => false);
   }
 
   /** The file list: fresh on first use, then at most `maxAgeMs` old plus one walk. */
@@ -95,8 +100,9 @@ export class VaultFiles {
       for (const e of entries) {
         if (e.name.startsWith('.')) continue;
         const child = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) pending.push(child);
-        else if (e.isFile()) out.push(child);
+        if (e.isDirectory()) {
+          if (!this.skipFolder(e.name)) pending.push(child);
+        } else if (e.isFile() && e.name.toLowerCase().endsWith('.md')) out.push(child);
       }
     }
     return out.sort();

@@ -1,8 +1,7 @@
 /**
  * Workspace symbols (Ctrl+T): chats, forum topics, channels and videos by title, read from each
  * note's properties. Only the first few KB of a note are read, once per change of its mtime or
- * size; a query matches against what is at hand (refreshed in the background, like the file
- * list), so typing never waits for the vault.
+ * size; keystrokes between two walks of the vault (VaultFiles) match against what is at hand.
  */
 import * as path from 'node:path';
 import { propsOf, type NoteProps } from './noteModel';
@@ -76,6 +75,7 @@ export class VaultSymbols {
   private readonly entries = new Map<string, Entry>();
   private refreshing: Promise<void> | undefined;
   private refreshedFor: FileIndex | undefined;
+  private refreshedRoot: string | undefined;
 
   constructor(
     private readonly root: () => string,
@@ -84,8 +84,13 @@ export class VaultSymbols {
 
   /** Symbols matching `query`, best first, at most `limit`. */
   async query(files: FileIndex, query: string, limit = 200): Promise<VaultSymbol[]> {
-    if (this.refreshedFor === undefined) await this.refresh(files);
-    else if (this.refreshedFor !== files) void this.refresh(files).catch(() => undefined);
+    const root = this.root();
+    if (root !== this.refreshedRoot) {
+      this.entries.clear(); // another vault
+      this.refreshedRoot = root;
+    }
+    // A new list comes at most every few seconds (VaultFiles): reading what changed is mostly stats.
+    if (this.refreshedFor !== files) await this.refresh(files);
     const scored: { s: VaultSymbol; score: number }[] = [];
     for (const e of this.entries.values()) {
       if (!e.symbol) continue;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { blockIdOf, linkAt, linksInNote } from '../../../server/engine/notes-nav/links';
 import { splitLines } from '../../../server/engine/notes-nav/noteModel';
-import { FileIndex, resolveLinkPath } from '../../../server/engine/notes-nav/resolve';
+import { FileIndex, fileCandidates, resolveLinkPath } from '../../../server/engine/notes-nav/resolve';
 import { message, renderNote } from './notes';
 
 const shape = (text: string) => linksInNote(splitLines(text)).map((l) => [l.line, l.embed, l.path, l.fragment, l.alias]);
@@ -76,5 +76,13 @@ describe('notes-nav: resolving a link as Obsidian does', () => {
     assert.equal(r('./Plan', 'Projects/Deep/x.md')?.path, 'Projects/Deep/Plan.md');
     assert.equal(r('../Plan', 'Projects/Deep/x.md')?.path, 'Projects/Plan.md');
     assert.equal(r('../../../etc/passwd', 'Projects/x.md'), undefined);
+  });
+
+  it('an attachment is looked for by path, or for a bare name in the note\'s folder, its attachments, the vault root', () => {
+    assert.deepEqual(fileCandidates('Telegram/C/attachments/photos/p.jpg', 'Telegram/C/C.md'), ['Telegram/C/attachments/photos/p.jpg']);
+    assert.deepEqual(fileCandidates('p.jpg', 'Telegram/C/C.md', 'media'), ['Telegram/C/p.jpg', 'Telegram/C/media/p.jpg', 'p.jpg']);
+    assert.deepEqual(fileCandidates('../x/p.jpg', 'Telegram/C/C.md'), ['Telegram/x/p.jpg']);
+    assert.deepEqual(fileCandidates('../../../p.jpg', 'Telegram/C/C.md'), []);
+    assert.deepEqual(fileCandidates('/../p.jpg', 'C.md'), []);
   });
 });

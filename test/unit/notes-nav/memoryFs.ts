@@ -5,6 +5,8 @@ import type { NavFs } from '../../../server/engine/notes-nav';
 export class MemoryVault implements NavFs {
   readonly files = new Map<string, { text: string; mtimeMs: number }>();
   reads: string[] = [];
+  /** Folders read with readdir. */
+  listed: string[] = [];
   private clock = 1;
 
   constructor(readonly root = '/vault') {}
@@ -14,6 +16,7 @@ export class MemoryVault implements NavFs {
   }
 
   async readdir(dir: string): Promise<{ name: string; isDirectory(): boolean; isFile(): boolean }[]> {
+    this.listed.push(dir);
     const prefix = dir.endsWith('/') ? dir : dir + '/';
     const names = new Map<string, boolean>();
     for (const f of this.files.keys()) {

@@ -85,6 +85,10 @@ describe('notes-nav: navigator', () => {
     assert.match(mine[0]!.tooltip!, /also: Telegram\/Digest\/Digest 2024-03\.md/);
     const embeds = (await nav.links(march)).filter((l) => l.target?.path.endsWith('.jpg'));
     assert.equal(embeds.length, 1);
+    // a bare-named embed is found in the note's attachments folder, which is never walked
+    v.write('Telegram/Test Chat/Own.md', 'x ![[p1.jpg]] ![[nowhere.png]]\n');
+    assert.deepEqual((await nav.links('Telegram/Test Chat/Own.md')).map((l) => l.target?.path), ['Telegram/Test Chat/attachments/p1.jpg']);
+    assert.ok(!v.listed.some((d) => d.endsWith('/attachments')), `walked ${v.listed.join(', ')}`);
   });
 
   it('find references: every reply to a message across the chat\'s notes, from its header, its id line or a link', async () => {
