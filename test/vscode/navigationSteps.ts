@@ -13,6 +13,7 @@ export const NAVIGATION_SCREENSHOTS = {
   outline: '13-outline.png',
   hover: '14-hover-reply.png',
   definition: '15-go-to-definition.png',
+  references: '15b-find-references.png',
   workspaceSymbols: '16-ctrl-t-chat.png',
 } as const;
 
@@ -126,6 +127,20 @@ export function navigationSteps(ctx: NavigationContext): { name: string; run(): 
         await editorLines().waitFor({ timeout: 5_000 });
         await ctx.settle(page());
         await page().screenshot({ path: ctx.shot(NAVIGATION_SCREENSHOTS.definition) });
+      },
+    },
+    {
+      name: "Find All References on the message's header lists the replies to it",
+      async run() {
+        // The cursor is on the replied message's header (the step before): Shift+F12 peeks its replies.
+        await page().keyboard.press('Shift+F12');
+        const peek = page().locator('.peek-view-widget, .zone-widget', { hasText: /reference/i }).first();
+        await peek.waitFor({ timeout: 20_000 });
+        const title = await peek.locator('.peekview-title').first().innerText().catch(() => '');
+        if (!/\d+ references?/i.test(title + (await peek.innerText()))) throw new Error(`no reference count in the peek view: ${title}`);
+        await ctx.settle(page());
+        await page().screenshot({ path: ctx.shot(NAVIGATION_SCREENSHOTS.references) });
+        await page().keyboard.press('Escape');
       },
     },
     {
