@@ -38,7 +38,6 @@ const OUTLINE_KINDS: Record<OutlineKind, SymbolKind> = {
   day: SymbolKind.Namespace,
   message: SymbolKind.String,
   event: SymbolKind.Event,
-  heading: SymbolKind.String,
   chapter: SymbolKind.Key,
 };
 

@@ -1,11 +1,11 @@
 /**
- * A note's outline: a chat note's messages grouped by day, a video note's chapters under its
- * headings, a user's note its headings. Plain data; server/lsp/ turns it into DocumentSymbols.
+ * A note's outline: a chat note's messages grouped by day, a video note's chapters. Plain data;
+ * server/lsp/ turns it into DocumentSymbols.
  */
 import { linksInLine } from './links';
 import { type NoteBlock, type NoteModel, unescapeMarkdown } from './noteModel';
 
-export type OutlineKind = 'day' | 'message' | 'event' | 'heading' | 'chapter';
+export type OutlineKind = 'day' | 'message' | 'event' | 'chapter';
 
 export interface OutlineItem {
   readonly name: string;
@@ -103,34 +103,15 @@ function byDay(model: NoteModel): OutlineItem[] {
   return days;
 }
 
-function headingTree(model: NoteModel): OutlineItem[] {
-  const roots: OutlineItem[] = [];
-  const stack: { level: number; item: OutlineItem & { children: OutlineItem[] } }[] = [];
-  const lastLine = model.lines.length - 1;
-  const hs = model.headings;
-  for (let i = 0; i < hs.length; i++) {
-    const h = hs[i]!;
-    // a heading's section runs to the next heading of the same or a higher level
-    let end = lastLine;
-    for (let j = i + 1; j < hs.length; j++) {
-      if (hs[j]!.level <= h.level) {
-        end = hs[j]!.line - 1;
-        break;
-      }
-    }
-    const item = { name: clip(h.text) || '#', kind: 'heading' as const, startLine: h.line, endLine: end, selectionLine: h.line, children: [] as OutlineItem[] };
-    if (h.text.toLowerCase() === 'chapters') {
-      for (const c of model.chapters) item.children.push({ name: clip(`${c.time} ${c.title}`), kind: 'chapter', startLine: c.line, endLine: c.line, selectionLine: c.line });
-    }
-    while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
-    if (stack.length) stack[stack.length - 1]!.item.children.push(item);
-    else roots.push(item);
-    stack.push({ level: h.level, item });
-  }
-  return roots;
+/** A video note's chapters, each at its line. */
+function chapters(model: NoteModel): OutlineItem[] {
+  return model.chapters.map((c) => ({ name: clip(`${c.time} ${c.title}`) || c.time, kind: 'chapter' as const, startLine: c.line, endLine: c.line, selectionLine: c.line }));
 }
 
-/** The outline of a note: headings (with a video's chapters), then messages by day. */
+/**
+ * The outline of a note: a chat note's messages by day, a video note's chapters. Headings are
+ * left to VS Code's own Markdown outline (shown next to this one), so nothing appears twice.
+ */
 export function outlineOf(model: NoteModel): OutlineItem[] {
-  return [...headingTree(model), ...byDay(model)].sort((a, b) => a.startLine - b.startLine);
+  return [...chapters(model), ...byDay(model)].sort((a, b) => a.startLine - b.startLine);
 }

@@ -71,7 +71,7 @@ describe('notes-nav: outline', () => {
     assert.deepEqual(names, ['10:00 **bold** [[x]] ^m1 \\ `tick`', '10:00 Unknown sender']);
   });
 
-  it("a video note's outline: its title, chapters under Chapters with their times, the description", () => {
+  it("a video note's outline: its chapters with their times (headings are VS Code's own outline)", () => {
     const note = renderVideoNote(
       {
         id: 'vid00000001',
@@ -84,21 +84,18 @@ describe('notes-nav: outline', () => {
       } as never,
       'Chan',
     );
-    const outline = outlineOf(parseNote(note));
-    assert.equal(outline.length, 1);
-    const [title] = outline;
-    assert.equal(title!.name, 'How to *print* # fast');
-    assert.deepEqual(title!.children!.map((c) => [c.name, c.children?.map((x) => [x.name, x.kind])]), [
-      ['Chapters', [['0:00 Intro', 'chapter'], ['1:05 The [bed]', 'chapter'], ['12:30 Cooling', 'chapter']]],
-      ['Description', []],
-    ]);
-    assert.deepEqual(parseNote(note).props, { source: 'youtube', title: 'How to *print* # fast', topic: undefined, type: undefined, channel: 'Chan', videoId: 'vid00000001', channelId: 'UC1', published: '2024-03-01T10:00:00Z' });
+    const model = parseNote(note);
+    const outline = outlineOf(model);
+    assert.deepEqual(outline.map((c) => [c.name, c.kind]), [['0:00 Intro', 'chapter'], ['1:05 The [bed]', 'chapter'], ['12:30 Cooling', 'chapter']]);
+    assert.match(model.lines[outline[1]!.startLine]!, /^- \[1:05\]\(https:\/\/www\.youtube\.com\/watch\?v=vid00000001&t=65s\) The \\\[bed\\\]$/);
+    assert.deepEqual(model.headings.map((h) => h.text), ['How to *print* # fast', 'Chapters', 'Description']);
+    assert.deepEqual(model.props, { source: 'youtube', title: 'How to *print* # fast', topic: undefined, type: undefined, channel: 'Chan', videoId: 'vid00000001', channelId: 'UC1', published: '2024-03-01T10:00:00Z' });
   });
 
-  it("a user's own note: headings, and a paragraph's block id is not a message", () => {
+  it("a user's own note has no outline of ours, and a paragraph's block id is not a message", () => {
     const model = parseNote('# Plan\n\nSome idea ^idea1\n\n## Later\n\ntext\n\n^para2\n');
     assert.deepEqual(model.blocks.map((b) => [b.id, b.startLine, b.idLine]), [['idea1', 2, 2], ['para2', 6, 8]]);
-    assert.deepEqual(outlineOf(model).map((h) => [h.name, h.children!.map((c) => c.name)]), [['Plan', ['Later']]]);
+    assert.deepEqual(outlineOf(model), []);
   });
 
   it('a big note read in slices, yielding between them, reads exactly as in one go', async () => {
