@@ -28,6 +28,7 @@ export interface NavigationContext {
 
 interface ReplyNote {
   readonly file: string;
+  /** What Ctrl+T calls the note: a forum topic's name, else the chat's title. */
   readonly title: string;
   /** 0-based line and column of a `[[#^m…` reply link, and of the replied message's header. */
   readonly link: { line: number; column: number };
@@ -35,22 +36,33 @@ interface ReplyNote {
   readonly firstDay: string;
 }
 
-/** A chat note with a reply inside it, as the importer wrote it. */
+/**
+ * The note whose most-answered message has the most replies in it (a peek of references needs
+ * two or more: with one, VS Code jumps straight to it), as the importer wrote it.
+ */
 function findReplyNote(vault: string): ReplyNote {
+  let best: (ReplyNote & { replies: number }) | undefined;
   for (const file of listFiles(vault).filter((f) => f.endsWith('.md')).sort()) {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    const line = lines.findIndex((l) => /^> ↩ Reply to \[\[#\^m\d+\|/.test(l));
-    if (line < 0) continue;
-    const id = /\[\[#\^(m\d+)\|/.exec(lines[line]!)![1];
+    const counts = new Map<string, number[]>();
+    lines.forEach((l, i) => {
+      const m = /^> ↩ Reply to \[\[#\^(m\d+)\|/.exec(l);
+      if (m) counts.set(m[1]!, [...(counts.get(m[1]!) ?? []), i]);
+    });
+    const [id, replyLines] = [...counts].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
+    if (!id || !replyLines || (best && best.replies >= replyLines.length)) continue;
     // the block: its quote, a blank line, the id line; the header is the quote's first line
     let targetLine = lines.indexOf(`^${id}`) - 2;
     while (targetLine > 0 && lines[targetLine - 1]!.startsWith('>')) targetLine--;
-    const title = /^title: "(.*)"$/m.exec(lines.slice(0, 20).join('\n'))?.[1] ?? path.basename(file, '.md');
+    const head = lines.slice(0, 20).join('\n');
+    const title = /^topic: "(.*)"$/m.exec(head)?.[1] ?? /^title: "(.*)"$/m.exec(head)?.[1] ?? path.basename(file, '.md');
     const firstDay = /(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}/.exec(lines.find((l) => l.startsWith('> ')) ?? '')?.[1];
     if (!firstDay) continue;
-    return { file, title, link: { line, column: lines[line]!.indexOf('[[') + 4 }, targetLine, firstDay };
+    const line = replyLines[0]!;
+    best = { file, title, link: { line, column: lines[line]!.indexOf('[[') + 4 }, targetLine, firstDay, replies: replyLines.length };
   }
-  throw new Error(`no note under ${vault} has a reply link`);
+  if (!best) throw new Error(`no note under ${vault} has a reply link`);
+  return best;
 }
 
 export function navigationSteps(ctx: NavigationContext): { name: string; run(): Promise<void> }[] {
