@@ -149,7 +149,9 @@ export function navigationSteps(ctx: NavigationContext): { name: string; run(): 
         const peek = page().locator('.peek-view-widget, .zone-widget', { hasText: /reference/i }).first();
         await peek.waitFor({ timeout: 20_000 });
         const title = await peek.locator('.peekview-title').first().innerText().catch(() => '');
-        if (!/\d+ references?/i.test(title + (await peek.innerText()))) throw new Error(`no reference count in the peek view: ${title}`);
+        // "References (4)": the message itself and its replies
+        const count = Number(/References \((\d+)\)/i.exec(title + (await peek.innerText()))?.[1] ?? 0);
+        if (count < 3) throw new Error(`the peek view does not list the message and its replies: ${title}`);
         await ctx.settle(page());
         await page().screenshot({ path: ctx.shot(NAVIGATION_SCREENSHOTS.references) });
         await page().keyboard.press('Escape');
