@@ -7,6 +7,7 @@ import { runJob } from './jobs';
 import type { Secrets } from './secrets';
 import { importMessage, syncMessage } from './jobMessages';
 import type { MetricsView } from './metricsView';
+import { searchArchive } from './search';
 import { SourceNode, TopicNode, type SourcesTreeProvider } from './tree';
 import type { Worker } from './worker';
 
@@ -54,6 +55,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     reg('vaultArchiver.showMetrics', () => showMetrics(ctx)),
     reg('vaultArchiver.showLog', () => ctx.log.show()),
     reg('vaultArchiver.refresh', () => ctx.refresh()),
+    reg('vaultArchiver.searchArchive', (query?: string) => (FEATURES.search ? searchArchive(ctx, typeof query === 'string' ? query : '') : notYet('search'))),
   ];
 }
 

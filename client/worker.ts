@@ -47,8 +47,10 @@ export class Worker implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      // The worker serves no documents: it is an engine behind a JSON-RPC connection.
-      documentSelector: [],
+      // The worker's language features (outline, links, hovers…) serve the vault's Markdown notes.
+      // The selector covers the workspace folder's Markdown, so a changed vault folder setting
+      // needs no restart: the worker answers only for files inside the current vault.
+      documentSelector: init.workspaceRoot ? [{ scheme: 'file', language: 'markdown', pattern: { baseUri: vscode.Uri.file(init.workspaceRoot).toString(), pattern: '**/*.md' } }] : [],
       outputChannel: log,
       initializationOptions: init,
     };

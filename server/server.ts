@@ -4,16 +4,21 @@
  */
 import * as fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, ProposedFeatures, ResponseError, TextDocumentSyncKind, createConnection } from 'vscode-languageserver/node';
+import { ErrorCodes, ProposedFeatures, ResponseError, TextDocuments, createConnection } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SecretRequests, StatusNotifications, type InitializationOptions } from '../shared/protocol';
 import { API_KEY_HELP } from './engine/connectors/youtube/api';
 import { settingsFrom } from '../shared/settings';
 import { createEngineParts } from './engine/parts';
 import { ArchiveService } from './engine/service/archiveService';
 import { registerHandlers } from './lsp/handlers';
+import { NotesNavigator, type NavFs } from './engine/notes-nav';
+import { navigationCapabilities, openDocumentLookup, registerNavigation } from './lsp/navigation';
 
 const connection = createConnection(ProposedFeatures.all);
 let service: ArchiveService | undefined;
+let navigator: NotesNavigator | undefined;
+const documents = new TextDocuments(TextDocument);
 
 connection.onInitialize((params) => {
   const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
@@ -36,19 +41,31 @@ connection.onInitialize((params) => {
     metrics: parts.metrics,
     acquireLock: parts.acquireLock,
     events: {
-      sourcesChanged: (s) => void connection.sendNotification(StatusNotifications.sourcesChanged, s),
+      sourcesChanged: (s) => {
+        navigator?.invalidate(); // an import or sync wrote notes
+        void connection.sendNotification(StatusNotifications.sourcesChanged, s);
+      },
       metrics: (m) => void connection.sendNotification(StatusNotifications.metrics, m),
       health: (h) => void connection.sendNotification(StatusNotifications.health, h),
       log: (level, msg) => connection.console[level === 'warn' ? 'warn' : level](msg),
     },
   });
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.None }, serverInfo: { name: 'vault-archiver-worker' } };
+  const vaultService = service;
+  navigator = new NotesNavigator({
+    vaultRoot: () => vaultService.vaultRoot(),
+    fs: fs as unknown as NavFs,
+    openDocument: openDocumentLookup(documents, () => navigator),
+    attachmentsFolder: () => vaultService.currentSettings().attachmentsFolder,
+  });
+  return { capabilities: { ...navigationCapabilities }, serverInfo: { name: 'vault-archiver-worker' } };
 });
 
 registerHandlers(connection, () => {
   if (!service) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The worker is not initialised yet.');
   return service;
 });
+
+registerNavigation(connection, documents, () => navigator);
 
 // Flush buffered notes before the process goes: the client sends shutdown, then exit.
 connection.onShutdown(async () => {

@@ -10,6 +10,8 @@ export const FEATURES = {
   liveTelegram: false,
   /** Archive YouTube channels and mirror them into Google Sheets. */
   youtube: true,
+  /** Search Archive (the quick pick over the worker's `archive/search` index). */
+  search: false,
 } as const;
 
 export type FeatureName = keyof typeof FEATURES;
@@ -21,4 +23,5 @@ export const NOT_YET: Record<FeatureName, string> = {
   liveTelegram:
     'Live Telegram sync is not available yet. To archive a chat today, export it from Telegram Desktop (the chat’s ⋮ menu → Export chat history, format "Machine-readable JSON") and run "Vault Archiver: Import Telegram Desktop Export".',
   youtube: 'Archiving YouTube channels is not available yet: it is the next feature being built.',
+  search: 'Searching the archive is not available yet. Ctrl+T finds chats, topics and videos by title; VS Code\'s Search (Ctrl+Shift+F) searches the notes\' text.',
 };

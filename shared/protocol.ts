@@ -142,3 +142,24 @@ export namespace StatusNotifications {
   /** Worker → client: overall health for the status bar. */
   export const health = new NotificationType<Health>('archive/health');
 }
+
+export namespace SearchRequests {
+  /** What the user typed in Search Archive, and how many hits to return at most. */
+  export interface SearchParams { readonly query: string; readonly limit?: number }
+  /** One message, video or note that matches. */
+  export interface SearchHit {
+    /** Vault-relative path of the note, forward slashes. */ readonly path: string;
+    /** 0-based line of the block's header (or the video note's title line). */ readonly line: number;
+    /** Block id without '^' (e.g. 'm123'), when the hit is a message. */ readonly blockId?: string;
+    readonly source: string;   // chat / channel title
+    readonly topic?: string;
+    readonly author?: string;
+    readonly date?: string;    // ISO
+    readonly snippet: string;  // a short excerpt around the match
+    readonly highlights: ReadonlyArray<readonly [number, number]>; // [start, end) in snippet
+    readonly kind: 'message' | 'video' | 'note';
+  }
+  export interface SearchResult { readonly hits: SearchHit[]; readonly total: number; /** 0..100 while the index is being built; absent when ready */ readonly indexing?: number }
+  /** Searches the archive's index (the Search Archive quick pick sends it as the user types; cancellable). */
+  export const search = new RequestType<SearchParams, SearchResult, void>('archive/search');
+}

@@ -14,6 +14,7 @@ import {
   ShutdownRequest,
   ExitNotification,
   type ProtocolConnection,
+  type ServerCapabilities,
 } from 'vscode-languageserver-protocol/node';
 import { SecretRequests, defaultSettings, type InitializationOptions, type WorkerSettings } from '../../shared/protocol';
 
@@ -23,6 +24,8 @@ export const serverBundle = path.join(repoRoot, 'dist', 'server.js');
 export interface WorkerHandle {
   readonly connection: ProtocolConnection;
   readonly child: ChildProcess;
+  /** What the worker declared in its initialize result. */
+  readonly capabilities: ServerCapabilities;
   /** Everything the worker logged (window/logMessage). */
   readonly logs: string[];
   stop(): Promise<number | null>;
@@ -53,7 +56,7 @@ export async function startWorker(workspaceRoot: string, opts: WorkerStartOption
     settings: { ...defaultSettings, ...opts.settings },
     trusted: opts.trusted ?? true,
   };
-  await connection.sendRequest(InitializeRequest.type, {
+  const initialized = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
     capabilities: {},
@@ -65,6 +68,7 @@ export async function startWorker(workspaceRoot: string, opts: WorkerStartOption
   return {
     connection,
     child,
+    capabilities: initialized.capabilities,
     logs,
     async stop() {
       if (child.exitCode === null) {

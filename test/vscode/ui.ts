@@ -18,6 +18,7 @@ import { collectLogs, installExtension, startCodeServer, type CodeServer } from 
 import type { Tools } from './lib/tools';
 import { copyDir, listFiles, makeTempDir, removeDir, type Tally } from './lib/util';
 import { expectedChats, type ExpectedChat } from './suite/sample';
+import { NAVIGATION_SCREENSHOTS, navigationSteps } from './navigationSteps';
 
 export interface UiOptions {
   tools: Tools;
@@ -56,6 +57,7 @@ export const SCREENSHOTS = {
   youtubeKey: '10-youtube-key.png',
   youtubeTree: '11-youtube-tree.png',
   youtubeNote: '12-youtube-note.png',
+  ...NAVIGATION_SCREENSHOTS,
 } as const;
 
 interface Step {
@@ -349,6 +351,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         await page.screenshot({ path: shot(SCREENSHOTS.previewLink) });
       },
     },
+    ...navigationSteps({ page: () => page, workspace, shot, runPaletteCommand, settle, waitUntil }),
     {
       name: "the extension's page shows the README with no broken picture or dead link",
       async run() {

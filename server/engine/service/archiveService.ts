@@ -85,6 +85,11 @@ export class ArchiveService {
     this.trusted = trusted;
   }
 
+  /** The settings now in force (the client pushes changes). */
+  currentSettings(): WorkerSettings {
+    return this.settings;
+  }
+
   /** Absolute vault folder; refuses a setting that points outside the workspace. */
   vaultRoot(): string {
     const folder = this.settings.vaultFolder;

@@ -7,6 +7,7 @@ import { FEATURES, featureContextKey, type FeatureName } from '../../../shared/f
 const COMMANDS_OF: Record<FeatureName, string[]> = {
   liveTelegram: ['vaultArchiver.addTelegramChat', 'vaultArchiver.signInTelegram'],
   youtube: ['vaultArchiver.addYouTubeChannel', 'vaultArchiver.setYouTubeApiKey', 'vaultArchiver.setSheetsCredentials', 'vaultArchiver.mirrorToSheet'],
+  search: ['vaultArchiver.searchArchive'],
 };
 
 interface MenuEntry {
@@ -38,7 +39,7 @@ describe('package.json offers only what works', () => {
   it('the welcome view says what is coming while a feature is off, and only then', () => {
     const coming = welcome.filter((w) => /Coming next/.test(w.contents));
     assert.ok(coming.length, 'no "Coming next" line');
-    const names: Record<FeatureName, RegExp> = { liveTelegram: /live Telegram sync/, youtube: /YouTube/ };
+    const names: Record<FeatureName, RegExp> = { liveTelegram: /live Telegram sync/, youtube: /YouTube/, search: /[Ss]earch/ };
     for (const w of coming) {
       for (const feature of Object.keys(FEATURES) as FeatureName[]) {
         const key = featureContextKey(feature);

@@ -166,6 +166,43 @@ describe('Vault Archiver in a real VS Code', () => {
     assert.match(html, /<br>/, 'line breaks inside a message are not kept');
   });
 
+  it('the worker serves outline, links, definition, references, hover and Ctrl+T for vault notes', async function () {
+    this.timeout(60_000);
+    const vault = path.join(workspaceRoot(), 'Archive');
+    const note = markdownFiles(vault).find((f) => /^> ↩ Reply to \[\[#\^m\d+\|/m.test(fs.readFileSync(f, 'utf8')));
+    assert.ok(note, 'no note with a reply link');
+    const doc = await vscode.workspace.openTextDocument(note);
+    await vscode.window.showTextDocument(doc);
+    const uri = doc.uri;
+    // The language client starts its features with the worker: ask until ours answer.
+    const ours = (symbols: (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined) =>
+      symbols?.find((s): s is vscode.DocumentSymbol => 'children' in s && /^\d{4}-\d{2}-\d{2}$/.test(s.name));
+    const day = await waitFor(async () => ours(await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri)), 'the outline by day');
+    assert.match(day.children[0]!.name, /^\d\d:\d\d /);
+    const line = doc.getText().split('\n').findIndex((l) => /^> ↩ Reply to \[\[#\^m\d+\|/.test(l));
+    const at = new vscode.Position(line, doc.lineAt(line).text.indexOf('[[') + 3);
+    const id = /\[\[#\^(m\d+)\|/.exec(doc.lineAt(line).text)![1];
+    const idLine = doc.getText().split('\n').indexOf(`^${id}`);
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
+    const link = links.find((l) => l.range.contains(at));
+    assert.ok(link?.target, 'the reply link is no document link');
+    assert.equal(link.target.path, uri.path);
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', uri, at);
+    const def = defs.map((d) => ('targetRange' in d ? d.targetRange : d.range)).find((r) => r.end.line === idLine);
+    assert.ok(def, `no definition ending at ^${id} (line ${idLine}): ${JSON.stringify(defs)}`);
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uri, def.start);
+    assert.ok(refs.some((r) => r.range.start.line === line), 'the reply is not among the references');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, at);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*.+\*\* · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/, `the hover does not quote the message: ${text}`);
+    const title = expected[0].title;
+    const symbols = await waitFor(async () => {
+      const found = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', title.slice(0, 5));
+      return found.find((s) => s.name === title);
+    }, `Ctrl+T finding "${title}"`);
+    assert.ok(symbols.location.uri.path.endsWith('.md'));
+  });
+
   it('re-importing the same export writes nothing new', async function () {
     this.timeout(120_000);
     const vault = path.join(workspaceRoot(), 'Archive');

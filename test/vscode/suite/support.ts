@@ -26,6 +26,7 @@ export const COMMAND_IDS = [
   'vaultArchiver.removeSource',
   'vaultArchiver.openNotesFolder',
   'vaultArchiver.refresh',
+  'vaultArchiver.searchArchive',
 ] as const;
 
 export interface TreeRow {
