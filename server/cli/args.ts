@@ -48,6 +48,8 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   spreadsheet: { type: 'string' },
   tab: { type: 'string' },
+  transcripts: { type: 'boolean' },
+  'transcript-languages': { type: 'string' },
   wait: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -60,7 +62,7 @@ const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } =
   import: ['vault', 'hardlinks', 'split-by-month', 'media-concurrency', 'wait', 'no-wait'],
   add: ['vault', 'wait', 'no-wait'],
   mirror: ['vault', 'spreadsheet', 'tab', 'wait', 'no-wait'],
-  sync: ['vault', 'source', 'media-concurrency', 'wait', 'no-wait'],
+  sync: ['vault', 'source', 'media-concurrency', 'transcripts', 'transcript-languages', 'wait', 'no-wait'],
   status: ['vault'],
 };
 
@@ -116,6 +118,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const settings: { -readonly [K in keyof WorkerSettings]?: WorkerSettings[K] } = {};
   if (values.hardlinks) settings.useHardlinks = true;
   if (values['split-by-month'] !== undefined) settings.splitByMonthOver = wholeNumber('--split-by-month', values['split-by-month'], 'splitByMonthOver');
+  if (values.transcripts) settings.youtubeTranscripts = true;
+  if (values['transcript-languages'] !== undefined) settings.youtubeTranscriptLanguages = values['transcript-languages'];
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
   return { command, json, vault: values.vault, exportPath, ref, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
@@ -184,7 +188,7 @@ export const USAGE = `Usage:
       Mirror a YouTube channel into a Google Sheets tab (created if missing; "Videos" by
       default): each sync appends its new videos. "none" stops. Needs a service account key
       file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
-  vault-archiver sync --vault <folder> [--source <id>]... [--wait]
+  vault-archiver sync --vault <folder> [--source <id>]... [--transcripts] [--wait]
       Fetch what is new for the vault's sources (all of them without --source):
       YouTube channels; an imported Telegram chat is updated by importing a newer export.
   vault-archiver status --vault <folder> [--json]
@@ -201,5 +205,8 @@ Options:
   --split-by-month <n>      import: one note per month for chats with more than n messages
   --media-concurrency <n>   parallel attachment copies (default ${settingSpecs.mediaConcurrency.default})
   --source <id>             sync: only this source (repeatable)
+  --transcripts             sync: look up captions of new and changed videos (50 quota units each)
+                            and download them where the Google credentials may (200 units)
+  --transcript-languages <list>  sync: preferred caption languages, comma-separated (en,de)
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with warnings, 130 cancelled.`;

@@ -245,6 +245,7 @@ function clock(ms: number, sep: string, hourWidth = 2): string {
   return `${pad(h, hourWidth)}:${pad(m)}:${pad(s)}${sep}${pad(ms % 1000, 3)}`;
 }
 
+const vttText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderCaptions(cues: readonly Cue[], format: CaptionFormat, language: string): string {
@@ -253,7 +254,8 @@ export function renderCaptions(cues: readonly Cue[], format: CaptionFormat, lang
       return cues.map((c, i) => `${i + 1}\n${clock(c.startMs, ',')} --> ${clock(c.endMs, ',')}\n${c.text}\n`).join('\n');
     case 'vtt':
       // [UNSURE] the Kind/Language header lines YouTube's own WebVTT files carry.
-      return `WEBVTT\nKind: captions\nLanguage: ${language}\n\n` + cues.map((c) => `${clock(c.startMs, '.')} --> ${clock(c.endMs, '.')}\n${c.text}\n`).join('\n');
+      // WebVTT escapes &, < and > in cue text (W3C WebVTT, "cue text"); SubRip has no escaping.
+      return `WEBVTT\nKind: captions\nLanguage: ${language}\n\n` + cues.map((c) => `${clock(c.startMs, '.')} --> ${clock(c.endMs, '.')}\n${vttText(c.text)}\n`).join('\n');
     case 'sbv':
       return cues.map((c) => `${clock(c.startMs, '.', 1)},${clock(c.endMs, '.', 1)}\n${c.text}\n`).join('\n');
     case 'ttml': {

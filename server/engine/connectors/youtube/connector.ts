@@ -19,6 +19,10 @@ import { QuotaTracker } from './quota';
 import { ResponseCache } from './responseCache';
 import { type SheetsAuth, type SheetsCredentials, createSheetsAuth, createSheetsClient } from './sheets/sheetsAuth';
 import { mirrorVideos } from './sheets/sheetsMirror';
+import { CAPTION_SCOPES, googleCaptionDownloader } from './captionDownload';
+import { type DownloadBlocker, parseLanguages } from './captions';
+import { type TranscriptAccess, TranscriptStore } from './transcripts';
+import type { SheetsAuthClient } from './sheets/sheetsAuth';
 import type { VideoRecord } from './video';
 import type { SheetTarget } from '../../../../shared/types';
 
@@ -65,6 +69,8 @@ interface RunContext {
   readonly quota: QuotaTracker;
   readonly cache?: ResponseCache;
   readonly channels: Map<string, ChannelInfo>;
+  /** Set when the `youtube.transcripts` setting is on: who may download captions this run. */
+  captions?: { auth?: SheetsAuthClient; blocker: DownloadBlocker; readonly preferredLanguages: readonly string[] };
 }
 
 export class YouTubeConnector implements Connector {
@@ -249,10 +255,60 @@ export class YouTubeConnector implements Connector {
     try {
       const api = this.countedApi(key, quota, run, { units: 0 }, cache);
       const channels = new Map((await api.channelsById(ids, run.signal)).map((c) => [c.id, c]));
-      this.runs.set(run, { key, quota, cache, channels });
+      const captions = run.settings.youtubeTranscripts ? await this.captionAccess(run) : undefined;
+      this.runs.set(run, { key, quota, cache, channels, captions });
     } finally {
       await quota.save();
     }
+  }
+
+  /**
+   * Whether this run can download captions: only with OAuth user credentials (the ones set for
+   * Sheets) whose grant includes youtube.force-ssl or youtubepartner. A service account is no
+   * YouTube user and can edit no video, so it cannot. Never throws: transcripts are best effort.
+   */
+  private async captionAccess(run: ConnectorRun): Promise<NonNullable<RunContext['captions']>> {
+    const preferredLanguages = parseLanguages(run.settings.youtubeTranscriptLanguages);
+    const text = (await this.opts.googleCredentials?.().catch(() => undefined))?.trim();
+    if (!text) return { blocker: 'no-credentials', preferredLanguages };
+    let credentials: SheetsCredentials;
+    try {
+      credentials = sheetsCredentialsFrom(text);
+    } catch {
+      return { blocker: 'no-credentials', preferredLanguages };
+    }
+    if (credentials.kind !== 'oauth') return { blocker: 'service-account', preferredLanguages };
+    try {
+      const { client } = createSheetsAuth(credentials, { tokenUrl: this.opts.tokenUrl, forceRefreshOnFailure: false });
+      await client.getAccessToken();
+      // The token endpoint says which scopes the refresh token carries; absent: try, and learn from a 403.
+      const scope = client.credentials.scope;
+      if (typeof scope === 'string' && !scope.split(/\s+/).some((s) => CAPTION_SCOPES.includes(s))) return { blocker: 'no-scope', preferredLanguages };
+      return { auth: client, blocker: 'no-scope', preferredLanguages };
+    } catch (err) {
+      run.warn({ message: `Transcripts: Google refused the credentials (${describeTokenError(err)}); captions are listed but not downloaded this run.` });
+      return { blocker: 'no-credentials', preferredLanguages };
+    }
+  }
+
+  /** The captions part of one channel's sync: downloads counted in the quota, the metrics and `spent`. */
+  private transcriptAccess(ctx: RunContext, run: ConnectorRun, spent: { units: number }): TranscriptAccess | undefined {
+    const c = ctx.captions;
+    if (!c) return undefined;
+    const downloader = c.auth
+      ? googleCaptionDownloader({
+          auth: c.auth,
+          rootUrl: this.opts.googleRootUrl,
+          limiter: this.youtubeLimiter,
+          onCall: () => {
+            spent.units += UNIT_COST['captions.download'];
+            ctx.quota.spend(UNIT_COST['captions.download']);
+            run.metrics.add('apiRequests');
+            run.metrics.gauge?.('youtubeQuotaUsedToday', ctx.quota.used);
+          },
+        })
+      : undefined;
+    return { downloader, blocker: c.blocker, preferredLanguages: c.preferredLanguages };
   }
 
   async sync(source: ListedSource, run: ConnectorRun): Promise<SourceSyncResult> {
@@ -265,6 +321,8 @@ export class YouTubeConnector implements Connector {
     if (!info) return { itemsAdded: 0, error: `YouTube no longer has the channel ${source.title} (deleted or hidden). Its notes stay in the vault.` };
     const layout = new VaultLayout(run.vaultRoot);
     const spent = { units: 0 };
+    const access = this.transcriptAccess(ctx, run, spent);
+    const transcriptStore = new TranscriptStore(layout, this.opts.fs);
     try {
       const r = await syncChannel(info, {
         api: this.countedApi(ctx.key, ctx.quota, run, spent, ctx.cache),
@@ -277,7 +335,11 @@ export class YouTubeConnector implements Connector {
         fullPassEveryDays: this.opts.fullPassEveryDays ?? 7,
         signal: run.signal,
         progress: (message, percent) => run.progress({ percent, message, sourceId: source.id }),
+        transcriptStore,
+        transcripts: access && { access, store: transcriptStore, warn: (message) => run.warn({ source: source.title, message }) },
       });
+      // YouTube refused the scope: no other channel of this run tries (each try costs 200 units).
+      if (access && !access.downloader && ctx.captions?.auth) ctx.captions = { ...ctx.captions, auth: undefined, blocker: access.blocker };
       run.metrics.itemsProcessed(r.added + r.updated);
       const stored = (await this.store(run.vaultRoot).list()).find((s) => s.id === source.id);
       if (stored) {
