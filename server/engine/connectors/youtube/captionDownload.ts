@@ -7,7 +7,9 @@
 import { youtube } from '@googleapis/youtube';
 import type { RateLimiter } from '../../util/rateLimiter';
 import { translateError } from './api';
-import type { SheetsAuthClient } from './sheets/sheetsAuth';
+import type { DownloadBlocker } from './captions';
+import { type SheetsAuthClient, type SheetsCredentials, createSheetsAuth } from './sheets/sheetsAuth';
+import { sheetsCredentialsFrom } from './sheets/sheetsCredentials';
 
 /** 403 `forbidden`: this account may not download this video's captions. */
 export class CaptionForbiddenError extends Error {
@@ -68,4 +70,38 @@ function asJson(data: unknown): unknown {
 function reasonsOf(body: unknown): string[] {
   const error = (body as { error?: { errors?: { reason?: string }[]; details?: { reason?: string }[] } } | undefined)?.error;
   return [...(error?.errors ?? []), ...(error?.details ?? [])].map((e) => e.reason ?? '');
+}
+
+/**
+ * Who may download captions in this run, from the Google credentials set for Sheets: only OAuth
+ * user credentials whose grant includes youtube.force-ssl or youtubepartner. A service account is
+ * no YouTube user and can edit no video, so it cannot. The caption client does not resend a
+ * request refused with 403 after a token refresh (a `forbidden` is a verdict, and a resend would
+ * cost 200 more units).
+ */
+export async function captionCredentials(
+  text: string | undefined,
+  tokenUrl: string | undefined,
+  warn: (message: string) => void,
+): Promise<{ auth?: SheetsAuthClient; blocker: DownloadBlocker }> {
+  if (!text?.trim()) return { blocker: 'no-credentials' };
+  let credentials: SheetsCredentials;
+  try {
+    credentials = sheetsCredentialsFrom(text.trim());
+  } catch {
+    return { blocker: 'no-credentials' };
+  }
+  if (credentials.kind !== 'oauth') return { blocker: 'service-account' };
+  try {
+    const { client } = createSheetsAuth(credentials, { tokenUrl, forceRefreshOnFailure: false });
+    await client.getAccessToken();
+    // The token endpoint says which scopes the refresh token carries; absent: try, and learn from a 403.
+    const scope = client.credentials.scope;
+    if (typeof scope === 'string' && !scope.split(/\s+/).some((s) => CAPTION_SCOPES.includes(s))) return { blocker: 'no-scope' };
+    return { auth: client, blocker: 'no-scope' };
+  } catch (err) {
+    const reason = (err as { response?: { data?: { error?: unknown } } })?.response?.data?.error;
+    warn(`Transcripts: Google refused the credentials${typeof reason === 'string' ? ` (${reason})` : ''}; captions are listed but not downloaded this run.`);
+    return { blocker: 'no-credentials' };
+  }
 }

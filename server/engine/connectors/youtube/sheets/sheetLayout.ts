@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { type VideoRecord, videoUrl } from '../video';
 
@@ -66,6 +67,13 @@ const LAST_COLUMN = String.fromCharCode('A'.charCodeAt(0) + COLUMNS.length - 1);
 
 export function videoRow(video: VideoRecord): Cell[] {
   return COLUMNS.map((c) => c.value(video));
+}
+
+/** What a channel's rows say, in a few bytes: equal digests, nothing to mirror. */
+export function rowsDigest(videos: readonly VideoRecord[]): string {
+  const hash = createHash('sha1');
+  for (const v of orderForAppend(videos)) hash.update(JSON.stringify(videoRow(v))).update('\n');
+  return hash.digest('base64url');
 }
 
 /** `'My tab'` with quotes doubled, as A1 notation wants a sheet name. */
