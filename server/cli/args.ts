@@ -28,8 +28,10 @@ export type CliArgs =
       readonly vault: string;
       /** import: the export folder, or its result.json. */
       readonly exportPath?: string;
-      /** add: the YouTube channel (URL, @handle or channel id); mirror: the source id. */
+      /** add: the YouTube channel (URL, @handle or channel id); mirror: the first source id. */
       readonly ref?: string;
+      /** mirror: every source id given (several share one tab: a group). */
+      readonly refs?: readonly string[];
       /** mirror: the spreadsheet's address or id, or "none" to stop. */
       readonly spreadsheet?: string;
       readonly tab?: string;
@@ -93,13 +95,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
     }
   }
-  const takesOne = command === 'import' || command === 'add' || command === 'mirror';
+  const takesOne = command === 'import' || command === 'add';
   const exportPath = command === 'import' ? rest[0] : undefined;
   const ref = command === 'add' || command === 'mirror' ? rest[0] : undefined;
-  if (command === 'mirror' && (!ref?.trim() || values.spreadsheet === undefined)) {
-    throw new UsageError(`mirror needs a source and a spreadsheet: vault-archiver mirror <source id> --vault <folder> --spreadsheet <address | id | none> [--tab <name>]; ${SEE_HELP}`);
+  const refs = command === 'mirror' ? rest.filter((r) => r.trim()) : undefined;
+  if (command === 'mirror' && (!refs?.length || values.spreadsheet === undefined)) {
+    throw new UsageError(`mirror needs a source and a spreadsheet: vault-archiver mirror <source id>... --vault <folder> --spreadsheet <address | id | none> [--tab <name>]; ${SEE_HELP}`);
   }
-  const extra = takesOne ? rest.slice(1) : rest;
+  const extra = takesOne ? rest.slice(1) : command === 'mirror' ? [] : rest;
   if (command === 'import' && exportPath === undefined) {
     throw new UsageError(`import needs the export folder: vault-archiver import <export folder> --vault <folder>; ${SEE_HELP}`);
   }
@@ -121,7 +124,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.transcripts) settings.youtubeTranscripts = true;
   if (values['transcript-languages'] !== undefined) settings.youtubeTranscriptLanguages = values['transcript-languages'];
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
-  return { command, json, vault: values.vault, exportPath, ref, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+  return { command, json, vault: values.vault, exportPath, ref, refs, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -184,10 +187,11 @@ export const USAGE = `Usage:
       Add a YouTube channel (@handle, youtube.com/@name or /channel/UC… URL, or UC… id).
       Needs a YouTube Data API key in VAULT_ARCHIVER_YOUTUBE_API_KEY, or in a file named
       by VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE (keep it outside the vault).
-  vault-archiver mirror <source id> --vault <folder> --spreadsheet <address | id | none> [--tab <name>]
-      Mirror a YouTube channel into a Google Sheets tab (created if missing; "Videos" by
-      default): each sync appends its new videos. "none" stops. Needs a service account key
-      file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
+  vault-archiver mirror <source id>... --vault <folder> --spreadsheet <address | id | none> [--tab <name>]
+      Mirror YouTube channels into a Google Sheets tab (created if missing; "Videos" by
+      default): each sync appends new videos and updates changed ones. Several channels
+      share the tab (a Channel column tells them apart). "none" stops. Needs a service account
+      key file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
   vault-archiver sync --vault <folder> [--source <id>]... [--transcripts] [--wait]
       Fetch what is new for the vault's sources (all of them without --source):
       YouTube channels; an imported Telegram chat is updated by importing a newer export.
