@@ -286,7 +286,9 @@ export class YouTubeConnector implements Connector {
     await sweepTempFiles(this.opts.fs, new VaultLayout(run.vaultRoot).youtubeStateDir);
     // Each request in flight listens on the run's signal, one per channel syncing (up to
     // sourceConcurrency, 16): past Node's default of 10 it would warn of a leak that is none.
-    setMaxListeners(Math.max(getMaxListeners(run.signal), 10 + run.settings.sourceConcurrency), run.signal);
+    // A channel has up to a few requests in flight (an uploads page, the details of the page before,
+    // a wait for the rate limiter), so 4 per channel.
+    setMaxListeners(Math.max(getMaxListeners(run.signal), 10 + 4 * run.settings.sourceConcurrency), run.signal);
     const quota = this.quota(run.vaultRoot, (message) => run.warn({ message }));
     await quota.load();
     const key = await this.key();
