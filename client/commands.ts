@@ -191,37 +191,53 @@ async function setSheetsCredentials(ctx: CommandContext): Promise<void> {
   );
 }
 
+/**
+ * Mirrors one or several YouTube channels into one spreadsheet tab (a group: one row per video,
+ * told apart by the Channel column). From a channel's context menu that channel comes pre-picked.
+ */
 async function mirrorToSheet(ctx: CommandContext, arg?: SourceNode | string): Promise<void> {
   requireTrust();
   const youtube = ctx.tree.current.filter((s) => s.kind === 'youtube');
-  let id = sourceIdOf(arg);
-  if (!id) {
-    if (!youtube.length) throw new Error('Add a YouTube channel first: only YouTube channels are mirrored to Google Sheets.');
-    id = (await vscode.window.showQuickPick(youtube.map((s) => ({ label: s.title, description: s.sheet ? `→ ${s.sheet.sheetTitle}` : undefined, id: s.id })), { placeHolder: 'Channel to mirror' }))?.id;
-    if (!id) return;
+  if (!youtube.length) throw new Error('Add a YouTube channel first: only YouTube channels are mirrored to Google Sheets.');
+  const clicked = sourceIdOf(arg);
+  let ids = clicked ? [clicked] : [];
+  if (youtube.length > 1 || !clicked) {
+    const picked = await vscode.window.showQuickPick(
+      youtube.map((s) => ({ label: s.title, description: s.sheet ? `→ ${s.sheet.sheetTitle}` : undefined, id: s.id, picked: s.id === clicked })),
+      { canPickMany: true, placeHolder: 'Channels to mirror into one tab (several share it, with a Channel column)', ignoreFocusOut: true },
+    );
+    if (!picked?.length) return;
+    ids = picked.map((p) => p.id);
   }
-  const source = ctx.tree.current.find((s) => s.id === id);
+  const chosen = ids.map((id) => ctx.tree.current.find((s) => s.id === id)).filter((s): s is NonNullable<typeof s> => !!s);
   const worker = await ctx.worker();
-  if (source?.sheet) {
-    const choice = await vscode.window.showQuickPick(['Mirror into another spreadsheet or tab', 'Stop mirroring'], { placeHolder: `${source.title} is mirrored into the tab "${source.sheet.sheetTitle}"` });
+  const current = chosen.find((s) => s.sheet)?.sheet;
+  if (chosen.length === 1 && current) {
+    const only = chosen[0]!;
+    const choice = await vscode.window.showQuickPick(['Mirror into another spreadsheet or tab', 'Stop mirroring'], { placeHolder: `${only.title} is mirrored into the tab "${current.sheetTitle}"` });
     if (!choice) return;
     if (choice === 'Stop mirroring') {
-      await worker.client.sendRequest(SourcesRequests.setSheet, { id, spreadsheet: null });
-      void vscode.window.showInformationMessage(`${source.title} is no longer mirrored to Google Sheets (the spreadsheet keeps its rows).`);
+      await worker.client.sendRequest(SourcesRequests.setSheet, { id: only.id, spreadsheet: null });
+      void vscode.window.showInformationMessage(`${only.title} is no longer mirrored to Google Sheets (the spreadsheet keeps its rows).`);
       return;
     }
   }
   const spreadsheet = await vscode.window.showInputBox({
     title: 'Mirror to Google Sheets',
     prompt: 'The spreadsheet\'s address (https://docs.google.com/spreadsheets/d/…) or its id',
+    value: current?.spreadsheetId,
     ignoreFocusOut: true,
   });
   if (!spreadsheet) return;
-  const sheetTitle = await vscode.window.showInputBox({ title: 'Mirror to Google Sheets', prompt: 'The tab to write (created if missing)', value: 'Videos', ignoreFocusOut: true });
+  const sheetTitle = await vscode.window.showInputBox({ title: 'Mirror to Google Sheets', prompt: 'The tab to write (created if missing)', value: current?.sheetTitle ?? 'Videos', ignoreFocusOut: true });
   if (sheetTitle === undefined) return;
-  const updated = await worker.client.sendRequest(SourcesRequests.setSheet, { id, spreadsheet, sheetTitle });
-  void vscode.window.showInformationMessage(`${updated.title} will be mirrored into the tab "${updated.sheet?.sheetTitle}". Sync it to fill the tab.`, 'Sync Now').then((a) => {
-    if (a === 'Sync Now') void vscode.commands.executeCommand('vaultArchiver.syncSource', id);
+  let tab = sheetTitle;
+  for (const s of chosen) tab = (await worker.client.sendRequest(SourcesRequests.setSheet, { id: s.id, spreadsheet, sheetTitle })).sheet?.sheetTitle ?? tab;
+  const what = chosen.length === 1 ? chosen[0]!.title : `${chosen.length} channels`;
+  void vscode.window.showInformationMessage(`${what} will be mirrored into the tab "${tab}". Sync to fill the tab.`, 'Sync Now').then((a) => {
+    if (a !== 'Sync Now') return;
+    if (chosen.length === 1) void vscode.commands.executeCommand('vaultArchiver.syncSource', chosen[0]!.id);
+    else void vscode.commands.executeCommand('vaultArchiver.syncAll');
   });
 }
 

@@ -21,6 +21,10 @@ export interface WorkerSettings {
   readonly attachmentsFolder: string;
   /** Memory for YouTube answers kept with their ETags (MB); 0 keeps none. */
   readonly youtubeCacheMB: number;
+  /** Fetch caption tracks into a Transcript section of new and changed video notes (best effort, costs quota). */
+  readonly youtubeTranscripts: boolean;
+  /** Preferred caption languages, comma-separated BCP-47 tags (`en, de`); empty: the video's own language. */
+  readonly youtubeTranscriptLanguages: string;
 }
 
 type NumberSpec = { readonly type: 'integer'; readonly default: number; readonly minimum: number; readonly maximum?: number };
@@ -41,6 +45,8 @@ export const settingSpecs: { readonly [K in keyof WorkerSettings]: SettingSpec }
   useHardlinks: { configKey: 'media.useHardlinks', type: 'boolean', default: false },
   attachmentsFolder: { configKey: 'notes.attachmentsFolder', type: 'string', default: 'attachments' },
   youtubeCacheMB: { configKey: 'youtube.cacheSizeMB', type: 'integer', default: 32, minimum: 0, maximum: 1024 },
+  youtubeTranscripts: { configKey: 'youtube.transcripts', type: 'boolean', default: false },
+  youtubeTranscriptLanguages: { configKey: 'youtube.transcriptLanguages', type: 'string', default: '' },
 };
 
 /**

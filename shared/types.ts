@@ -50,6 +50,8 @@ export interface SheetTarget {
   readonly sheetTitle: string;
   /** How many videos the channel had when the tab was last brought up to date: an unchanged channel skips the mirror. */
   readonly mirroredVideos?: number;
+  /** A digest of the rows last mirrored: unchanged rows skip the mirror, changed ones are rewritten. */
+  readonly mirroredDigest?: string;
 }
 
 /** Live figures the worker pushes; the status bar and "Show Metrics" render them. */

@@ -36,8 +36,8 @@
  * time during the cold sync (coldCpuSeconds: with the sandbox's latency hidden by concurrency,
  * rendering and writing 6,432 notes is most of the cold sync). Goals: coldSpeedup >= 10,
  * warmRequests <= 2, warmQuotaUnits <= 2.
- * The Sheets figures of the same issue (sheetsAppendCalls, sheetsFormatCalls, sheetsRerunWrites)
- * come with the Sheets mirror, which this version does not have: they are not emitted.
+ * Sheets: the mirror alone (measureSheets: 3,200 rows into a fresh tab, then a rerun), and a group
+ * of 8 channels in one tab through the connector (bench/sheetsGroup.ts).
  * `--quick` (CI's smoke run): 4 channels × 50 videos, 5 ms latency.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -212,6 +212,9 @@ export async function measure(ctx: BenchContext, size: Size, options: { baseline
     expect(engineUnits === charged, `the engine counted ${engineUnits} quota units, the sandbox charged it ${charged}`);
 
     const sheets = await measureSheets(sb, ctx.quick ? 400 : 3_200);
+    const { measureSheetsGroup } = await import('../sheetsGroup');
+    const group = await measureSheetsGroup(sb, world.channelIds.slice(0, Math.min(8, world.channelIds.length)), ctx.workDir);
+    ctx.log(`sheets group: ${JSON.stringify(group)}`);
     const warmMs = warm.map((w) => w.reply.ms);
     return {
       channels: size.channels,
@@ -248,6 +251,7 @@ export async function measure(ctx: BenchContext, size: Size, options: { baseline
       peakRssMB: Math.round(Math.max(...colds.map((c) => c.reply.maxRssMB))),
       rssBeforeColdMB: Math.round(cold.reply.rssBeforeMB),
       ...sheets,
+      ...group,
     };
   } finally {
     for (const child of children) await child.stop();

@@ -28,8 +28,10 @@ export type CliArgs =
       readonly vault: string;
       /** import: the export folder, or its result.json. */
       readonly exportPath?: string;
-      /** add: the YouTube channel (URL, @handle or channel id); mirror: the source id. */
+      /** add: the YouTube channel (URL, @handle or channel id); mirror: the first source id. */
       readonly ref?: string;
+      /** mirror: every source id given (several share one tab: a group). */
+      readonly refs?: readonly string[];
       /** mirror: the spreadsheet's address or id, or "none" to stop. */
       readonly spreadsheet?: string;
       readonly tab?: string;
@@ -48,6 +50,8 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   spreadsheet: { type: 'string' },
   tab: { type: 'string' },
+  transcripts: { type: 'boolean' },
+  'transcript-languages': { type: 'string' },
   wait: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -60,7 +64,7 @@ const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } =
   import: ['vault', 'hardlinks', 'split-by-month', 'media-concurrency', 'wait', 'no-wait'],
   add: ['vault', 'wait', 'no-wait'],
   mirror: ['vault', 'spreadsheet', 'tab', 'wait', 'no-wait'],
-  sync: ['vault', 'source', 'media-concurrency', 'wait', 'no-wait'],
+  sync: ['vault', 'source', 'media-concurrency', 'transcripts', 'transcript-languages', 'wait', 'no-wait'],
   status: ['vault'],
 };
 
@@ -91,13 +95,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
     }
   }
-  const takesOne = command === 'import' || command === 'add' || command === 'mirror';
+  const takesOne = command === 'import' || command === 'add';
   const exportPath = command === 'import' ? rest[0] : undefined;
   const ref = command === 'add' || command === 'mirror' ? rest[0] : undefined;
-  if (command === 'mirror' && (!ref?.trim() || values.spreadsheet === undefined)) {
-    throw new UsageError(`mirror needs a source and a spreadsheet: vault-archiver mirror <source id> --vault <folder> --spreadsheet <address | id | none> [--tab <name>]; ${SEE_HELP}`);
+  const refs = command === 'mirror' ? rest.filter((r) => r.trim()) : undefined;
+  if (command === 'mirror' && (!refs?.length || values.spreadsheet === undefined)) {
+    throw new UsageError(`mirror needs a source and a spreadsheet: vault-archiver mirror <source id>... --vault <folder> --spreadsheet <address | id | none> [--tab <name>]; ${SEE_HELP}`);
   }
-  const extra = takesOne ? rest.slice(1) : rest;
+  const extra = takesOne ? rest.slice(1) : command === 'mirror' ? [] : rest;
   if (command === 'import' && exportPath === undefined) {
     throw new UsageError(`import needs the export folder: vault-archiver import <export folder> --vault <folder>; ${SEE_HELP}`);
   }
@@ -116,8 +121,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const settings: { -readonly [K in keyof WorkerSettings]?: WorkerSettings[K] } = {};
   if (values.hardlinks) settings.useHardlinks = true;
   if (values['split-by-month'] !== undefined) settings.splitByMonthOver = wholeNumber('--split-by-month', values['split-by-month'], 'splitByMonthOver');
+  if (values.transcripts) settings.youtubeTranscripts = true;
+  if (values['transcript-languages'] !== undefined) settings.youtubeTranscriptLanguages = values['transcript-languages'];
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
-  return { command, json, vault: values.vault, exportPath, ref, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+  return { command, json, vault: values.vault, exportPath, ref, refs, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -180,11 +187,12 @@ export const USAGE = `Usage:
       Add a YouTube channel (@handle, youtube.com/@name or /channel/UC… URL, or UC… id).
       Needs a YouTube Data API key in VAULT_ARCHIVER_YOUTUBE_API_KEY, or in a file named
       by VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE (keep it outside the vault).
-  vault-archiver mirror <source id> --vault <folder> --spreadsheet <address | id | none> [--tab <name>]
-      Mirror a YouTube channel into a Google Sheets tab (created if missing; "Videos" by
-      default): each sync appends its new videos. "none" stops. Needs a service account key
-      file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
-  vault-archiver sync --vault <folder> [--source <id>]... [--wait]
+  vault-archiver mirror <source id>... --vault <folder> --spreadsheet <address | id | none> [--tab <name>]
+      Mirror YouTube channels into a Google Sheets tab (created if missing; "Videos" by
+      default): each sync appends new videos and updates changed ones. Several channels
+      share the tab (a Channel column tells them apart). "none" stops. Needs a service account
+      key file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
+  vault-archiver sync --vault <folder> [--source <id>]... [--transcripts] [--wait]
       Fetch what is new for the vault's sources (all of them without --source):
       YouTube channels; an imported Telegram chat is updated by importing a newer export.
   vault-archiver status --vault <folder> [--json]
@@ -201,5 +209,8 @@ Options:
   --split-by-month <n>      import: one note per month for chats with more than n messages
   --media-concurrency <n>   parallel attachment copies (default ${settingSpecs.mediaConcurrency.default})
   --source <id>             sync: only this source (repeatable)
+  --transcripts             sync: look up captions of new and changed videos (50 quota units each)
+                            and download them where the Google credentials may (200 units)
+  --transcript-languages <list>  sync: preferred caption languages, comma-separated (en,de)
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with warnings, 130 cancelled.`;

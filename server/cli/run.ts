@@ -69,8 +69,8 @@ export async function runVaultCommand(args: VaultArgs, out: Output): Promise<num
       }
       case 'mirror': {
         const off = args.spreadsheet?.trim().toLowerCase() === 'none';
-        const source = await service.setSourceSheet(args.ref ?? '', off ? null : (args.spreadsheet ?? ''), args.tab);
-        printMirror(source, out);
+        // One after another: each is a small write of sources.json; a mistake stops at that source.
+        for (const id of args.refs ?? [args.ref ?? '']) printMirror(await service.setSourceSheet(id, off ? null : (args.spreadsheet ?? ''), args.tab), out);
         return Exit.ok;
       }
       case 'sync': {

@@ -335,5 +335,15 @@ describe('CLI with YouTube (against the Google sandbox)', function () {
     assert.equal(rows.length, sources[0]!.itemCount + 1, 'a header and one row per video');
     const stop = await runAsync(sheetsEnv, 'mirror', 'youtube:UCsandboxScienceLab0001g', '--vault', vault, '--spreadsheet', 'none');
     assert.match(stop.stdout, /no longer mirrored/);
+
+    // Two channels into one tab (a group): both named after `mirror`.
+    assert.equal((await runAsync(env, 'add', 'UCtinyCraftsWorkshop002w', '--vault', vault)).status, 0);
+    const both = await runAsync(sheetsEnv, 'mirror', 'youtube:UCsandboxScienceLab0001g', 'youtube:UCtinyCraftsWorkshop002w', '--vault', vault, '--spreadsheet', spreadsheetId, '--tab', 'Both');
+    assert.equal(both.status, 0, both.stderr);
+    assert.equal(both.stdout.match(/tab "Both", from the next sync/g)?.length, 2);
+    const grouped = await runAsync(sheetsEnv, 'sync', '--vault', vault);
+    assert.equal(grouped.status, 0, grouped.stderr);
+    const tinyCount = sb.youtube.videosOf('UCtinyCraftsWorkshop002w').filter((v) => sb.youtube.isRetrievable(v)).length;
+    assert.equal(sb.sheets.values(spreadsheetId, 'Both!A:A').length, sources[0]!.itemCount + tinyCount + 1);
   });
 });

@@ -123,7 +123,7 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
         video(4, { durationSeconds: undefined, views: undefined, privacy: 'unavailable' }),
       ];
       const result = await mirror(id, catalog);
-      assert.deepEqual(result, { appended: 4, appendCalls: 1, formatCalls: 2, readCalls: 1, cancelled: false });
+      assert.deepEqual(result, { appended: 4, updated: 0, appendCalls: 1, formatCalls: 2, readCalls: 1, updateCalls: 0, cancelled: false });
       assert.deepEqual(sb.counters.byRoute(), {
         'oauth2.token': { requests: 1, quota: 0 },
         'sheets.spreadsheets.get': { requests: 1, quota: 0 },
@@ -159,7 +159,7 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       const catalog = range(0, 3200).reverse();
       const one = newSpreadsheet();
       const first = await mirror(one, catalog);
-      assert.deepEqual(first, { appended: 3200, appendCalls: 1, formatCalls: 2, readCalls: 1, cancelled: false });
+      assert.deepEqual(first, { appended: 3200, updated: 0, appendCalls: 1, formatCalls: 2, readCalls: 1, updateCalls: 0, cancelled: false });
       assert.equal(sb.counters.requests('sheets.spreadsheets.values.append'), 1);
       expectIds(one, range(0, 3200));
 
@@ -195,7 +195,7 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       await mirror(id, range(0, 50));
       sb.counters.reset();
       const rerun = await mirror(id, range(0, 50).reverse());
-      assert.deepEqual(rerun, { appended: 0, appendCalls: 0, formatCalls: 0, readCalls: 2, cancelled: false });
+      assert.deepEqual(rerun, { appended: 0, updated: 0, appendCalls: 0, formatCalls: 0, readCalls: 2, updateCalls: 0, cancelled: false });
       assert.equal(writes(), 0);
       assert.deepEqual(sb.counters.byStatus('sheets.*'), { 200: 2 });
       assert.equal(sb.counters.requests('sheets.spreadsheets.values.get'), 1, 'the id column is read once');
@@ -206,10 +206,52 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       await mirror(id, range(0, 10));
       sb.counters.reset();
       const result = await mirror(id, [...range(0, 10), video(12), video(11), video(10)]);
-      assert.deepEqual(result, { appended: 3, appendCalls: 1, formatCalls: 0, readCalls: 2, cancelled: false });
+      assert.deepEqual(result, { appended: 3, updated: 0, appendCalls: 1, formatCalls: 0, readCalls: 2, updateCalls: 0, cancelled: false });
       assert.equal(writes(), 1);
       expectIds(id, range(0, 13));
       assert.equal(sb.sheets.sheet(id, TAB)!.conditionalFormats.length, 1);
+    });
+
+    it('rewrites the rows whose video changed (views, privacy, title) in one values.batchUpdate, and only those', async () => {
+      const id = newSpreadsheet();
+      await mirror(id, range(0, 40));
+      // Someone sorted the tab by views, highest first: rows are found by id, not by position.
+      const sheetId = sb.sheets.sheet(id, TAB)!.properties.sheetId;
+      await createSheetsClient(oauth(), { rootUrl: sb.rootUrl }).spreadsheets.batchUpdate({
+        spreadsheetId: id,
+        requestBody: { requests: [{ sortRange: { range: { sheetId, startRowIndex: 1, startColumnIndex: 0, endColumnIndex: 12 }, sortSpecs: [{ dimensionIndex: 5, sortOrder: 'DESCENDING' }] } }] },
+      });
+      assert.equal(sb.sheets.values(id, `${TAB}!A2:A2`)[0]![0], video(39).id);
+      sb.counters.reset();
+      const changed = range(0, 40).map((v, i) => (i === 3 ? { ...v, views: 99_999, privacy: 'unlisted' as const } : i === 27 ? { ...v, title: '=HYPERLINK("http://evil")', likes: undefined } : v));
+      const result = await mirror(id, [...changed, video(40)]);
+      assert.deepEqual(result, { appended: 1, updated: 2, appendCalls: 1, formatCalls: 0, readCalls: 2, updateCalls: 1, cancelled: false });
+      assert.equal(sb.counters.requests('sheets.spreadsheets.values.batchUpdate'), 1);
+      const rows = sb.sheets.values(id, `${TAB}!A:L`);
+      const byId = new Map(rows.map((r) => [String(r[0]), r]));
+      assert.equal(byId.get(video(3).id)![5], '99999');
+      assert.equal(byId.get(video(3).id)![11], 'unlisted');
+      assert.equal(byId.get(video(27).id)![1], '=HYPERLINK("http://evil")', 'still text, never a formula');
+      assert.equal(byId.get(video(27).id)![6] ?? '', '', 'an absent count is an empty cell');
+      assert.equal(byId.get(video(4).id)![5], String(video(4).views));
+      assert.equal(rows.length, 42, 'header and one row per video: nothing appended twice');
+
+      sb.counters.reset();
+      const rerun = await mirror(id, [...changed, video(40)]);
+      assert.equal(rerun.updated + rerun.appended, 0);
+      assert.equal(writes(), 0, 'nothing changed since: no write');
+    });
+
+    it('an update whose answer was lost is checked against the sheet, not blindly repeated', async () => {
+      const id = newSpreadsheet();
+      await mirror(id, range(0, 10));
+      sb.faults.serverErrorAfterNext('sheets.spreadsheets.values.batchUpdate', 500);
+      sb.counters.reset();
+      const result = await mirror(id, range(0, 10).map((v) => ({ ...v, views: 5 })));
+      assert.equal(result.updated, 0, 'the lost write had landed: the fresh read shows nothing left to update');
+      assert.equal(result.updateCalls, 1);
+      assert.equal(sb.counters.requests('sheets.spreadsheets.values.batchUpdate'), 1);
+      assert.ok(sb.sheets.values(id, `${TAB}!F2:F11`).every((r) => r[0] === '5'));
     });
 
     it('keeps the first of duplicate ids and skips blank ones', async () => {
@@ -300,7 +342,7 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
       sb.counters.reset();
       sb.faults.resetAfterNext('sheets.spreadsheets.values.append');
       const result = await mirror(id, range(0, 7));
-      assert.deepEqual(result, { appended: 4, appendCalls: 1, formatCalls: 0, readCalls: 3, cancelled: false });
+      assert.deepEqual(result, { appended: 4, updated: 0, appendCalls: 1, formatCalls: 0, readCalls: 3, updateCalls: 0, cancelled: false });
       assert.deepEqual(sb.counters.byStatus('sheets.spreadsheets.values.append'), { 0: 1 });
       expectIds(id, range(0, 7));
       assert.equal(sleeps.length, 1, 'it waited before looking');
@@ -381,12 +423,12 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
         },
       });
       const first = await mirror(id, range(0, 350), { maxRowsPerAppend: 100, signal: controller.signal }, sheetsAuth);
-      assert.deepEqual(first, { appended: 100, appendCalls: 1, formatCalls: 1, readCalls: 1, cancelled: true });
+      assert.deepEqual(first, { appended: 100, updated: 0, appendCalls: 1, formatCalls: 1, readCalls: 1, updateCalls: 0, cancelled: true });
       expectIds(id, range(0, 100));
       assert.equal(sb.sheets.sheet(id, TAB)!.conditionalFormats.length, 0);
 
       const second = await mirror(id, range(0, 350), { maxRowsPerAppend: 100 });
-      assert.deepEqual(second, { appended: 250, appendCalls: 3, formatCalls: 1, readCalls: 2, cancelled: false });
+      assert.deepEqual(second, { appended: 250, updated: 0, appendCalls: 3, formatCalls: 1, readCalls: 2, updateCalls: 0, cancelled: false });
       expectIds(id, range(0, 350));
       assert.equal(sb.sheets.sheet(id, TAB)!.conditionalFormats.length, 1);
     });
@@ -404,7 +446,7 @@ describe('Sheets mirror through @googleapis/sheets against the Google sandbox', 
           return new Promise<void>(() => undefined); // a long wait the signal must cut
         },
       });
-      assert.deepEqual(result, { appended: 0, appendCalls: 1, formatCalls: 0, readCalls: 2, cancelled: true });
+      assert.deepEqual(result, { appended: 0, updated: 0, appendCalls: 1, formatCalls: 0, readCalls: 2, updateCalls: 0, cancelled: true });
       assert.equal(sb.counters.requests('sheets.spreadsheets.values.append'), 1);
       expectIds(id, range(0, 1));
     });

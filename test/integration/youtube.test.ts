@@ -215,12 +215,13 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
   });
 
   it('many channels synced at the highest sourceConcurrency raise no listener-leak warning', async () => {
-    // Each request in flight listens on the run's abort signal: 16 channels at once pass Node's default of 10.
+    // Each request in flight listens on the run's abort signal: 16 channels at once pass Node's default of 10,
+    // and with two pages a channel lists its second page while the first page's details are asked for.
     const concurrency = 16;
     const s = makeService({ sourceConcurrency: concurrency });
     for (let i = 0; i < concurrency; i++) {
       const channel = sb.youtube.addChannel({ title: `Channel ${i}` });
-      sb.youtube.addVideos(channel.id, 2);
+      sb.youtube.addVideos(channel.id, 60);
       await s.addSource('youtube', channel.id);
     }
     sb.faults.latency('youtube.*', 30);
@@ -230,7 +231,7 @@ describe('YouTube channels into the vault (against the Google sandbox)', functio
     try {
       const r = await s.sync(undefined);
       assert.deepEqual(r.sources.filter((x) => x.error), []);
-      assert.equal(r.sources.reduce((n, x) => n + x.itemsAdded, 0), concurrency * 2);
+      assert.equal(r.sources.reduce((n, x) => n + x.itemsAdded, 0), concurrency * 60);
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
     } finally {
       process.off('warning', onWarning);

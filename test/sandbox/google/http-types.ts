@@ -7,7 +7,7 @@ export const SANDBOX_USER = 'sandbox-user';
  * Who made a request: an API key, or an OAuth bearer token standing for a principal (the
  * sandbox user, or a service account's email).
  */
-export type Caller = { kind: 'key' } | { kind: 'token'; user: string };
+export type Caller = { kind: 'key' } | { kind: 'token'; user: string; /** Scopes the token was granted; absent: unrestricted (the static test token). */ scopes?: readonly string[] };
 
 /**
  * Query parameters as Google reads them. Array parameters arrive repeated (`id=a&id=b`, what
@@ -64,4 +64,6 @@ export interface RouteResult {
   body: unknown;
   /** A strong validator for the response; GETs with a matching If-None-Match get a 304. */
   etag?: string;
+  /** A file instead of JSON (captions.download): sent as is, with this Content-Type. */
+  raw?: { contentType: string; data: Buffer };
 }

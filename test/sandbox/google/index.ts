@@ -127,6 +127,7 @@ export async function startGoogleSandbox(options: GoogleSandboxOptions = {}): Pr
     refreshToken: '1//sandbox-refresh-token',
     accessToken: 'ya29.sandbox-static-access-token',
     tokenLifetimeSeconds: 3599,
+    grantedScope: 'https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/youtube.readonly',
   };
   const demoIds = options.seed === 'empty' ? emptyDemoIds() : seedDemo(youtube, sheets, now());
   const serviceAccounts = new ServiceAccounts();
@@ -158,7 +159,17 @@ export async function startGoogleSandbox(options: GoogleSandboxOptions = {}): Pr
       resetDay: () => quota.resetDay(),
     },
     sheetsRateLimits: sheetsRate.limits,
-    oauth: { ...oauth, tokenUrl, expireAllTokens: () => http.expireAllTokens() },
+    oauth: {
+      ...oauth,
+      tokenUrl,
+      expireAllTokens: () => http.expireAllTokens(),
+      get grantedScope() {
+        return oauth.grantedScope;
+      },
+      set grantedScope(scope: string) {
+        oauth.grantedScope = scope;
+      },
+    },
     serviceAccounts,
     demoIds,
     get invalidKeyForm() {

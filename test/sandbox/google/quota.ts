@@ -17,6 +17,9 @@ export const YOUTUBE_METHOD_COSTS: Record<string, { cost: number; bucket: 'defau
   'youtube.playlists.list': { cost: 1, bucket: 'default' },
   'youtube.videos.list': { cost: 1, bucket: 'default' },
   'youtube.search.list': { cost: 1, bucket: 'search' },
+  // [DOC] developers.google.com/youtube/v3/docs/captions/list and /download: "a quota cost of 50 / 200 units".
+  'youtube.captions.list': { cost: 50, bucket: 'default' },
+  'youtube.captions.download': { cost: 200, bucket: 'default' },
 };
 
 const pacificDay = new Intl.DateTimeFormat('en-CA', {

@@ -32,6 +32,7 @@ import { JWT_BEARER_GRANT, type ServiceAccounts } from './service-accounts';
 import * as sheetsApi from './sheets-api';
 import type { SheetsModel } from './sheets-model';
 import * as youtubeApi from './youtube-api';
+import { captionsDownload, captionsList } from './youtube-captions';
 import type { YouTubeModel } from './youtube-model';
 
 /**
@@ -65,6 +66,11 @@ export interface OAuthSettings {
   accessToken: string;
   /** Lifetime of tokens minted by the token endpoint. */
   tokenLifetimeSeconds: number;
+  /**
+   * The scopes the user granted with the refresh token (space-separated): what a refreshed token
+   * carries and the token endpoint reports in `scope` ([DOC] OAuth 2.0 for web server apps).
+   */
+  grantedScope: string;
 }
 
 export interface ServerParts {
@@ -115,7 +121,7 @@ export class SandboxHttpServer {
   readonly settings: ServerSettings = { invalidKeyForm: 'current', maxRequestBytes: 10 * 1024 * 1024 };
   private readonly routes: Route[];
   /** Bearer tokens minted by the token endpoint: whom they stand for, and their expiry (ms since epoch). */
-  private readonly tokens = new Map<string, { user: string; expiresAt: number }>();
+  private readonly tokens = new Map<string, { user: string; expiresAt: number; scopes: string[] }>();
   private tokenCounter = 0;
   private staticTokenValid = true;
   private closing = false;
@@ -136,6 +142,8 @@ export class SandboxHttpServer {
       route('youtube.playlistItems.list', 'youtube', 'GET', /^\/youtube\/v3\/playlistItems$/, 'read', (c) => youtubeApi.playlistItemsList(yt, c)),
       route('youtube.playlists.list', 'youtube', 'GET', /^\/youtube\/v3\/playlists$/, 'read', (c) => youtubeApi.playlistsList(yt, c)),
       route('youtube.videos.list', 'youtube', 'GET', /^\/youtube\/v3\/videos$/, 'read', (c) => youtubeApi.videosList(yt, c)),
+      route('youtube.captions.list', 'youtube', 'GET', /^\/youtube\/v3\/captions$/, 'read', (c) => captionsList(yt, c)),
+      route('youtube.captions.download', 'youtube', 'GET', /^\/youtube\/v3\/captions\/([^/]+)$/, 'read', (c) => captionsDownload(yt, c)),
       route('youtube.search.list', 'youtube', 'GET', /^\/youtube\/v3\/search$/, 'read', (c) => youtubeApi.searchList(yt, c)),
       route('sheets.spreadsheets.create', 'sheets', 'POST', /^\/v4\/spreadsheets$/, 'write', (c) => sheetsApi.spreadsheetsCreate(sh, c)),
       route('sheets.spreadsheets.get', 'sheets', 'GET', /^\/v4\/spreadsheets\/([^/:]+)$/, 'read', (c) => sheetsApi.spreadsheetsGet(sh, c)),
@@ -326,6 +334,13 @@ export class SandboxHttpServer {
       return;
     }
 
+    if (result.raw) {
+      record(result.status ?? 200, quota, bucket);
+      if (res.destroyed) return;
+      res.writeHead(result.status ?? 200, { ...this.baseHeaders(), 'Content-Type': result.raw.contentType, 'Content-Length': String(result.raw.data.length) });
+      res.end(result.raw.data);
+      return;
+    }
     const status = result.status ?? 200;
     const headers: Record<string, string> = {};
     if (result.etag) {
@@ -401,10 +416,10 @@ export class SandboxHttpServer {
     return query.string('access_token');
   }
 
-  private tokenUser(token: string): string | undefined {
-    if (token === this.parts.oauth.accessToken && this.staticTokenValid) return SANDBOX_USER;
+  private tokenCaller(token: string): Caller | undefined {
+    if (token === this.parts.oauth.accessToken && this.staticTokenValid) return { kind: 'token', user: SANDBOX_USER };
     const minted = this.tokens.get(token);
-    if (minted !== undefined && minted.expiresAt > this.parts.now().getTime()) return minted.user;
+    if (minted !== undefined && minted.expiresAt > this.parts.now().getTime()) return { kind: 'token', user: minted.user, scopes: minted.scopes };
     return undefined;
   }
 
@@ -412,9 +427,9 @@ export class SandboxHttpServer {
     if (route.api === 'oauth') return { kind: 'key' };
     const token = this.bearer(req, query);
     if (token !== undefined) {
-      const user = this.tokenUser(token);
-      if (!user) throw route.api === 'youtube' ? youtubeUnauthenticated() : sheetsUnauthenticated();
-      return { kind: 'token', user };
+      const caller = this.tokenCaller(token);
+      if (!caller) throw route.api === 'youtube' ? youtubeUnauthenticated() : sheetsUnauthenticated();
+      return caller;
     }
     const key = query.string('key') ?? (req.headers['x-goog-api-key'] as string | undefined);
     if (key === undefined || key === '') {
@@ -449,13 +464,13 @@ export class SandboxHttpServer {
       throw new ApiError(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${form.grant_type ?? ''}` });
     }
     if (form.refresh_token !== oauth.refreshToken) throw oauthInvalidGrant();
-    return { body: this.mint(SANDBOX_USER, 'https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/youtube.readonly') };
+    return { body: this.mint(SANDBOX_USER, oauth.grantedScope) };
   }
 
   private mint(user: string, scope: string): Record<string, unknown> {
     const { oauth } = this.parts;
     const token = `ya29.sandbox-${++this.tokenCounter}-${Math.random().toString(36).slice(2, 10)}`;
-    this.tokens.set(token, { user, expiresAt: this.parts.now().getTime() + oauth.tokenLifetimeSeconds * 1000 });
+    this.tokens.set(token, { user, expiresAt: this.parts.now().getTime() + oauth.tokenLifetimeSeconds * 1000, scopes: scope.split(/\s+/).filter(Boolean) });
     return { access_token: token, expires_in: oauth.tokenLifetimeSeconds, scope, token_type: 'Bearer' };
   }
 

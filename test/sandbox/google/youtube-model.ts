@@ -1,3 +1,4 @@
+import { CaptionTracks } from './youtube-captions';
 import { CHANNEL_ID_PATTERN, Prng, randomChannelId, randomVideoId, VIDEO_ID_PATTERN, YOUTUBE_ID_ALPHABET } from './prng';
 
 /**
@@ -157,6 +158,8 @@ export class YouTubeModel {
     uploadsCeiling: 20000,
   };
 
+  /** Caption tracks and who may download them (youtube-captions.ts). */
+  readonly captions: CaptionTracks;
   private readonly channelsById = new Map<string, Channel>();
   private readonly videosById = new Map<string, Video>();
   private readonly playlistsById = new Map<string, Playlist>();
@@ -172,6 +175,7 @@ export class YouTubeModel {
     seed = 1,
   ) {
     this.rng = new Prng(seed);
+    this.captions = new CaptionTracks(now);
   }
 
   get revision(): number {

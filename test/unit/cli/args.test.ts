@@ -84,4 +84,14 @@ describe('CLI arguments', () => {
     usageError(['sync'], /--vault <folder> is required/);
     assert.throws(() => parseCliArgs([]), (err: unknown) => err instanceof UsageError && err.showUsage);
   });
+
+  it('mirror takes several sources into one tab; sync takes --transcripts and --transcript-languages', () => {
+    const m = vaultArgs(['mirror', 'youtube:UCa', 'youtube:UCb', '--vault', 'v', '--spreadsheet', 'sheet', '--tab', 'Both']);
+    assert.deepEqual(m.refs, ['youtube:UCa', 'youtube:UCb']);
+    assert.equal(m.tab, 'Both');
+    usageError(['mirror', '--vault', 'v', '--spreadsheet', 'x'], /mirror needs a source and a spreadsheet/);
+    const s = vaultArgs(['sync', '--vault', 'v', '--transcripts', '--transcript-languages', 'de,en']);
+    assert.deepEqual(s.settings, { youtubeTranscripts: true, youtubeTranscriptLanguages: 'de,en' });
+    usageError(['import', 'x', '--vault', 'v', '--transcripts'], /--transcripts is not an option of import/);
+  });
 });

@@ -8,6 +8,7 @@ import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { UserError } from '../../errors';
 import type { RateLimiter } from '../../util/rateLimiter';
 import type { ResponseCache } from './responseCache';
+import type { CaptionTrackInfo } from './captions';
 import type { VideoRecord } from './video';
 
 export interface ChannelInfo {
@@ -32,7 +33,7 @@ export interface UploadsPage {
   readonly totalResults?: number;
 }
 
-export type YouTubeMethod = 'channels.list' | 'playlistItems.list' | 'videos.list';
+export type YouTubeMethod = 'channels.list' | 'playlistItems.list' | 'videos.list' | 'captions.list' | 'captions.download';
 
 export interface YouTubeApi {
   /** Up to 50 ids per call; ids YouTube does not know are left out. */
@@ -43,10 +44,15 @@ export interface YouTubeApi {
   uploadsPage(playlistId: string, pageToken: string | undefined, signal?: AbortSignal): Promise<UploadsPage>;
   /** Up to 50 ids per call; private, deleted and unknown ids are left out, with no error. */
   videos(ids: readonly string[], signal?: AbortSignal): Promise<VideoRecord[]>;
+  /** A video's caption tracks (captions.list, 50 units); drafts and others' private tracks are not listed. */
+  captionTracks(videoId: string, signal?: AbortSignal): Promise<CaptionTrackInfo[]>;
 }
 
-/** Units each method costs (developers.google.com/youtube/v3/determine_quota_cost): list calls cost 1 per page. */
-export const UNIT_COST: Record<YouTubeMethod, number> = { 'channels.list': 1, 'playlistItems.list': 1, 'videos.list': 1 };
+/**
+ * Units each method costs (developers.google.com/youtube/v3/determine_quota_cost): list calls cost
+ * 1 per page; captions.list 50 and captions.download 200 (developers.google.com/youtube/v3/docs/captions).
+ */
+export const UNIT_COST: Record<YouTubeMethod, number> = { 'channels.list': 1, 'playlistItems.list': 1, 'videos.list': 1, 'captions.list': 50, 'captions.download': 200 };
 
 /** YouTube refused because the project's daily quota is spent: nothing works until the reset. */
 export class QuotaExceededError extends UserError {
@@ -182,6 +188,11 @@ export function googleYouTubeApi(options: GoogleYouTubeApiOptions): YouTubeApi {
       }
       return out;
     },
+    async captionTracks(videoId, signal) {
+      // Not cached: an answer costs 50 units with or without a 304, and it is asked once per video.
+      const data = await call('captions.list', signal, () => client.captions.list({ part: ['snippet'], videoId }, { signal }));
+      return (data.items ?? []).flatMap((c) => (c.id ? [captionTrackInfo(c)] : []));
+    },
   };
 }
 
@@ -220,6 +231,20 @@ export function durationSeconds(iso: string | null | undefined): number | undefi
   return Math.round(Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0));
 }
 
+function captionTrackInfo(c: youtube_v3.Schema$Caption): CaptionTrackInfo {
+  const s = c.snippet ?? {};
+  const kind = s.trackKind?.toLowerCase();
+  return {
+    id: c.id!,
+    language: s.language ?? '',
+    kind: kind === 'asr' || kind === 'forced' ? kind : 'standard',
+    ...(s.name ? { name: s.name } : {}),
+    ...(s.lastUpdated ? { lastUpdated: s.lastUpdated } : {}),
+    ...(s.isDraft ? { isDraft: true } : {}),
+    ...(s.status ? { status: s.status } : {}),
+  };
+}
+
 function videoRecord(v: youtube_v3.Schema$Video): VideoRecord | undefined {
   if (!v.id) return undefined;
   const s = v.snippet ?? {};
@@ -238,6 +263,7 @@ function videoRecord(v: youtube_v3.Schema$Video): VideoRecord | undefined {
     tags: s.tags ?? [],
     privacy: privacy === 'unlisted' || privacy === 'private' ? privacy : 'public',
     thumbnailUrl: bestThumbnail(s.thumbnails),
+    language: s.defaultAudioLanguage ?? s.defaultLanguage ?? undefined,
   };
 }
 

@@ -12,7 +12,9 @@ import { sanitizeFileName } from '../../vault/fileNames';
 import type { VaultLayout } from '../../vault/layout';
 import { type VaultFs, isNotFound } from '../../vault/vaultFs';
 import type { ChannelInfo, YouTubeApi } from './api';
+import type { TranscriptState } from './captions';
 import type { QuotaTracker } from './quota';
+import { type TranscriptAccess, type TranscriptStore, contentChanged, fetchTranscripts, inBacklog } from './transcripts';
 import type { VideoRecord } from './video';
 import { YOUTUBE_RENDER_VERSION, renderChannelNote, renderVideoNote } from './videoNotes';
 
@@ -20,6 +22,8 @@ export interface CatalogEntry {
   readonly record: VideoRecord;
   /** The note's file name in the channel folder, without ".md". */
   readonly note: string;
+  /** Absent until transcripts were asked for (the `youtube.transcripts` setting). */
+  readonly transcript?: TranscriptState;
 }
 
 export interface ChannelCatalog {
@@ -78,6 +82,10 @@ export interface ChannelSyncOptions {
   readonly signal?: AbortSignal;
   /** What the sync is doing, with how far along this channel is (0–100). */
   readonly progress?: (message: string, percent: number) => void;
+  /** Set when the `youtube.transcripts` setting is on. */
+  readonly transcripts?: { readonly access: TranscriptAccess; readonly store: TranscriptStore; readonly warn?: (message: string) => void };
+  /** Where saved transcripts are read from when notes are rendered (also with the setting off). */
+  readonly transcriptStore?: TranscriptStore;
 }
 
 export interface ChannelSyncResult {
@@ -121,7 +129,9 @@ function sameRecord(a: VideoRecord, b: VideoRecord): boolean {
  * Incremental: pages the uploads playlist newest first and stops at the first video it knows.
  * A full pass (first sync, every `fullPassEveryDays`, or an older rendering) reads the whole
  * playlist and re-reads every known video, so edited titles and descriptions are updated and
- * videos gone private or deleted are marked unavailable (their notes stay).
+ * videos gone private or deleted are marked unavailable (their notes stay). With transcripts on,
+ * new and edited videos (and those an earlier run left pending) get their captions looked up
+ * before any note is written.
  */
 export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Promise<ChannelSyncResult> {
   // A run killed mid-write leaves temp files beside the notes: they go first (only this
@@ -131,20 +141,90 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
   const lastFull = old?.lastFullPass ? Date.parse(old.lastFullPass) : NaN;
   const fullDue = !old || !(o.now.getTime() - lastFull < o.fullPassEveryDays * 86_400_000);
   const rerender = old !== undefined && old.renderVersion !== YOUTUBE_RENDER_VERSION;
-  if (old && !fullDue && !rerender && old.videoCount === info.videoCount) {
+  const listUnchanged = old !== undefined && !fullDue && !rerender && old.videoCount === info.videoCount;
+  const t = o.transcripts;
+  const backlog = new Set(t ? Object.entries(old?.videos ?? {}).flatMap(([id, e]) => (inBacklog(e.transcript, t.access) ? [id] : [])) : []);
+  if (old && listUnchanged && !backlog.size) {
     const records = Object.values(old.videos).map((e) => e.record);
     return { added: 0, updated: 0, vanished: 0, unchanged: true, total: records.length, records };
   }
   if (!info.uploadsPlaylistId) throw new Error(`YouTube gave no uploads playlist for ${info.title}.`);
   const known = new Map(Object.entries(old?.videos ?? {}));
   const full = fullDue || rerender;
+  // Only a transcript backlog to work off: the uploads list is not asked again.
+  const { listed, fetched } = listUnchanged ? { listed: [], fetched: new Map<string, VideoRecord>() } : await fetchChanges(info, info.uploadsPlaylistId, known, full, old?.videoCount, o);
 
-  // 1. Video ids from the uploads playlist, newest first.
+  // 3. What changed.
+  const taken = new Set([...known.values()].map((e) => e.note.toLowerCase()));
+  const newRecords = [...fetched.values()].filter((v) => !known.has(v.id));
+  const names = assignNames(newRecords, taken);
+  const next = new Map(known);
+  const toWrite = new Map<string, CatalogEntry>();
+  const askCaptions = new Set<string>(backlog);
+  let updated = 0;
+  let vanished = 0;
+  for (const v of newRecords) {
+    const entry = { record: v, note: names.get(v.id)! };
+    next.set(v.id, entry);
+    toWrite.set(v.id, entry);
+    askCaptions.add(v.id);
+  }
+  if (full) {
+    const inPlaylist = new Set(listed);
+    for (const [id, entry] of known) {
+      const now = fetched.get(id);
+      let record: VideoRecord = entry.record;
+      if (now && !sameRecord(now, entry.record)) record = now;
+      else if (!now && !inPlaylist.has(id) && entry.record.privacy !== 'unavailable') record = { ...entry.record, privacy: 'unavailable' };
+      if (record !== entry.record) {
+        if (record.privacy === 'unavailable') vanished++;
+        else updated++;
+        const changed = { ...entry, record };
+        next.set(id, changed);
+        toWrite.set(id, changed);
+        if (record.privacy !== 'unavailable' && contentChanged(entry.record, record)) askCaptions.add(id);
+      } else if (rerender) toWrite.set(id, entry);
+    }
+  }
+
+  // 3b. Transcripts, before any note that shows them (transcripts.ts).
+  if (t) {
+    const ask = [...askCaptions].map((id) => next.get(id)!).filter((e) => e.record.privacy !== 'unavailable' && e.transcript?.status !== 'forbidden');
+    if (ask.length) o.progress?.(`${info.title}: looking up captions of ${ask.length} videos`, 70);
+    const states = await fetchTranscripts(
+      ask.map((e) => e.record),
+      new Map(ask.map((e) => [e.record.id, e.transcript])),
+      { api: o.api, access: t.access, quota: o.quota, store: t.store, signal: o.signal, warn: t.warn },
+    );
+    for (const [id, state] of states) {
+      const entry = next.get(id)!;
+      if (JSON.stringify(entry.transcript) === JSON.stringify(state) && !toWrite.has(id)) continue;
+      const withState = { ...entry, transcript: state };
+      next.set(id, withState);
+      toWrite.set(id, withState);
+    }
+  }
+
+  await writeNotes(info, [...toWrite.values()], next, full ? o.now.toISOString() : old?.lastFullPass, o);
+  const entries = [...next.values()];
+  return { added: newRecords.length, updated, vanished, unchanged: false, total: next.size, records: entries.map((e) => e.record) };
+}
+
+/**
+ * 1–2: video ids from the uploads playlist, newest first, and their details, each page's details
+ * asked for while the next page is listed (about one round trip per page instead of two).
+ */
+async function fetchChanges(
+  info: ChannelInfo,
+  uploads: string,
+  known: ReadonlyMap<string, CatalogEntry>,
+  full: boolean,
+  oldCount: number | undefined,
+  o: ChannelSyncOptions,
+): Promise<{ listed: string[]; fetched: Map<string, VideoRecord> }> {
   const estimatePages = Math.max(1, Math.ceil((full ? (info.videoCount ?? 0) : 50) / 50));
   o.quota.ensure(estimatePages * 2, `Syncing ${info.title}`);
   const listed: string[] = [];
-  // 2 (overlapping 1). Details of each page's videos are asked for while the next page is listed,
-  // so a channel costs about one round trip per page instead of two.
   const detailCalls: Promise<VideoRecord[]>[] = [];
   const requested = new Set<string>();
   const fetchDetails = (ids: readonly string[]): void => {
@@ -158,12 +238,12 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
   let token: string | undefined;
   do {
     o.signal?.throwIfAborted();
-    const page = await o.api.uploadsPage(info.uploadsPlaylistId, token, o.signal);
+    const page = await o.api.uploadsPage(uploads, token, o.signal);
     const firstKnown = full ? -1 : page.videoIds.findIndex((id) => known.has(id));
     const fresh = firstKnown < 0 ? page.videoIds : page.videoIds.slice(0, firstKnown);
     listed.push(...fresh);
     fetchDetails(fresh);
-    const expected = full ? Math.max(1, info.videoCount ?? listed.length) : Math.max(1, (info.videoCount ?? 0) - (old?.videoCount ?? 0), listed.length);
+    const expected = full ? Math.max(1, info.videoCount ?? listed.length) : Math.max(1, (info.videoCount ?? 0) - (oldCount ?? 0), listed.length);
     o.progress?.(`${info.title}: ${listed.length} videos listed`, Math.min(40, (listed.length / expected) * 40));
     token = firstKnown < 0 ? page.nextPageToken : undefined;
   } while (token);
@@ -173,44 +253,20 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
   o.progress?.(`${info.title}: reading ${requested.size} videos`, 40);
   const fetched = new Map((await Promise.all(detailCalls)).flat().map((v) => [v.id, v]));
   o.signal?.throwIfAborted();
+  return { listed, fetched };
+}
 
-  // 3. What changed.
-  const taken = new Set([...known.values()].map((e) => e.note.toLowerCase()));
-  const newRecords = [...fetched.values()].filter((v) => !known.has(v.id));
-  const names = assignNames(newRecords, taken);
-  const next = new Map(known);
-  const toWrite: CatalogEntry[] = [];
-  let updated = 0;
-  let vanished = 0;
-  for (const v of newRecords) {
-    const entry = { record: v, note: names.get(v.id)! };
-    next.set(v.id, entry);
-    toWrite.push(entry);
-  }
-  if (full) {
-    const inPlaylist = new Set(listed);
-    for (const [id, entry] of known) {
-      const now = fetched.get(id);
-      let record: VideoRecord = entry.record;
-      if (now && !sameRecord(now, entry.record)) record = now;
-      else if (!now && !inPlaylist.has(id) && entry.record.privacy !== 'unavailable') record = { ...entry.record, privacy: 'unavailable' };
-      if (record !== entry.record) {
-        if (record.privacy === 'unavailable') vanished++;
-        else updated++;
-        next.set(id, { record, note: entry.note });
-        toWrite.push({ record, note: entry.note });
-      } else if (rerender) toWrite.push(entry);
-    }
-  }
-
-  // 4. Notes, then the channel note, then the catalog (see the file comment).
+/** 4: the video notes, then the channel note, then the catalog (see the file comment). */
+async function writeNotes(info: ChannelInfo, toWrite: readonly CatalogEntry[], next: ReadonlyMap<string, CatalogEntry>, lastFullPass: string | undefined, o: ChannelSyncOptions): Promise<void> {
   const channelNote = sanitizeFileName(info.title.replace(LINK_BREAKERS, ' '), { fallback: info.id });
   const dir = o.layout.abs(o.folder);
   await o.fs.mkdir(dir, { recursive: true });
   for (const [i, entry] of toWrite.entries()) {
     o.signal?.throwIfAborted();
     if (i % 50 === 0) o.progress?.(`${info.title}: writing notes (${i} of ${toWrite.length})`, 80 + (i / toWrite.length) * 20);
-    await writeFileAtomic(path.join(dir, `${entry.note}.md`), renderVideoNote(entry.record, channelNote), { fs: o.fs });
+    const state = entry.transcript;
+    const lines = state?.status === 'saved' ? await (o.transcripts?.store ?? o.transcriptStore)?.load(entry.record.id) : undefined;
+    await writeFileAtomic(path.join(dir, `${entry.note}.md`), renderVideoNote(entry.record, channelNote, state ? { state, lines } : undefined), { fs: o.fs });
   }
   const entries = [...next.values()];
   await writeFileAtomic(
@@ -223,9 +279,8 @@ export async function syncChannel(info: ChannelInfo, o: ChannelSyncOptions): Pro
     channelId: info.id,
     renderVersion: YOUTUBE_RENDER_VERSION,
     videoCount: info.videoCount,
-    lastFullPass: full ? o.now.toISOString() : old?.lastFullPass,
+    lastFullPass,
     channel: info,
     videos: Object.fromEntries(next),
   });
-  return { added: newRecords.length, updated, vanished, unchanged: false, total: next.size, records: entries.map((e) => e.record) };
 }

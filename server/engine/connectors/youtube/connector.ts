@@ -17,8 +17,14 @@ import { CatalogStore, syncChannel } from './catalog';
 import { RateLimiter } from '../../util/rateLimiter';
 import { QuotaTracker } from './quota';
 import { ResponseCache } from './responseCache';
-import { type SheetsAuth, type SheetsCredentials, createSheetsAuth, createSheetsClient } from './sheets/sheetsAuth';
+import { type SheetsAuth, createSheetsAuth, createSheetsClient } from './sheets/sheetsAuth';
+import { rowsDigest } from './sheets/sheetLayout';
+import { sheetsCredentialsFrom } from './sheets/sheetsCredentials';
 import { mirrorVideos } from './sheets/sheetsMirror';
+import { captionCredentials, googleCaptionDownloader } from './captionDownload';
+import { type DownloadBlocker, parseLanguages } from './captions';
+import { type TranscriptAccess, TranscriptStore } from './transcripts';
+import type { SheetsAuthClient } from './sheets/sheetsAuth';
 import type { VideoRecord } from './video';
 import type { SheetTarget } from '../../../../shared/types';
 
@@ -65,7 +71,25 @@ interface RunContext {
   readonly quota: QuotaTracker;
   readonly cache?: ResponseCache;
   readonly channels: Map<string, ChannelInfo>;
+  /**
+   * Spreadsheet tabs to bring up to date once every channel of the run is synced, by tab: all
+   * channels pointed at one tab (a group) share its reads and its append and update calls.
+   */
+  readonly mirrors: Map<string, MirrorGroup>;
+  /** Set when the `youtube.transcripts` setting is on: who may download captions this run. */
+  captions?: { auth?: SheetsAuthClient; blocker: DownloadBlocker; readonly preferredLanguages: readonly string[] };
 }
+
+/** One tab and the channels of this run whose rows it must take. */
+interface MirrorGroup {
+  readonly target: SheetTarget;
+  readonly members: { readonly sourceId: string; readonly title: string; readonly records: readonly VideoRecord[]; readonly digest: string }[];
+}
+
+/** Tabs are named regardless of case: two channels pointed at "Videos" and "videos" share one. */
+const tabKey = (t: SheetTarget): string => `${t.spreadsheetId}\n${t.sheetTitle.toLowerCase()}`;
+
+export { sheetsCredentialsFrom };
 
 export class YouTubeConnector implements Connector {
   readonly origin = 'youtube' as const;
@@ -209,24 +233,51 @@ export class YouTubeConnector implements Connector {
     return createSheetsAuth(sheetsCredentialsFrom(text), { tokenUrl: this.opts.tokenUrl });
   }
 
-  /** Appends a channel's new videos to its spreadsheet tab; a failure is a warning, the notes stay synced. */
-  private async mirror(source: StoredSource, records: readonly VideoRecord[], run: ConnectorRun): Promise<void> {
-    // Nothing new since the tab was last complete: not even a read.
-    if (!source.sheet || source.sheet.mirroredVideos === records.length) return;
+  /**
+   * Queues a channel for its tab's mirror at the end of the run, unless its rows are what the tab
+   * last took (an older vault without a digest: unless nothing changed and the count is the same).
+   */
+  private queueMirror(ctx: RunContext, source: StoredSource, records: readonly VideoRecord[], unchanged: boolean): void {
+    const sheet = source.sheet;
+    if (!sheet) return;
+    const digest = rowsDigest(records);
+    if (sheet.mirroredDigest === digest) return;
+    if (sheet.mirroredDigest === undefined && unchanged && sheet.mirroredVideos === records.length) return;
+    const key = tabKey(sheet);
+    let group = ctx.mirrors.get(key);
+    if (!group) ctx.mirrors.set(key, (group = { target: sheet, members: [] }));
+    group.members.push({ sourceId: source.id, title: source.title, records, digest });
+  }
+
+  /**
+   * Brings one tab up to date for all its channels of this run: the union of their videos in one
+   * mirror run (one read of the table, one values.batchUpdate for changed rows, one append for new
+   * ones), then each channel records the digest it reached. A failure is a warning: the notes stay.
+   */
+  private async mirrorGroup(group: MirrorGroup, run: ConnectorRun): Promise<void> {
+    const names = group.members.map((m) => m.title).join(', ');
+    const { spreadsheetId, sheetTitle } = group.target;
     try {
       const sheetsAuth = await this.sheetsAuth();
       const client = createSheetsClient(sheetsAuth, { rootUrl: this.opts.googleRootUrl });
-      const r = await mirrorVideos(client, source.sheet, records, {
+      const r = await mirrorVideos(client, { spreadsheetId, sheetTitle }, group.members.flatMap((m) => m.records), {
         signal: run.signal,
         account: sheetsAuth.account,
         log: (level, m) => run.log(level, m),
         limiter: this.sheetsLimiter,
       });
-      if (r.appended) run.log('info', `${source.title}: ${r.appended} rows added to the spreadsheet tab "${source.sheet.sheetTitle}".`);
-      if (!r.cancelled) await this.store(run.vaultRoot).upsert({ ...source, sheet: { ...source.sheet, mirroredVideos: records.length } });
+      if (r.appended || r.updated) run.log('info', `${names}: ${r.appended} rows added to and ${r.updated} updated in the spreadsheet tab "${sheetTitle}".`);
+      if (r.cancelled) return;
+      const store = this.store(run.vaultRoot);
+      for (const m of group.members) {
+        const stored = (await store.list()).find((s) => s.id === m.sourceId);
+        // Pointed elsewhere (or stopped) while the run went on: that choice stands.
+        if (!stored?.sheet || tabKey(stored.sheet) !== tabKey(group.target)) continue;
+        await store.upsert({ ...stored, sheet: { ...stored.sheet, mirroredVideos: m.records.length, mirroredDigest: m.digest } });
+      }
     } catch (err) {
       if (run.signal.aborted) return;
-      run.warn({ source: source.title, message: `Google Sheets mirror: ${err instanceof Error ? err.message : String(err)}` });
+      run.warn({ source: names, message: `Google Sheets mirror: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
 
@@ -235,7 +286,9 @@ export class YouTubeConnector implements Connector {
     await sweepTempFiles(this.opts.fs, new VaultLayout(run.vaultRoot).youtubeStateDir);
     // Each request in flight listens on the run's signal, one per channel syncing (up to
     // sourceConcurrency, 16): past Node's default of 10 it would warn of a leak that is none.
-    setMaxListeners(Math.max(getMaxListeners(run.signal), 10 + run.settings.sourceConcurrency), run.signal);
+    // A channel has up to a few requests in flight (an uploads page, the details of the page before,
+    // a wait for the rate limiter), so 4 per channel.
+    setMaxListeners(Math.max(getMaxListeners(run.signal), 10 + 4 * run.settings.sourceConcurrency), run.signal);
     const quota = this.quota(run.vaultRoot, (message) => run.warn({ message }));
     await quota.load();
     const key = await this.key();
@@ -249,10 +302,38 @@ export class YouTubeConnector implements Connector {
     try {
       const api = this.countedApi(key, quota, run, { units: 0 }, cache);
       const channels = new Map((await api.channelsById(ids, run.signal)).map((c) => [c.id, c]));
-      this.runs.set(run, { key, quota, cache, channels });
+      const captions = run.settings.youtubeTranscripts ? await this.captionAccess(run) : undefined;
+      this.runs.set(run, { key, quota, cache, channels, captions, mirrors: new Map() });
     } finally {
       await quota.save();
     }
+  }
+
+  /** Whether this run can download captions (captionDownload.ts); never throws: transcripts are best effort. */
+  private async captionAccess(run: ConnectorRun): Promise<NonNullable<RunContext['captions']>> {
+    const text = await this.opts.googleCredentials?.().catch(() => undefined);
+    const access = await captionCredentials(text, this.opts.tokenUrl, (message) => run.warn({ message }));
+    return { ...access, preferredLanguages: parseLanguages(run.settings.youtubeTranscriptLanguages) };
+  }
+
+  /** The captions part of one channel's sync: downloads counted in the quota, the metrics and `spent`. */
+  private transcriptAccess(ctx: RunContext, run: ConnectorRun, spent: { units: number }): TranscriptAccess | undefined {
+    const c = ctx.captions;
+    if (!c) return undefined;
+    const downloader = c.auth
+      ? googleCaptionDownloader({
+          auth: c.auth,
+          rootUrl: this.opts.googleRootUrl,
+          limiter: this.youtubeLimiter,
+          onCall: () => {
+            spent.units += UNIT_COST['captions.download'];
+            ctx.quota.spend(UNIT_COST['captions.download']);
+            run.metrics.add('apiRequests');
+            run.metrics.gauge?.('youtubeQuotaUsedToday', ctx.quota.used);
+          },
+        })
+      : undefined;
+    return { downloader, blocker: c.blocker, preferredLanguages: c.preferredLanguages };
   }
 
   async sync(source: ListedSource, run: ConnectorRun): Promise<SourceSyncResult> {
@@ -265,6 +346,8 @@ export class YouTubeConnector implements Connector {
     if (!info) return { itemsAdded: 0, error: `YouTube no longer has the channel ${source.title} (deleted or hidden). Its notes stay in the vault.` };
     const layout = new VaultLayout(run.vaultRoot);
     const spent = { units: 0 };
+    const access = this.transcriptAccess(ctx, run, spent);
+    const transcriptStore = new TranscriptStore(layout, this.opts.fs);
     try {
       const r = await syncChannel(info, {
         api: this.countedApi(ctx.key, ctx.quota, run, spent, ctx.cache),
@@ -277,13 +360,17 @@ export class YouTubeConnector implements Connector {
         fullPassEveryDays: this.opts.fullPassEveryDays ?? 7,
         signal: run.signal,
         progress: (message, percent) => run.progress({ percent, message, sourceId: source.id }),
+        transcriptStore,
+        transcripts: access && { access, store: transcriptStore, warn: (message) => run.warn({ source: source.title, message }) },
       });
+      // YouTube refused the scope: no other channel of this run tries (each try costs 200 units).
+      if (access && !access.downloader && ctx.captions?.auth) ctx.captions = { ...ctx.captions, auth: undefined, blocker: access.blocker };
       run.metrics.itemsProcessed(r.added + r.updated);
       const stored = (await this.store(run.vaultRoot).list()).find((s) => s.id === source.id);
       if (stored) {
         const updated: StoredSource = { ...stored, title: info.title, itemCount: r.total, lastSyncAt: this.now().toISOString(), lastSyncUnits: spent.units };
         await this.store(run.vaultRoot).upsert(updated);
-        await this.mirror(updated, r.records, run);
+        this.queueMirror(ctx, updated, r.records, r.unchanged);
       }
       if (r.vanished) run.warn({ source: source.title, message: `${r.vanished} video(s) are no longer available on YouTube; their notes are kept and marked.` });
       return { itemsAdded: r.added };
@@ -292,9 +379,16 @@ export class YouTubeConnector implements Connector {
     }
   }
 
-  /** The answer cache is saved once per run: it can be megabytes, and losing it costs only a refetch. */
+  /**
+   * After every channel: the Sheets mirrors, one per tab (so a group of channels costs what one
+   * channel does), then the answer cache, saved once per run (it can be megabytes, and losing it
+   * costs only a refetch).
+   */
   async finishSync(run: ConnectorRun): Promise<void> {
-    await this.runs.get(run)?.cache?.save();
+    const ctx = this.runs.get(run);
+    if (!ctx) return;
+    for (const group of ctx.mirrors.values()) await this.mirrorGroup(group, run);
+    await ctx.cache?.save();
   }
 }
 
@@ -303,18 +397,6 @@ function describeTokenError(err: unknown): string {
   const data = (err as { response?: { data?: { error?: unknown; error_description?: unknown } } })?.response?.data;
   if (typeof data?.error === 'string') return typeof data.error_description === 'string' ? `${data.error}: ${data.error_description}` : data.error;
   return err instanceof UserError ? err.message : 'no access token';
-}
-
-/** Sheets credentials as stored: SheetsCredentials JSON, or a service account key file's text as downloaded. */
-export function sheetsCredentialsFrom(text: string): SheetsCredentials {
-  let parsed: { kind?: unknown; type?: unknown } | undefined;
-  try {
-    parsed = JSON.parse(text) as { kind?: unknown; type?: unknown };
-  } catch {
-    throw new UserError('The Google Sheets credentials are not JSON: give a service account key file (.json) as downloaded from Google Cloud Console.');
-  }
-  if (parsed?.kind === 'serviceAccount' || parsed?.kind === 'oauth') return parsed as SheetsCredentials;
-  return { kind: 'serviceAccount', keyJson: text };
 }
 
 /** The channel id of a YouTube source (`youtube:UC…`). Sources recorded by handle before resolution carry none. */

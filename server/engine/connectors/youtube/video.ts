@@ -22,6 +22,8 @@ export interface VideoRecord {
   readonly privacy: 'public' | 'unlisted' | 'private' | 'unavailable';
   /** Best thumbnail URL, when the API gave one. */
   readonly thumbnailUrl?: string;
+  /** snippet.defaultAudioLanguage (or defaultLanguage): what a transcript prefers. Absent when YouTube gives none. */
+  readonly language?: string;
 }
 
 export const videoUrl = (id: string): string => `https://www.youtube.com/watch?v=${id}`;

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { aliasText, cleanText, encodeUrl, escapeInline } from '../../telegram-notes/markdown';
 import type { ChannelInfo } from './api';
+import { type TranscriptLine, type TranscriptState, describeTrack, transcriptGap } from './captions';
 import { type VideoRecord, videoUrl } from './video';
 
 /** Bumped when the rendering of notes changes, so a sync rewrites notes made by older versions. */
@@ -79,7 +80,48 @@ function textWithLinks(text: string, atLineStart: boolean): string {
   return out + escapeInline(text.slice(last), atLineStart && last === 0);
 }
 
-export function renderVideoNote(v: VideoRecord, channelNote: string): string {
+/** What a video note shows under "Transcript": the state, and the lines when saved. */
+export interface TranscriptView {
+  readonly state: TranscriptState;
+  /** The saved lines; undefined when the state is not `saved` or the file is missing. */
+  readonly lines?: readonly TranscriptLine[];
+}
+
+/** A new paragraph (with its own timestamp link) at least this often, so a long talk stays navigable. */
+const PARAGRAPH_SECONDS = 30;
+
+/**
+ * The Transcript section: paragraphs of about 30 s, each opening with a link to its moment.
+ * Caption text goes through cleanText and escapeInline like every other text from YouTube, so
+ * no caption can start a heading, a list, a link, HTML or a property block.
+ */
+function transcriptSection(videoId: string, t: TranscriptView): string[] {
+  const out = ['## Transcript', ''];
+  if (t.state.status !== 'saved') return [...out, `_${escapeInline(transcriptGap(t.state))}_`, ''];
+  if (!t.lines) return [...out, `_${escapeInline("The saved transcript is missing from the vault's state folder; it comes back when the video changes.")}_`, ''];
+  out.push(`_${escapeInline(`From YouTube's ${describeTrack(t.state.track)}.`)}_`, '');
+  let paragraph: string[] = [];
+  let startedAt = -Infinity;
+  const flush = (): void => {
+    if (paragraph.length) out.push(paragraph.join(' '), '');
+    paragraph = [];
+  };
+  for (const line of t.lines) {
+    const text = cleanText(String(line.text ?? '')).replace(/\s+/g, ' ').trim();
+    if (!text) continue;
+    const start = Math.max(0, Math.floor(Number(line.start) || 0));
+    if (start - startedAt >= PARAGRAPH_SECONDS) {
+      flush();
+      startedAt = start;
+      paragraph.push(`[${formatDuration(start)}](${encodeUrl(at(videoId, start))}) ${escapeInline(text)}`);
+    } else paragraph.push(escapeInline(text));
+  }
+  flush();
+  if (out.length === 4) out.push('_The captions are empty._', '');
+  return out;
+}
+
+export function renderVideoNote(v: VideoRecord, channelNote: string, transcript?: TranscriptView): string {
   const head = frontmatter({
     source: 'youtube',
     video_id: v.id,
@@ -115,6 +157,7 @@ export function renderVideoNote(v: VideoRecord, channelNote: string): string {
     for (const line of description.split('\n')) parts.push(line.trim() ? `${descriptionLine(line, v.id)}  ` : '');
     parts.push('');
   }
+  if (transcript) parts.push(...transcriptSection(v.id, transcript));
   return parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 

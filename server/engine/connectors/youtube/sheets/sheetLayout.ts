@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { type VideoRecord, videoUrl } from '../video';
 
@@ -68,15 +69,40 @@ export function videoRow(video: VideoRecord): Cell[] {
   return COLUMNS.map((c) => c.value(video));
 }
 
+/** What a channel's rows say, in a few bytes: equal digests, nothing to mirror. */
+export function rowsDigest(videos: readonly VideoRecord[]): string {
+  const hash = createHash('sha1');
+  for (const v of orderForAppend(videos)) hash.update(JSON.stringify(videoRow(v))).update('\n');
+  return hash.digest('base64url');
+}
+
 /** `'My tab'` with quotes doubled, as A1 notation wants a sheet name. */
 export function quoteTitle(title: string): string {
   return `'${title.replace(/'/g, "''")}'`;
 }
 
-/** The id column, read once per run. */
+/** The id column (the Uncertain-append check reads it). */
 export const idColumnRange = (title: string): string => `${quoteTitle(title)}!A:A`;
+/** One row of the table (1-based, as A1 notation counts). */
+export const rowRange = (title: string, row: number): string => `${quoteTitle(title)}!A${row}:${LAST_COLUMN}${row}`;
+
+/**
+ * Whether a row as read back (UNFORMATTED_VALUE: numbers as numbers, trailing blanks left out)
+ * already says what `wanted` would write, so it needs no update.
+ */
+export function sameRow(existing: readonly unknown[], wanted: readonly Cell[]): boolean {
+  return wanted.every((cell, i) => {
+    const had = existing[i];
+    return (had === undefined || had === null ? '' : String(had)) === String(cell);
+  });
+}
 /** Where rows are appended: the table's columns. */
 export const tableRange = (title: string): string => `${quoteTitle(title)}!A:${LAST_COLUMN}`;
+/** The table's columns as far as the tab has them (a range past the grid is a 400 "exceeds grid limits"). */
+export function readRange(title: string, columnCount: number | undefined): string {
+  const n = Math.max(1, Math.min(COLUMNS.length, columnCount ?? COLUMNS.length));
+  return `${quoteTitle(title)}!A:${String.fromCharCode('A'.charCodeAt(0) + n - 1)}`;
+}
 
 /**
  * The order rows are appended in: oldest first (publishedAt, then id), so the sheet reads

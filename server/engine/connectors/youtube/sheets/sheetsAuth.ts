@@ -35,6 +35,11 @@ export type SheetsCredentials =
 export interface SheetsAuthOptions {
   /** The OAuth 2.0 token endpoint (default Google's, or a service account key's token_uri). */
   readonly tokenUrl?: string;
+  /**
+   * Resend a request refused with 401/403 once after fetching a new token (default true). Off for
+   * captions.download: its 403 `forbidden` is a verdict, and a resend would cost 200 more units.
+   */
+  readonly forceRefreshOnFailure?: boolean;
 }
 
 export type SheetsAuthClient = InstanceType<typeof auth.OAuth2>;
@@ -120,7 +125,7 @@ export function createSheetsAuth(credentials: SheetsCredentials, options: Sheets
       clientId: required(credentials.clientId, 'OAuth client ID'),
       clientSecret: required(credentials.clientSecret, 'OAuth client secret'),
       endpoints: { oauth2TokenUrl: options.tokenUrl ?? GOOGLE_TOKEN_URL },
-      forceRefreshOnFailure: true,
+      forceRefreshOnFailure: options.forceRefreshOnFailure ?? true,
     });
     client.setCredentials({ refresh_token: required(credentials.refreshToken, 'refresh token') });
     return { client, account: { kind: 'oauth' } };

@@ -11,7 +11,7 @@ import { type FailureContext, classifySheetsFailure, gaveUp } from './sheetsErro
  *   before deciding what to write.
  */
 
-export type CallKind = 'read' | 'append' | 'format';
+export type CallKind = 'read' | 'append' | 'format' | 'update';
 
 /** The signal stopped the run (thrown between requests, never in the middle of one). */
 export class Cancelled extends Error {}
@@ -34,7 +34,7 @@ export interface CallPolicy {
 const MAX_BACKOFF_MS = 64_000;
 
 export class SheetsCalls {
-  readonly counts: Record<CallKind, number> = { read: 0, append: 0, format: 0 };
+  readonly counts: Record<CallKind, number> = { read: 0, append: 0, format: 0, update: 0 };
   private failures = 0;
 
   constructor(private readonly policy: CallPolicy) {}
@@ -56,7 +56,7 @@ export class SheetsCalls {
     }
   }
 
-  async write<T>(kind: 'append' | 'format', what: string, request: () => Promise<T>): Promise<T> {
+  async write<T>(kind: 'append' | 'format' | 'update', what: string, request: () => Promise<T>): Promise<T> {
     for (;;) {
       this.counts[kind]++;
       try {

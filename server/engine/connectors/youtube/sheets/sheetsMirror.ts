@@ -10,6 +10,9 @@ import {
   nextBatchSize,
   orderForAppend,
   privacyRuleRequest,
+  readRange,
+  rowRange,
+  sameRow,
   setupRequests,
   tableRange,
   videoRow,
@@ -22,10 +25,13 @@ import type { SheetsAccount } from './sheetsErrors';
  * id the tab does not hold yet (layout: sheetLayout.ts).
  *
  * A run: one `spreadsheets.get` (the tab, its sheetId, its conditional rules) and, when the tab
- * exists, one `values.get` of the id column; then, only if something is new, the first-write
- * batch when the tab has no header yet (tab, header, frozen row, filter: one batchUpdate),
- * `values.append` in batches (up to `maxRowsPerAppend` rows and ~1.5 MB each), and the
- * conditional format rule once at the end when the tab lacks it. Nothing new: no write at all.
+ * exists, one `values.get` of the table; then the rows whose video's data changed (views,
+ * privacy, an edited title) in one `values.batchUpdate` for all of them; then, only if something
+ * is new, the first-write batch when the tab has no header yet (tab, header, frozen row, filter:
+ * one batchUpdate), `values.append` in batches (up to `maxRowsPerAppend` rows and ~1.5 MB each),
+ * and the conditional format rule once at the end when the tab lacks it. Nothing new or changed:
+ * no write at all. The rows of videos not passed in (another channel's, a row typed by hand) are
+ * never touched.
  *
  * Retries are ours alone: every request goes out with `retry: false`, so gaxios never resends
  * (by default it would resend GETs on 429/5xx and after connection errors, three times, on top of
@@ -71,6 +77,10 @@ export interface MirrorOptions {
 export interface MirrorResult {
   /** Rows this run wrote (confirmed by an answer or by re-reading the id column). */
   readonly appended: number;
+  /** Rows already in the tab that this run rewrote because their video's data changed. */
+  readonly updated: number;
+  /** values.batchUpdate requests (one per run unless the changed rows pass ~1.5 MB). */
+  readonly updateCalls: number;
   /**
    * Requests this code sent, failed attempts included (a resend by google-auth-library after a
    * 401 is not seen here): values.append; spreadsheets.batchUpdate (tab setup, conditional
@@ -96,6 +106,8 @@ interface TabState {
   hasRule: boolean;
   /** Non-blank values of column A: the header and every id already mirrored. */
   ids: Set<string>;
+  /** Each mirrored id's first row (1-based) and its cells as read. */
+  rows: Map<string, { row: number; cells: readonly unknown[] }>;
   usedSheetIds: Set<number>;
 }
 
@@ -110,6 +122,7 @@ export async function mirrorVideos(
 
 class MirrorRun {
   private appended = 0;
+  private updated = 0;
   private readonly calls: SheetsCalls;
   private readonly random: () => number;
   /** gaxios must not retry on its own: SheetsCalls decides what is sent again. */
@@ -146,8 +159,8 @@ class MirrorRun {
       cancelled = true;
       this.log('info', `Sheets mirror: cancelled after ${this.appended} rows; the next run appends the rest`);
     }
-    const { append, format, read } = this.calls.counts;
-    return { appended: this.appended, appendCalls: append, formatCalls: format, readCalls: read, cancelled };
+    const { append, format, read, update } = this.calls.counts;
+    return { appended: this.appended, updated: this.updated, appendCalls: append, formatCalls: format, readCalls: read, updateCalls: update, cancelled };
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -156,6 +169,7 @@ class MirrorRun {
 
   private async mirror(wanted: VideoRecord[]): Promise<void> {
     let tab = await this.readTab();
+    tab = await this.updateChangedRows(wanted, tab);
     let missing = wanted.filter((v) => !tab.ids.has(v.id));
     if (missing.length === 0) {
       this.log('info', `Sheets mirror: "${this.title}" already holds all ${wanted.length} videos`);
@@ -228,7 +242,44 @@ class MirrorRun {
     }
   }
 
-  /** The tab as it is now: whether it exists, its sheetId and rules, and its id column. */
+  /**
+   * Rewrites, in one values.batchUpdate, the rows whose cells differ from what their video's row
+   * is now. Writing the same values twice is harmless, so a write that may have landed is
+   * followed by a fresh read and a new comparison. Returns the tab as last read.
+   */
+  private async updateChangedRows(wanted: readonly VideoRecord[], first: TabState): Promise<TabState> {
+    let tab = first;
+    const maxBytes = Math.max(1, this.options.maxBytesPerAppend ?? DEFAULT_MAX_BYTES);
+    for (;;) {
+      const stale = wanted.flatMap((v) => {
+        const had = tab.rows.get(v.id);
+        const row = videoRow(v);
+        return had && !sameRow(had.cells, row) ? [{ range: rowRange(this.title, had.row), majorDimension: 'ROWS', values: [row] }] : [];
+      });
+      if (!stale.length) return tab;
+      this.calls.checkCancelled();
+      const batch = stale.slice(0, nextBatchSize(stale.map((d) => d.values[0]!), stale.length, maxBytes));
+      try {
+        await this.calls.write('update', `updating ${batch.length} changed rows`, () =>
+          this.client.spreadsheets.values.batchUpdate(
+            { spreadsheetId: this.spreadsheetId, requestBody: { valueInputOption: 'RAW', data: batch } },
+            this.requestOptions,
+          ),
+        );
+        this.updated += batch.length;
+        if (batch.length === stale.length) {
+          this.log('info', `Sheets mirror: updated ${this.updated} changed rows in "${this.title}"`);
+          return tab;
+        }
+        for (const d of batch) tab.rows.set(String(d.values[0]![0]), { row: tab.rows.get(String(d.values[0]![0]))!.row, cells: d.values[0]! });
+      } catch (err) {
+        if (!(err instanceof Uncertain)) throw err;
+        tab = await this.readTab();
+      }
+    }
+  }
+
+  /** The tab as it is now: whether it exists, its sheetId and rules, and its rows. */
   private async readTab(): Promise<TabState> {
     const got = await this.calls.read(() =>
       this.client.spreadsheets.get(
@@ -244,8 +295,10 @@ class MirrorRun {
     const title = this.title.toLowerCase();
     const sheet = sheets.find((s) => (s.properties?.title ?? '').toLowerCase() === title);
     const usedSheetIds = new Set(sheets.map((s) => s.properties?.sheetId ?? 0));
-    if (!sheet) return { hasHeader: false, hasRule: false, ids: new Set(), usedSheetIds };
-    const ids = await this.readIds();
+    if (!sheet) return { hasHeader: false, hasRule: false, ids: new Set(), rows: new Map(), usedSheetIds };
+    const columnCount = sheet.properties?.gridProperties?.columnCount ?? undefined;
+    const rows = await this.readRows(columnCount);
+    const ids = new Set(rows.keys());
     if (ids.size > 0 && ids.values().next().value !== ID_HEADER) {
       throw new UserError(
         `The tab "${this.title}" already holds other data (its cell A1 is not "${ID_HEADER}"): choose another tab name, or clear that tab.`,
@@ -257,8 +310,25 @@ class MirrorRun {
       hasHeader: ids.size > 0,
       hasRule: hasPrivacyRule(sheet.conditionalFormats),
       ids,
+      rows,
       usedSheetIds,
     };
+  }
+
+  /** The table's rows by the id in column A (first occurrence), numbers as numbers. */
+  private async readRows(columnCount: number | undefined): Promise<Map<string, { row: number; cells: readonly unknown[] }>> {
+    const res = await this.calls.read(() =>
+      this.client.spreadsheets.values.get(
+        { spreadsheetId: this.spreadsheetId, range: readRange(this.title, columnCount), majorDimension: 'ROWS', valueRenderOption: 'UNFORMATTED_VALUE' },
+        this.requestOptions,
+      ),
+    );
+    const rows = new Map<string, { row: number; cells: readonly unknown[] }>();
+    for (const [i, cells] of (res.data.values ?? []).entries()) {
+      const id = String(cells?.[0] ?? '').trim();
+      if (id !== '' && !rows.has(id)) rows.set(id, { row: i + 1, cells: cells ?? [] });
+    }
+    return rows;
   }
 
   private async readIds(): Promise<Set<string>> {
