@@ -11,9 +11,13 @@ import { settingsFrom } from '../shared/settings';
 import { createEngineParts } from './engine/parts';
 import { ArchiveService } from './engine/service/archiveService';
 import { registerHandlers } from './lsp/handlers';
+import type { TelegramAccount } from './engine/connectors/telegram-live/account';
+import { telegramEndpointFromEnv } from './engine/connectors/telegram-live/endpoint';
+import { namedSecretStore } from './engine/connectors/telegram-live/secretStore';
 
 const connection = createConnection(ProposedFeatures.all);
 let service: ArchiveService | undefined;
+let telegram: TelegramAccount | undefined;
 
 connection.onInitialize((params) => {
   const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
@@ -26,7 +30,15 @@ connection.onInitialize((params) => {
     googleTokenUrl: process.env.VAULT_ARCHIVER_GOOGLE_TOKEN_URL || undefined,
     googleCredentials: async () => (await connection.sendRequest(SecretRequests.get, { name: 'googleCredentials' })) ?? undefined,
     missingSheetsCredentialsHelp: 'Run "Vault Archiver: Set Google Sheets Credentials" first.',
+    // The Telegram session too: read from SecretStorage when needed, written there after a sign-in.
+    telegramStore: namedSecretStore({
+      get: (name) => connection.sendRequest(SecretRequests.get, { name }),
+      set: (name, value) => connection.sendRequest(SecretRequests.set, { name, value }),
+    }),
+    telegramSignInHelp: 'Run "Vault Archiver: Sign In to Telegram".',
+    telegramEndpoint: telegramEndpointFromEnv(),
   });
+  telegram = parts.telegram;
   service = new ArchiveService({
     workspaceRoot,
     settings: settingsFrom(init.settings),
@@ -45,14 +57,24 @@ connection.onInitialize((params) => {
   return { capabilities: { textDocumentSync: TextDocumentSyncKind.None }, serverInfo: { name: 'vault-archiver-worker' } };
 });
 
-registerHandlers(connection, () => {
-  if (!service) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The worker is not initialised yet.');
-  return service;
-});
+const notInitialised = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'The worker is not initialised yet.');
+registerHandlers(
+  connection,
+  () => {
+    if (!service) throw notInitialised();
+    return service;
+  },
+  () => {
+    if (!telegram) throw notInitialised();
+    return telegram;
+  },
+);
 
 // Flush buffered notes before the process goes: the client sends shutdown, then exit.
 connection.onShutdown(async () => {
   await service?.shutdown();
+  // GramJS's senders and timers would keep the process alive after exit was asked for.
+  await telegram?.close();
 });
 
 connection.listen();
