@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { TelegramAccount } from '../../../server/engine/connectors/telegram-live/account';
-import { inputPeerOf } from '../../../server/engine/connectors/telegram-live/resolve';
+import { inputPeerOf, sourceOfChat } from '../../../server/engine/connectors/telegram-live/resolve';
 import { UserError } from '../../../server/engine/errors';
 import { type TelegramSandbox, startTelegramSandbox } from '../../sandbox/telegram';
 import { MemoryStore, credentialsOf, sandboxEndpoint } from './helpers';
@@ -88,6 +88,7 @@ describe('telegram-live: dialogs and chat references against the sandbox', funct
       const chat = await account.resolve(typed);
       assert.deepEqual([chat.id, chat.type, chat.title], [bare, 'channel', 'Sandbox News'], typed);
     }
+    assert.equal(sourceOfChat(await account.resolve('@sandbox_news')).id, `telegram:${bare}`, 'the source id an import of this chat has');
     const alice = await account.resolve(String(sb.demo!.alice));
     assert.deepEqual([alice.id, alice.type], [sb.demo!.alice, 'user']);
     await assert.rejects(account.resolve('@nobody_here_at_all'), (e: unknown) => e instanceof UserError && /No Telegram chat or user is called @nobody_here_at_all/.test(e.message));

@@ -7,7 +7,7 @@
  */
 import { Api, type TelegramClient } from 'telegram';
 import { UserError } from '../../errors';
-import { parseTelegramRef } from '../../sources/refs';
+import { parseTelegramRef, telegramChatSourceId } from '../../sources/refs';
 import { bounded } from './client';
 import { type DialogDirectory, type TelegramChat, chatOfEntity, inputPeerOfEntity } from './dialogs';
 import { explainTelegramError, floodWaitSeconds, formatWait, rpcErrorName } from './errors';
@@ -84,3 +84,8 @@ export async function inputPeerOf(client: TelegramClient, directory: DialogDirec
 }
 
 export { inputPeerOfEntity };
+
+/** The source a chat is archived as: `telegram:<export id>`, the same source an import of that chat made. */
+export function sourceOfChat(chat: Pick<TelegramChat, 'id' | 'title'>): { readonly id: string; readonly title: string } {
+  return { id: telegramChatSourceId(chat.id), title: chat.title };
+}
