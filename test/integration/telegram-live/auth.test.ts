@@ -108,6 +108,20 @@ describe('telegram-live: sign in against the sandbox through GramJS', function (
     await account.close();
   });
 
+  it('signing in again ends the session it replaces', async () => {
+    const store = new MemoryStore();
+    const account = new TelegramAccount({ store, endpoint: sandboxEndpoint(sb), signInHelp: 'Sign in.' });
+    const answers = () => scriptedPrompt([['phone', phone()], ['code', sb.model.loginCode]]);
+    await account.signIn(answers(), credentialsOf(sb));
+    const first = store.stored!;
+    await account.signIn(answers(), undefined);
+    assert.notEqual(store.stored, first);
+    assert.equal(sb.counters.requests('auth.logOut'), 1);
+    await assert.rejects(openTelegramClient({ ...credentialsOf(sb), session: first, endpoint: sandboxEndpoint(sb), requireAuthorized: true }), (e: unknown) => e instanceof UserError && e.message === SESSION_REVOKED);
+    assert.equal((await account.status()).account?.userId, sb.model.selfId, 'the new session works');
+    await account.close();
+  });
+
   it('a key Telegram does not know (revoked) fails within the timeout instead of hanging', async () => {
     const unknown = encodeStringSession(2, '127.0.0.1', sb.port, randomBytes(256));
     const started = Date.now();

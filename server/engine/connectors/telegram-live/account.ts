@@ -59,10 +59,27 @@ export class TelegramAccount {
     const result = await signIn({ ...creds, prompt, endpoint: this.o.endpoint, signal, timeoutMs: this.o.timeoutMs });
     if (result.cancelled) return { signedIn: false };
     await this.current.close();
+    const [replaced, replacedCreds] = await Promise.all([this.o.store.session(), this.o.store.apiCredentials()]);
     await this.o.store.saveSignIn(result.session, creds);
     this.current = this.newAccess();
     this.directory = this.newDirectory();
+    // The session this one replaces would otherwise stay valid on Telegram with nobody holding it.
+    if (replaced && replaced !== result.session) await this.endQuietly(replaced, replacedCreds ?? creds);
     return { signedIn: true, account: result.account };
+  }
+
+  /** auth.logOut for a session no longer kept; a session Telegram already forgot, or no answer in 5 s, is left be. */
+  private async endQuietly(session: string, creds: TelegramApiCredentials): Promise<void> {
+    try {
+      const client = await openTelegramClient({ ...creds, session, endpoint: this.o.endpoint, timeoutMs: 5000 });
+      try {
+        await logOut(client, undefined, 5000);
+      } finally {
+        await closeTelegramClient(client);
+      }
+    } catch {
+      // best effort: Telegram → Settings → Devices lists it otherwise
+    }
   }
 
   /** Ends the session on Telegram (auth.logOut) and deletes it here, also when Telegram cannot be reached. */
