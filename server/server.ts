@@ -11,13 +11,13 @@ import { settingsFrom } from '../shared/settings';
 import { createEngineParts } from './engine/parts';
 import { ArchiveService } from './engine/service/archiveService';
 import { registerHandlers } from './lsp/handlers';
-import type { TelegramAccount } from './engine/connectors/telegram-live/account';
+import type { TelegramAccountPort } from './engine/connectors/telegram-live/lazyAccount';
 import { telegramEndpointFromEnv } from './engine/connectors/telegram-live/endpoint';
 import { namedSecretStore } from './engine/connectors/telegram-live/secretStore';
 
 const connection = createConnection(ProposedFeatures.all);
 let service: ArchiveService | undefined;
-let telegram: TelegramAccount | undefined;
+let telegram: TelegramAccountPort | undefined;
 
 connection.onInitialize((params) => {
   const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;

@@ -3,9 +3,10 @@
  * outside any vault (engine/connectors/telegram-live/sessionFile.ts). The sign-in flow is the
  * extension's (TelegramAccount); only the questions are asked on the terminal.
  */
-import { TelegramAccount } from '../engine/connectors/telegram-live/account';
+import { type TelegramAccountPort, lazyTelegramAccount } from '../engine/connectors/telegram-live/lazyAccount';
 import type { SignInPromptInfo, SignInPromptKind } from '../engine/connectors/telegram-live/auth';
-import { API_CREDENTIALS_HELP, type TelegramApiCredentials } from '../engine/connectors/telegram-live/client';
+import type { TelegramApiCredentials } from '../engine/connectors/telegram-live/client';
+import { API_CREDENTIALS_HELP } from '../engine/connectors/telegram-live/errors';
 import { telegramEndpointFromEnv } from '../engine/connectors/telegram-live/endpoint';
 import { API_HASH_ENV, API_ID_ENV, apiCredentialsFromEnv, checkSessionFileOutsideVault, sessionFilePath, sessionFileStore } from '../engine/connectors/telegram-live/sessionFile';
 import { UserError } from '../engine/errors';
@@ -29,7 +30,7 @@ export async function runAccountCommand(args: AccountArgs, out: Output, streams:
   const file = sessionFilePath(env);
   if (args.outsideVault) await checkSessionFileOutsideVault(file, args.outsideVault);
   const store = sessionFileStore(file, env);
-  const account = new TelegramAccount({ store, endpoint: telegramEndpointFromEnv(env), signInHelp: 'Run "vault-archiver login".' });
+  const account = lazyTelegramAccount({ store, endpoint: telegramEndpointFromEnv(env), signInHelp: 'Run "vault-archiver login".' });
   const asker = terminalAsker(streams);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -55,7 +56,7 @@ export async function runAccountCommand(args: AccountArgs, out: Output, streams:
   }
 }
 
-async function logout(account: TelegramAccount, had: boolean, file: string, out: Output): Promise<number> {
+async function logout(account: TelegramAccountPort, had: boolean, file: string, out: Output): Promise<number> {
   await account.signOut();
   out.event({ event: 'logout', sessionFile: file });
   out.line(had ? `Signed out of Telegram. ${file} holds no session any more.` : 'Not signed in to Telegram: there was no session to end.');

@@ -17,7 +17,8 @@ import { parseTelegramRef, telegramSourceId } from './sources/refs';
 import { TELEGRAM_DIR } from './vault/layout';
 import { type VaultFs, nodeVaultFs } from './vault/vaultFs';
 import { vaultLockAcquirer } from './vault/vaultLock';
-import { TelegramAccount, type TelegramSecretStore } from './connectors/telegram-live/account';
+import type { TelegramSecretStore } from './connectors/telegram-live/account';
+import { type TelegramAccountPort, lazyTelegramAccount } from './connectors/telegram-live/lazyAccount';
 import { type TelegramEndpoint, telegramEndpointFromEnv } from './connectors/telegram-live/endpoint';
 import { sessionFilePath, sessionFileStore } from './connectors/telegram-live/sessionFile';
 
@@ -117,13 +118,13 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
 }
 
 /** The signed-in Telegram account (one shared client for the process), when the environment keeps a session. */
-export function createTelegramAccount(environment: EngineEnvironment): TelegramAccount | undefined {
+export function createTelegramAccount(environment: EngineEnvironment): TelegramAccountPort | undefined {
   if (!environment.telegramStore) return undefined;
-  return new TelegramAccount({ store: environment.telegramStore, endpoint: environment.telegramEndpoint, signInHelp: environment.telegramSignInHelp ?? 'Sign in to Telegram first.' });
+  return lazyTelegramAccount({ store: environment.telegramStore, endpoint: environment.telegramEndpoint, signInHelp: environment.telegramSignInHelp ?? 'Sign in to Telegram first.' });
 }
 
 /** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */
-export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer; telegram?: TelegramAccount } {
+export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer; telegram?: TelegramAccountPort } {
   return {
     connectors: createConnectors(realImporter, nodeVaultFs, environment),
     metrics: new MetricsRecorder(),

@@ -7,12 +7,12 @@ import { type CancellationToken, CancellationTokenSource, type Connection, Error
 import { CredentialRequests, JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications, TelegramRequests } from '../../shared/protocol';
 import { settingsFrom } from '../../shared/settings';
 import { type ArchiveService, type JobHooks, UserError } from '../engine/service/archiveService';
-import type { TelegramAccount } from '../engine/connectors/telegram-live/account';
+import type { TelegramAccountPort } from '../engine/connectors/telegram-live/lazyAccount';
 
 /** JSON-RPC error code of a user's mistake: the message says what to do. */
 export const USER_ERROR_CODE = -32001;
 
-export function registerHandlers(connection: Connection, engine: () => ArchiveService, telegram?: () => TelegramAccount): void {
+export function registerHandlers(connection: Connection, engine: () => ArchiveService, telegram?: () => TelegramAccountPort): void {
   /** Runs a handler, turning the token into an AbortSignal and errors into JSON-RPC errors. */
   async function handle<T>(token: CancellationToken | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();

@@ -9,7 +9,8 @@ import { type SignInPrompt, type TelegramAccountInfo, currentAccount, logOut, si
 import { API_CREDENTIALS_HELP, SESSION_REVOKED, type TelegramApiCredentials, closeTelegramClient, openTelegramClient } from './client';
 import { type ChatSearchPage, DialogDirectory, type TelegramChat } from './dialogs';
 import type { TelegramEndpoint } from './endpoint';
-import { resolveTelegramChat } from './resolve';
+import { inputPeerOf, resolveTelegramChat } from './resolve';
+import type { Api } from 'telegram';
 
 /** Where the session lives (SecretStorage, the CLI's session file), readable and writable. */
 export interface TelegramSecretStore extends TelegramSecrets {
@@ -131,9 +132,14 @@ export class TelegramAccount {
     return resolveTelegramChat((s) => this.current.client(s), this.directory, ref, signal);
   }
 
-  /** The chat directory shared with the sync connector (input peers for chats by id). */
+  /** The chat directory of the signed-in account (GramJS learns access hashes from it). */
   get dialogs(): DialogDirectory {
     return this.directory;
+  }
+
+  /** The input peer of a chat known by its marked id, for history and file requests. */
+  async inputPeer(chat: Pick<TelegramChat, 'markedId'>, signal?: AbortSignal): Promise<Api.TypeInputPeer> {
+    return inputPeerOf(await this.current.client(signal), this.directory, chat, signal);
   }
 
   async close(): Promise<void> {

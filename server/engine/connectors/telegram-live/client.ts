@@ -10,12 +10,15 @@
  * GramJS's own console logging is off: its lines cannot leak a secret, but they are noise in the
  * worker's log and on the CLI's terminal.
  */
+import bigInt from 'big-integer';
 import { Api, TelegramClient } from 'telegram';
+import { _serverKeys } from 'telegram/crypto/RSA';
 import { Logger, LogLevel } from 'telegram/extensions/Logger';
+import { ConnectionTCPFull } from 'telegram/network';
 import { StringSession } from 'telegram/sessions';
 import { UserError } from '../../errors';
-import { type TelegramEndpoint, endpointConnection } from './endpoint';
-import { explainTelegramError } from './errors';
+import type { TelegramEndpoint } from './endpoint';
+import { API_CREDENTIALS_HELP, explainTelegramError } from './errors';
 
 /** The app credentials from my.telegram.org/apps. The hash is a secret: never logged. */
 export interface TelegramApiCredentials {
@@ -23,8 +26,7 @@ export interface TelegramApiCredentials {
   readonly apiHash: string;
 }
 
-export const API_CREDENTIALS_HELP =
-  'Get an API id and hash at https://my.telegram.org/apps (log in with your phone number, open "API development tools", create an app: any title and short name).';
+export { API_CREDENTIALS_HELP } from './errors';
 
 export interface OpenClientOptions extends TelegramApiCredentials {
   /** A StringSession string; '' for a new session (sign-in). */
@@ -41,6 +43,21 @@ export interface OpenClientOptions extends TelegramApiCredentials {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 
 export { SESSION_REVOKED } from './errors';
+
+/**
+ * GramJS dials port 80 for the home DC and 443 for the others whatever the session or
+ * help.getConfig say, and picks the server's RSA key by fingerprint from a table that ships
+ * with Telegram's keys only. An endpoint override maps each DC to its port and adds the key there
+ * (idempotent), as Telegram's own test DCs would need.
+ */
+export function endpointConnection(endpoint: TelegramEndpoint): typeof ConnectionTCPFull {
+  _serverKeys.set(endpoint.rsaPublicKey.fingerprint, { n: bigInt(endpoint.rsaPublicKey.n, 16), e: Number.parseInt(endpoint.rsaPublicKey.e, 16) });
+  return class EndpointConnection extends ConnectionTCPFull {
+    constructor(args: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
+      super({ ...args, ip: endpoint.host, port: endpoint.dcPorts[args.dcId] ?? endpoint.port });
+    }
+  };
+}
 
 /** A TelegramClient, not yet connected, configured as this project runs it. */
 export function createTelegramClient(o: OpenClientOptions): TelegramClient {

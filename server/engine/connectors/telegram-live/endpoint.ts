@@ -4,10 +4,8 @@
  * that server's RSA key to GramJS's key table, like Telegram's own test DCs: this is how the CLI
  * and the worker are pointed at the local sandbox in tests (env VAULT_ARCHIVER_TELEGRAM_SERVER,
  * the JSON `npm run sandbox:telegram` prints). Everything else runs the production code path.
+ * Reading the override needs no GramJS (kept out of the CLI's start-up); client.ts applies it.
  */
-import bigInt from 'big-integer';
-import { _serverKeys } from 'telegram/crypto/RSA';
-import { ConnectionTCPFull } from 'telegram/network';
 import { UserError } from '../../errors';
 
 export const TELEGRAM_SERVER_ENV = 'VAULT_ARCHIVER_TELEGRAM_SERVER';
@@ -47,20 +45,6 @@ export function parseTelegramEndpoint(text: string, from = TELEGRAM_SERVER_ENV):
 export function telegramEndpointFromEnv(env: NodeJS.ProcessEnv = process.env): TelegramEndpoint | undefined {
   const text = env[TELEGRAM_SERVER_ENV]?.trim();
   return text ? parseTelegramEndpoint(text) : undefined;
-}
-
-/**
- * GramJS dials port 80 for the home DC and 443 for the others whatever the session or
- * help.getConfig say, and picks the server's RSA key by fingerprint from a table that ships
- * with Telegram's keys only. The override maps each DC to its port and adds the key (idempotent).
- */
-export function endpointConnection(endpoint: TelegramEndpoint): typeof ConnectionTCPFull {
-  _serverKeys.set(endpoint.rsaPublicKey.fingerprint, { n: bigInt(endpoint.rsaPublicKey.n, 16), e: Number.parseInt(endpoint.rsaPublicKey.e, 16) });
-  return class EndpointConnection extends ConnectionTCPFull {
-    constructor(args: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
-      super({ ...args, ip: endpoint.host, port: endpoint.dcPorts[args.dcId] ?? endpoint.port });
-    }
-  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

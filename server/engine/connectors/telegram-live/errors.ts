@@ -5,6 +5,9 @@
  */
 import { UserError } from '../../errors';
 
+export const API_CREDENTIALS_HELP =
+  'Get an API id and hash at https://my.telegram.org/apps (log in with your phone number, open "API development tools", create an app: any title and short name).';
+
 export const SESSION_REVOKED = 'Telegram no longer accepts the saved session (it was signed out, or revoked from another device). Sign in to Telegram again.';
 
 /** The RPC error name (e.g. PHONE_CODE_INVALID), or undefined for anything that is not one. */
