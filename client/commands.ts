@@ -10,6 +10,7 @@ import type { MetricsView } from './metricsView';
 import { searchArchive } from './search';
 import { SourceNode, TopicNode, type SourcesTreeProvider } from './tree';
 import type { Worker } from './worker';
+import { pickTelegramChat, signInTelegram, signOutTelegram } from './telegramCommands';
 
 export interface CommandContext {
   readonly worker: () => Promise<Worker>;
@@ -42,7 +43,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     reg('vaultArchiver.setYouTubeApiKey', () => setYouTubeApiKey(ctx)),
     reg('vaultArchiver.setSheetsCredentials', () => setSheetsCredentials(ctx)),
     reg('vaultArchiver.mirrorToSheet', (arg?: SourceNode | string) => mirrorToSheet(ctx, arg)),
-    reg('vaultArchiver.signInTelegram', () => notYet('liveTelegram')),
+    reg('vaultArchiver.signInTelegram', () => (FEATURES.liveTelegram ? signInTelegram(ctx) : notYet('liveTelegram'))),
+    reg('vaultArchiver.signOutTelegram', () => (FEATURES.liveTelegram ? signOutTelegram(ctx) : notYet('liveTelegram'))),
     reg('vaultArchiver.syncAll', () => sync(ctx, 'all')),
     reg('vaultArchiver.syncSource', (arg?: SourceNode | string) => sync(ctx, arg ?? 'pick')),
     reg('vaultArchiver.cancelSync', async () => {
@@ -107,7 +109,9 @@ async function addSource(ctx: CommandContext, kind: 'youtube' | 'telegram', ref?
   if (!FEATURES[feature]) return notYet(feature);
   requireTrust();
   const worker = await ctx.worker();
-  let value = ref;
+  // Telegram: the account's chats to pick from (or a link typed into the picker).
+  let value = kind === 'telegram' && ref === undefined ? await pickTelegramChat(ctx) : ref;
+  if (kind === 'telegram' && value === undefined) return undefined;
   let lastError: string | undefined;
   for (;;) {
     if (value === undefined) {

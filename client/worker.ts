@@ -14,6 +14,7 @@ import {
   SecretRequests,
   SettingsNotifications,
   StatusNotifications,
+  TelegramRequests,
   emptyMetrics,
   type Health,
   type InitializationOptions,
@@ -22,6 +23,7 @@ import {
   type WorkerSettings,
 } from '../shared/protocol';
 import type { Secrets } from './secrets';
+import { answerTelegramPrompt } from './telegramCommands';
 
 export class Worker implements vscode.Disposable {
   readonly client: LanguageClient;
@@ -66,6 +68,9 @@ export class Worker implements vscode.Disposable {
     this.client.onNotification(StatusNotifications.health, (h) => this.healthEmitter.fire(h));
     this.client.onNotification(StatusNotifications.progress, (p) => this.progressEmitter.fire(p));
     this.client.onRequest(SecretRequests.get, ({ name }) => this.secrets.get(name));
+    // The worker made a secret (a Telegram session at sign-in) or ended one (sign-out).
+    this.client.onRequest(SecretRequests.set, ({ name, value }) => (value === null ? this.secrets.delete(name) : this.secrets.set(name, value)));
+    this.client.onRequest(TelegramRequests.prompt, (p, token) => answerTelegramPrompt(p, token));
     await this.client.start();
     this.log.info('Worker started.');
   }

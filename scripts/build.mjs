@@ -15,12 +15,13 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
-  // Optional native speed-ups pulled in by GramJS's websocket dependency: never shipped.
-  external: ['bufferutil', 'utf-8-validate'],
+  // GramJS's websocket dependency requires these native speed-ups unconditionally: the worker and
+  // the CLI, which load GramJS, get the packages' own pure-JS fallbacks instead (no native addon).
+  alias: { bufferutil: 'bufferutil/fallback.js', 'utf-8-validate': 'utf-8-validate/fallback.js' },
 };
 
 const entries = [
-  { entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: [...common.external, 'vscode'] },
+  { entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The media pipeline's file work runs in this worker thread (server/engine/media/workerBackend.ts).

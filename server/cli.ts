@@ -3,6 +3,7 @@
  *   vault-archiver import <export folder> --vault <folder>
  *   vault-archiver sync --vault <folder> [--source <id>]...
  *   vault-archiver status --vault <folder>
+ *   vault-archiver login | logout            (the Telegram account, cli/login.ts)
  *   vault-archiver help | --version
  * Every mistake a user can make gets a sentence and an exit code (cli/output.ts classify); a
  * stack trace is printed only for a bug, with a line saying so.
@@ -10,6 +11,7 @@
 import { version } from '../package.json';
 import { parseCliArgs } from './cli/args';
 import { type CliStreams, Exit, Output } from './cli/output';
+import { runAccountCommand } from './cli/login';
 import { runVaultCommand } from './cli/run';
 
 export { Exit };
@@ -33,6 +35,9 @@ export async function main(argv: readonly string[], streams: CliStreams = { stdo
         out.event({ event: 'version', version });
         out.line(version);
         return Exit.ok;
+      case 'login':
+      case 'logout':
+        return await runAccountCommand(args, out);
       default:
         return await runVaultCommand(args, out);
     }

@@ -14,10 +14,14 @@ import { ArchiveService } from './engine/service/archiveService';
 import { registerHandlers } from './lsp/handlers';
 import { NotesNavigator, type NavFs } from './engine/notes-nav';
 import { navigationCapabilities, openDocumentLookup, registerNavigation } from './lsp/navigation';
+import type { TelegramAccountPort } from './engine/connectors/telegram-live/lazyAccount';
+import { telegramEndpointFromEnv } from './engine/connectors/telegram-live/endpoint';
+import { namedSecretStore } from './engine/connectors/telegram-live/secretStore';
 
 const connection = createConnection(ProposedFeatures.all);
 let service: ArchiveService | undefined;
 let navigator: NotesNavigator | undefined;
+let telegram: TelegramAccountPort | undefined;
 const documents = new TextDocuments(TextDocument);
 
 connection.onInitialize((params) => {
@@ -31,7 +35,15 @@ connection.onInitialize((params) => {
     googleTokenUrl: process.env.VAULT_ARCHIVER_GOOGLE_TOKEN_URL || undefined,
     googleCredentials: async () => (await connection.sendRequest(SecretRequests.get, { name: 'googleCredentials' })) ?? undefined,
     missingSheetsCredentialsHelp: 'Run "Vault Archiver: Set Google Sheets Credentials" first.',
+    // The Telegram session too: read from SecretStorage when needed, written there after a sign-in.
+    telegramStore: namedSecretStore({
+      get: (name) => connection.sendRequest(SecretRequests.get, { name }),
+      set: (name, value) => connection.sendRequest(SecretRequests.set, { name, value }),
+    }),
+    telegramSignInHelp: 'Run "Vault Archiver: Sign In to Telegram".',
+    telegramEndpoint: telegramEndpointFromEnv(),
   });
+  telegram = parts.telegram;
   service = new ArchiveService({
     workspaceRoot,
     settings: settingsFrom(init.settings),
@@ -60,16 +72,26 @@ connection.onInitialize((params) => {
   return { capabilities: { ...navigationCapabilities }, serverInfo: { name: 'vault-archiver-worker' } };
 });
 
-registerHandlers(connection, () => {
-  if (!service) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'The worker is not initialised yet.');
-  return service;
-});
+const notInitialised = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'The worker is not initialised yet.');
+registerHandlers(
+  connection,
+  () => {
+    if (!service) throw notInitialised();
+    return service;
+  },
+  () => {
+    if (!telegram) throw notInitialised();
+    return telegram;
+  },
+);
 
 registerNavigation(connection, documents, () => navigator);
 
 // Flush buffered notes before the process goes: the client sends shutdown, then exit.
 connection.onShutdown(async () => {
   await service?.shutdown();
+  // GramJS's senders and timers would keep the process alive after exit was asked for.
+  await telegram?.close();
 });
 
 connection.listen();

@@ -119,6 +119,93 @@ export namespace SecretRequests {
    * are never written to the vault or to logs by the worker.
    */
   export const get = new RequestType<{ name: SecretName }, string | null, void>('archive/getSecret');
+
+  /**
+   * Worker → client: stores one secret in VS Code SecretStorage (null deletes it). Used when the
+   * worker made it: the Telegram session after a sign-in (and the API credentials it was made
+   * with, as JSON `{ apiId, apiHash }`), deleted by a sign-out.
+   */
+  export const set = new RequestType<{ name: SecretName; value: string | null }, void, void>('archive/setSecret');
+}
+
+export namespace TelegramRequests {
+  export type ChatType = 'user' | 'bot' | 'group' | 'supergroup' | 'channel';
+
+  /** A chat of the signed-in account. */
+  export interface Chat {
+    /** The id a Telegram Desktop export gives the chat (channels without -100): the source is `telegram:<id>`. */
+    readonly id: number;
+    /** The same chat as GramJS and the Bot API number it (groups negative, channels -100…). */
+    readonly markedId: number;
+    readonly title: string;
+    readonly type: ChatType;
+    /** A supergroup with forum topics. */
+    readonly forum: boolean;
+    readonly username?: string;
+    /** The newest message's id; in channels and supergroups about how many messages were ever posted. */
+    readonly lastMessageId?: number;
+  }
+
+  export interface Account {
+    readonly userId: number;
+    readonly name: string;
+    readonly username?: string;
+  }
+
+  export interface Status {
+    readonly signedIn: boolean;
+    readonly account?: Account;
+    /** Why a stored session does not work (revoked, Telegram unreachable): what to do. */
+    readonly problem?: string;
+  }
+
+  export interface SignInParams {
+    /** The app's API id and hash (my.telegram.org/apps) the user just typed; the stored ones when absent. */
+    readonly apiId?: number;
+    readonly apiHash?: string;
+  }
+  /**
+   * Signs in from an empty session. The worker drives Telegram's login and asks the client for
+   * each answer with `prompt`; the new session reaches the client with `SecretRequests.set`
+   * before this resolves. Resolves `signedIn: false` when the user cancelled a prompt; fails
+   * (-32001) with what to do (wrong API credentials, a flood wait with its length). Cancellable.
+   */
+  export const signIn = new RequestType<SignInParams, Status, void>('archive/telegramSignIn');
+
+  export interface PromptParams {
+    readonly kind: 'phone' | 'code' | 'password';
+    /** Where the code was sent, the password's hint. */
+    readonly hint?: string;
+    /** Why the last answer was refused ("That code is not right."). */
+    readonly error?: string;
+  }
+  /** Worker → client, during `signIn`: asks the user one answer; null when they cancelled. */
+  export const prompt = new RequestType<PromptParams, string | null, void>('archive/telegramPrompt');
+
+  /** Ends the session on Telegram (auth.logOut) and deletes it from SecretStorage. */
+  export const signOut = new RequestType0<void, void>('archive/telegramSignOut');
+
+  /** Who is signed in; a session Telegram refuses comes back as `signedIn: false` with a `problem`. */
+  export const status = new RequestType0<Status, void>('archive/telegramStatus');
+
+  export interface ChatsParams {
+    /** Words that must all appear in the title or @username (case and accents ignored). */
+    readonly search?: string;
+    /** From a previous page's `cursor`. */
+    readonly cursor?: string;
+    /** Chats per page (default 50, at most 200). */
+    readonly limit?: number;
+  }
+  export interface ChatsPage {
+    readonly chats: readonly Chat[];
+    /** Pass back for the next page; absent at the end. */
+    readonly cursor?: string;
+  }
+  /** The account's chats in Telegram's order, filtered by `search`, a page at a time. */
+  export const chats = new RequestType<ChatsParams, ChatsPage, void>('archive/telegramChats');
+
+  /** The chat a typed t.me link, @username or id names; fails (-32001) saying what to type instead. */
+  export const resolve = new RequestType<{ readonly ref: string }, Chat, void>('archive/telegramResolve');
 }
 
 export namespace StatusNotifications {

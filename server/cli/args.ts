@@ -20,8 +20,18 @@ export const WRITE_COMMANDS = ['import', 'add', 'mirror', 'sync'] as const;
 export const COMMANDS = ['import', 'add', 'mirror', 'sync', 'status'] as const;
 export type VaultCommand = (typeof COMMANDS)[number];
 
+/** Commands about the Telegram account, not a vault: --vault is optional (login refuses a session file inside it). */
+export const ACCOUNT_COMMANDS = ['login', 'logout'] as const;
+export type AccountCommand = (typeof ACCOUNT_COMMANDS)[number];
+
 export type CliArgs =
   | { readonly command: 'help' | 'version'; readonly json: boolean }
+  | {
+      readonly command: AccountCommand;
+      readonly json: boolean;
+      /** --vault: the vault the session file must stay out of. */
+      readonly outsideVault?: string;
+    }
   | {
       readonly command: VaultCommand;
       readonly json: boolean;
@@ -85,6 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.help || word === 'help') return { command: 'help', json };
   if (values.version) return { command: 'version', json };
   if (word === undefined) throw new UsageError('no command given.', true);
+  if ((ACCOUNT_COMMANDS as readonly string[]).includes(word)) return accountArgs(word as AccountCommand, json, values.vault, rest, tokens);
   if (!isVaultCommand(word)) throw new UsageError(`unknown command "${word}"; ${SEE_HELP}`);
   const command = word;
 
@@ -125,6 +136,15 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values['transcript-languages'] !== undefined) settings.youtubeTranscriptLanguages = values['transcript-languages'];
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
   return { command, json, vault: values.vault, exportPath, ref, refs, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+}
+
+function accountArgs(command: AccountCommand, json: boolean, vault: string | undefined, rest: readonly string[], tokens: ReturnType<typeof parseStrict>['tokens']): CliArgs {
+  for (const t of tokens) {
+    if (t.kind === 'option' && !GLOBAL_OPTIONS.includes(t.name as OptionName) && t.name !== 'vault') throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
+  }
+  if (rest.length) throw new UsageError(`unexpected "${rest[0]}": ${command} takes no arguments (API id and hash come from the environment or a prompt); ${SEE_HELP}`);
+  if (vault !== undefined && !vault.trim()) throw new UsageError(`--vault needs a folder, not an empty string; ${SEE_HELP}`);
+  return { command, json, ...(vault ? { outsideVault: vault } : {}) };
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -197,6 +217,14 @@ export const USAGE = `Usage:
       YouTube channels; an imported Telegram chat is updated by importing a newer export.
   vault-archiver status --vault <folder> [--json]
       List the vault's sources with their item counts and last sync.
+  vault-archiver login [--vault <folder>]
+      Sign in to Telegram: asks for the phone number, the login code and the two-step
+      verification password (not echoed). API id and hash (https://my.telegram.org/apps) from
+      VAULT_ARCHIVER_TELEGRAM_API_ID and VAULT_ARCHIVER_TELEGRAM_API_HASH, or asked for.
+      The session goes to ~/.config/vault-archiver/telegram-session (mode 0600), or the file
+      VAULT_ARCHIVER_TELEGRAM_SESSION_FILE names; never inside a vault (--vault checks that).
+  vault-archiver logout
+      End the Telegram session (also on Telegram's side) and delete it from the session file.
   vault-archiver help | --help | -h        this help
   vault-archiver --version | -v            the version
 

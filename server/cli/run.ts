@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs/promises';
 import { settingsFrom } from '../../shared/settings';
-import { createEngineParts } from '../engine/parts';
+import { createEngineParts, processEnvironment } from '../engine/parts';
 import { ArchiveService } from '../engine/service/archiveService';
 import { vaultLockAcquirer } from '../engine/vault/vaultLock';
 import type { CliArgs, VaultCommand } from './args';
@@ -21,7 +21,8 @@ const BUSY_ADVICE = 'Wait for it to finish, or run with --wait.';
 export async function runVaultCommand(args: VaultArgs, out: Output): Promise<number> {
   // Status and sync read what is there: a vault that does not exist is a typo, not an empty vault.
   const vault = await checkVault(fs, args.vault, args.command !== 'import' && args.command !== 'add');
-  const parts = createEngineParts();
+  // The Telegram session file is refused when it lies inside this vault.
+  const parts = createEngineParts(processEnvironment(process.env, vault));
   const service = new ArchiveService({
     // The CLI names the vault itself: it is its own "workspace".
     workspaceRoot: vault,
@@ -87,5 +88,11 @@ export async function runVaultCommand(args: VaultArgs, out: Output): Promise<num
   } finally {
     process.off('SIGINT', onSigint);
     await service.shutdown();
+    await closeTelegram(parts.telegram);
   }
+}
+
+/** The Telegram client a sync opened: closed completely, so no GramJS timer keeps the CLI running. */
+async function closeTelegram(account: { close(): Promise<void> } | undefined): Promise<void> {
+  await account?.close();
 }

@@ -17,6 +17,10 @@ import { parseTelegramRef, telegramSourceId } from './sources/refs';
 import { TELEGRAM_DIR } from './vault/layout';
 import { type VaultFs, nodeVaultFs } from './vault/vaultFs';
 import { vaultLockAcquirer } from './vault/vaultLock';
+import type { TelegramSecretStore } from './connectors/telegram-live/account';
+import { type TelegramAccountPort, lazyTelegramAccount } from './connectors/telegram-live/lazyAccount';
+import { type TelegramEndpoint, telegramEndpointFromEnv } from './connectors/telegram-live/endpoint';
+import { sessionFilePath, sessionFileStore } from './connectors/telegram-live/sessionFile';
 
 export const realImporter: ImporterPort = { importTelegramExport, listImportedChats, removeImportedChat };
 
@@ -33,11 +37,23 @@ export interface EngineEnvironment {
   readonly missingSheetsCredentialsHelp?: string;
   /** OAuth token endpoint for refresh tokens (VAULT_ARCHIVER_GOOGLE_TOKEN_URL in tests); Google's otherwise. */
   readonly googleTokenUrl?: string;
+  /** Where the Telegram session and API credentials are kept: SecretStorage, or the CLI's session file. */
+  readonly telegramStore?: TelegramSecretStore;
+  /** How to sign in to Telegram, in the words of the surface the user is in. */
+  readonly telegramSignInHelp?: string;
+  /** Telegram's own DCs when absent; VAULT_ARCHIVER_TELEGRAM_SERVER (the sandbox in tests) otherwise. */
+  readonly telegramEndpoint?: TelegramEndpoint;
 }
 
-/** The CLI's environment: the key from VAULT_ARCHIVER_YOUTUBE_API_KEY or the file VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE names. */
-export function processEnvironment(env: NodeJS.ProcessEnv = process.env): EngineEnvironment {
+/**
+ * The CLI's environment: the key from VAULT_ARCHIVER_YOUTUBE_API_KEY or the file VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE names;
+ * the Telegram session from its file (sessionFile.ts), refused when it is inside `vault`.
+ */
+export function processEnvironment(env: NodeJS.ProcessEnv = process.env, vault?: string): EngineEnvironment {
   return {
+    telegramStore: sessionFileStore(sessionFilePath(env), env, vault),
+    telegramSignInHelp: 'Run "vault-archiver login" first.',
+    telegramEndpoint: telegramEndpointFromEnv(env),
     async youtubeApiKey() {
       if (env.VAULT_ARCHIVER_YOUTUBE_API_KEY?.trim()) return env.VAULT_ARCHIVER_YOUTUBE_API_KEY.trim();
       const file = env.VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE;
@@ -101,7 +117,18 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
   ];
 }
 
+/** The signed-in Telegram account (one shared client for the process), when the environment keeps a session. */
+export function createTelegramAccount(environment: EngineEnvironment): TelegramAccountPort | undefined {
+  if (!environment.telegramStore) return undefined;
+  return lazyTelegramAccount({ store: environment.telegramStore, endpoint: environment.telegramEndpoint, signInHelp: environment.telegramSignInHelp ?? 'Sign in to Telegram first.' });
+}
+
 /** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */
-export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer } {
-  return { connectors: createConnectors(realImporter, nodeVaultFs, environment), metrics: new MetricsRecorder(), acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }) };
+export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer; telegram?: TelegramAccountPort } {
+  return {
+    connectors: createConnectors(realImporter, nodeVaultFs, environment),
+    metrics: new MetricsRecorder(),
+    acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }),
+    telegram: createTelegramAccount(environment),
+  };
 }

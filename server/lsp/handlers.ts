@@ -3,15 +3,16 @@
  * to ArchiveService. Cancellation tokens become AbortSignals and engine errors become JSON-RPC
  * errors (-32001 with the what-to-do message for a user's mistake). No domain logic lives here.
  */
-import { type CancellationToken, type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { CredentialRequests, JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications } from '../../shared/protocol';
+import { type CancellationToken, CancellationTokenSource, type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { CredentialRequests, JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications, TelegramRequests } from '../../shared/protocol';
 import { settingsFrom } from '../../shared/settings';
 import { type ArchiveService, type JobHooks, UserError } from '../engine/service/archiveService';
+import type { TelegramAccountPort } from '../engine/connectors/telegram-live/lazyAccount';
 
 /** JSON-RPC error code of a user's mistake: the message says what to do. */
 export const USER_ERROR_CODE = -32001;
 
-export function registerHandlers(connection: Connection, engine: () => ArchiveService): void {
+export function registerHandlers(connection: Connection, engine: () => ArchiveService, telegram?: () => TelegramAccountPort): void {
   /** Runs a handler, turning the token into an AbortSignal and errors into JSON-RPC errors. */
   async function handle<T>(token: CancellationToken | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
@@ -50,4 +51,22 @@ export function registerHandlers(connection: Connection, engine: () => ArchiveSe
   connection.onRequest(JobRequests.cancelAll, () => handle(undefined, async () => engine().cancelAll()));
   connection.onRequest(MetricsRequests.get, () => handle(undefined, async () => engine().metrics()));
   connection.onNotification(SettingsNotifications.changed, (p) => engine().updateSettings(settingsFrom(p.settings), p.trusted));
+
+  if (!telegram) return;
+  // Sign-in asks the client for each answer; the client's cancellation ends the flow.
+  const ask = (signal: AbortSignal) => (kind: TelegramRequests.PromptParams['kind'], info: { hint?: string; error?: string }) =>
+    connection.sendRequest(TelegramRequests.prompt, { kind, ...info }, cancellationOf(signal));
+  connection.onRequest(TelegramRequests.signIn, (p, token) => handle(token, (signal) => telegram().signIn(ask(signal), p.apiId !== undefined && p.apiHash !== undefined ? { apiId: p.apiId, apiHash: p.apiHash } : undefined, signal)));
+  connection.onRequest(TelegramRequests.signOut, (token) => handle(token, (signal) => telegram().signOut(signal)));
+  connection.onRequest(TelegramRequests.status, (token) => handle(token, (signal) => telegram().status(signal)));
+  connection.onRequest(TelegramRequests.chats, (p, token) => handle(token, (signal) => telegram().chats(p.search ?? '', p.cursor, p.limit ?? 50, signal)));
+  connection.onRequest(TelegramRequests.resolve, (p, token) => handle(token, (signal) => telegram().resolve(p.ref, signal)));
+}
+
+/** A CancellationToken that follows an AbortSignal (a prompt still open when its sign-in is cancelled closes). */
+function cancellationOf(signal: AbortSignal): CancellationToken {
+  const source = new CancellationTokenSource();
+  if (signal.aborted) source.cancel();
+  else signal.addEventListener('abort', () => source.cancel(), { once: true });
+  return source.token;
 }

@@ -28,6 +28,8 @@ export interface WorkerHandle {
   readonly capabilities: ServerCapabilities;
   /** Everything the worker logged (window/logMessage). */
   readonly logs: string[];
+  /** The client side's SecretStorage: what the worker read (archive/getSecret) and stored (archive/setSecret). */
+  readonly secrets: Partial<Record<SecretRequests.SecretName, string>>;
   stop(): Promise<number | null>;
 }
 
@@ -49,7 +51,12 @@ export async function startWorker(workspaceRoot: string, opts: WorkerStartOption
     logs.push(p.message);
   });
   connection.onRequest('window/workDoneProgress/create', () => null);
-  connection.onRequest(SecretRequests.get, ({ name }) => opts.secrets?.[name] ?? null);
+  const secrets: Partial<Record<SecretRequests.SecretName, string>> = { ...opts.secrets };
+  connection.onRequest(SecretRequests.get, ({ name }) => secrets[name] ?? null);
+  connection.onRequest(SecretRequests.set, ({ name, value }) => {
+    if (value === null) delete secrets[name];
+    else secrets[name] = value;
+  });
   connection.listen();
   const init: InitializationOptions = {
     workspaceRoot,
@@ -70,6 +77,7 @@ export async function startWorker(workspaceRoot: string, opts: WorkerStartOption
     child,
     capabilities: initialized.capabilities,
     logs,
+    secrets,
     async stop() {
       if (child.exitCode === null) {
         await connection.sendRequest(ShutdownRequest.type);

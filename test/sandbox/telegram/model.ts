@@ -197,6 +197,8 @@ export class TelegramModel {
   readonly selfId: number;
   /** Code accepted by auth.signIn; phone numbers that exist are those of model users. */
   loginCode = '12345';
+  /** How long a sent login code stays valid (sb.clock seconds); later, auth.signIn answers PHONE_CODE_EXPIRED. */
+  loginCodeLifetimeSeconds = 300;
   /** The DC new files are stored on unless told otherwise. */
   defaultDcId = 2;
   /** Two-step verification passwords (SRP verifiers), by user id. */

@@ -15,7 +15,7 @@ export const authHandlers: Record<string, Handler> = {
     // (core.telegram.org/api/datacenter: 303 PHONE_MIGRATE_X, "repeat the query to data-center X").
     if (ctx.dcId !== ctx.homeDcId) throw new RpcFailure(303, `PHONE_MIGRATE_${ctx.homeDcId}`);
     const phoneCodeHash = randomBytes(9).toString('hex');
-    ctx.authKey.pendingLogin = { phone, phoneCodeHash };
+    ctx.authKey.pendingLogin = { phone, phoneCodeHash, sentAtMs: ctx.now() };
     return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeApp({ length: ctx.model.loginCode.length }), phoneCodeHash, timeout: 60 });
   },
   'auth.signIn': (req, ctx) => {
@@ -23,6 +23,12 @@ export const authHandlers: Record<string, Handler> = {
     const pending = ctx.authKey.pendingLogin;
     if (!req.phoneCode) throw new RpcFailure(400, 'PHONE_CODE_EMPTY');
     if (!pending || pending.phone !== phone || pending.phoneCodeHash !== String(req.phoneCodeHash)) throw new RpcFailure(400, 'PHONE_CODE_EXPIRED');
+    // core.telegram.org/method/auth.signIn: PHONE_CODE_EXPIRED, "the phone code you provided has expired".
+    // Telegram does not publish a lifetime; the sandbox's is model.loginCodeLifetimeSeconds on sb.clock.
+    if (ctx.now() - pending.sentAtMs > ctx.model.loginCodeLifetimeSeconds * 1000) {
+      ctx.authKey.pendingLogin = undefined;
+      throw new RpcFailure(400, 'PHONE_CODE_EXPIRED');
+    }
     if (String(req.phoneCode) !== ctx.model.loginCode) throw new RpcFailure(400, 'PHONE_CODE_INVALID');
     const user = [...ctx.model.users.values()].find((u) => u.phone?.replace(/\D/g, '') === phone);
     if (!user) return new Api.auth.AuthorizationSignUpRequired({});
@@ -34,6 +40,7 @@ export const authHandlers: Record<string, Handler> = {
     ctx.authKey.userId = user.id;
     return new Api.auth.Authorization({ user: tlUser(ctx.model, user.id) });
   },
+  // core.telegram.org/method/auth.logOut: the authorization ends; the key answers 401 AUTH_KEY_UNREGISTERED after.
   'auth.logOut': (_req, ctx) => {
     ctx.authKey.userId = undefined;
     return new Api.auth.LoggedOut({});

@@ -17,7 +17,8 @@ export interface AuthKeyRecord {
   id: bigint;
   /** The signed-in user, or undefined while the key is not authorized (401 AUTH_KEY_UNREGISTERED). */
   userId?: number;
-  pendingLogin?: { phone: string; phoneCodeHash: string };
+  /** The code sent by auth.sendCode: for this phone, under this hash, at this time (ms on the sandbox clock). */
+  pendingLogin?: { phone: string; phoneCodeHash: string; sentAtMs: number };
   /** Signed in with the code but the account has a password: auth.checkPassword finishes the login. */
   pendingPasswordUserId?: number;
   srp?: SrpChallenge;
@@ -34,6 +35,8 @@ export interface RpcContext {
   homeDcId: number;
   /** Tokens from auth.exportAuthorization (hex bytes → account and the DC they are for), one use each. */
   exportedAuth: Map<string, { userId: number; dcId: number }>;
+  /** The sandbox clock in ms (code lifetimes, like flood waits, run on it). */
+  now(): number;
 }
 
 export type Handler = (req: any, ctx: RpcContext) => RpcResult;

@@ -379,6 +379,7 @@ export class SandboxCore {
           authKey: session.key,
           homeDcId: this.opts.homeDcId,
           exportedAuth: this.exportedAuth,
+          now: () => this.opts.clock.now(),
         });
       } catch (e) {
         if (e instanceof RpcFailure) error = { code: e.code, message: e.errorMessage };

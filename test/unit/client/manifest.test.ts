@@ -5,7 +5,7 @@ import { FEATURES, featureContextKey, type FeatureName } from '../../../shared/f
 
 /** The commands of each feature that may not work yet. */
 const COMMANDS_OF: Record<FeatureName, string[]> = {
-  liveTelegram: ['vaultArchiver.addTelegramChat', 'vaultArchiver.signInTelegram'],
+  liveTelegram: ['vaultArchiver.addTelegramChat', 'vaultArchiver.signInTelegram', 'vaultArchiver.signOutTelegram'],
   youtube: ['vaultArchiver.addYouTubeChannel', 'vaultArchiver.setYouTubeApiKey', 'vaultArchiver.setSheetsCredentials', 'vaultArchiver.mirrorToSheet'],
   search: ['vaultArchiver.searchArchive'],
 };

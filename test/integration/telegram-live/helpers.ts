@@ -1,0 +1,58 @@
+/** Shared setup for the live-Telegram account tests: the sandbox as an endpoint, a memory secret store, scripted prompts. */
+import type { TelegramSecretStore } from '../../../server/engine/connectors/telegram-live/account';
+import type { SignInPrompt, SignInPromptInfo, SignInPromptKind } from '../../../server/engine/connectors/telegram-live/auth';
+import type { TelegramApiCredentials } from '../../../server/engine/connectors/telegram-live/client';
+import { type TelegramEndpoint, parseTelegramEndpoint } from '../../../server/engine/connectors/telegram-live/endpoint';
+import { type TelegramSandbox, telegramSandboxInfo } from '../../sandbox/telegram';
+
+/** The sandbox as production code sees it: the JSON it prints, read like VAULT_ARCHIVER_TELEGRAM_SERVER. */
+export function sandboxEndpoint(sb: TelegramSandbox): TelegramEndpoint {
+  return parseTelegramEndpoint(JSON.stringify({ telegram: telegramSandboxInfo(sb) }));
+}
+
+export function credentialsOf(sb: TelegramSandbox): TelegramApiCredentials {
+  return { apiId: sb.apiId, apiHash: sb.apiHash };
+}
+
+export class MemoryStore implements TelegramSecretStore {
+  stored?: string;
+  creds?: TelegramApiCredentials;
+  async session() {
+    return this.stored;
+  }
+  async apiCredentials() {
+    return this.creds;
+  }
+  async saveSignIn(session: string, credentials: TelegramApiCredentials) {
+    this.stored = session;
+    this.creds = credentials;
+  }
+  async deleteSession() {
+    this.stored = undefined;
+  }
+}
+
+export interface AskedPrompt {
+  kind: SignInPromptKind;
+  info: SignInPromptInfo;
+}
+
+/**
+ * Answers prompts from a script: each entry is a kind and an answer, or a function run before
+ * answering (to move the sandbox clock). Every question is kept to check what the user was shown.
+ */
+export function scriptedPrompt(script: ([SignInPromptKind, string | null] | (() => void))[]): SignInPrompt & { asked: AskedPrompt[] } {
+  const asked: AskedPrompt[] = [];
+  const prompt = async (kind: SignInPromptKind, info: SignInPromptInfo) => {
+    asked.push({ kind, info });
+    let step = script.shift();
+    while (typeof step === 'function') {
+      step();
+      step = script.shift();
+    }
+    if (!step) throw new Error(`unexpected prompt for ${kind}`);
+    if (step[0] !== kind) throw new Error(`asked for ${kind}, script has ${step[0]}`);
+    return step[1];
+  };
+  return Object.assign(prompt, { asked });
+}
