@@ -4,6 +4,7 @@
  * test-only media registry that stores a small deterministic placeholder per file, so notes embed
  * something until tg-media's downloads are merged.
  */
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { TelegramClient } from 'telegram';
@@ -13,6 +14,12 @@ import { liveSourceId, resolveFromDialogs, resolveSource } from '../../server/en
 import { abortableSleep } from '../../server/engine/connectors/telegram-live/sync/requests';
 import { numericId } from '../../server/engine/connectors/telegram-live/sync/peers';
 import { attachmentVaultPath } from '../../server/engine/connectors/telegram-export/exportFiles';
+import { settingsFrom } from '../../shared/settings';
+import type { WorkerSettings } from '../../shared/types';
+import type { Connector } from '../../server/engine/connectors/connector';
+import { MetricsRecorder } from '../../server/engine/metrics';
+import { ArchiveService } from '../../server/engine/service/archiveService';
+import { parseBlocks } from '../../server/engine/telegram-notes';
 import { type TelegramSandbox, closeGramjsClient, gramjsClientOptions } from '../sandbox/telegram';
 
 export interface SandboxAccess extends LiveTelegramAccess {
@@ -102,3 +109,76 @@ export async function telegramFiles(root: string): Promise<Record<string, string
   await walk(path.join(root, 'Telegram'));
   return out;
 }
+
+export interface LiveRig {
+  service: ArchiveService;
+  access: SandboxAccess;
+  root: string;
+  logs: string[];
+  progress: string[];
+  close(): Promise<void>;
+}
+
+export async function liveRig(sb: TelegramSandbox, root: string, o: { settings?: Partial<WorkerSettings>; extra?: Partial<LiveTelegramConnectorOptions>; connectors?: (live: Connector) => Connector[] } = {}): Promise<LiveRig> {
+  await fs.mkdir(root, { recursive: true });
+  const access = sandboxAccess(sb);
+  const live = sandboxConnector(access, path.join(root, '..', `${path.basename(root)}-scratch`), o.extra);
+  const logs: string[] = [];
+  const progress: string[] = [];
+  const service = new ArchiveService({
+    workspaceRoot: root,
+    settings: settingsFrom({ vaultFolder: '.', ...o.settings }),
+    trusted: true,
+    fs,
+    connectors: o.connectors ? o.connectors(live) : [live],
+    metrics: new MetricsRecorder(),
+    events: { sourcesChanged: () => undefined, metrics: () => undefined, health: () => undefined, log: (_l, m) => logs.push(m) },
+  });
+  return { service, access, root, logs, progress, close: () => access.close() };
+}
+
+/** Syncs every source; fails the test on a source error unless `allowErrors`. */
+export async function syncAll(rig: LiveRig, o: { signal?: AbortSignal; allowErrors?: boolean; onProgress?: (message: string) => void } = {}) {
+  const summary = await rig.service.sync(undefined, {
+    signal: o.signal,
+    onProgress: (_p, message) => {
+      rig.progress.push(message);
+      o.onProgress?.(message);
+    },
+  });
+  if (!o.allowErrors) for (const s of summary.sources) assert.equal(s.error, undefined, `${s.id}: ${s.error}`);
+  return summary;
+}
+
+/** Block ids of every note: each appears once, and in increasing order within its note. */
+export function assertBlocksSane(files: Record<string, string>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const all = new Map<string, Set<number>>();
+  for (const [file, text] of Object.entries(files)) {
+    if (!file.endsWith('.md')) continue;
+    const ids = parseBlocks(text).map((b) => b.ids[0]);
+    for (let i = 1; i < ids.length; i++) assert.ok(ids[i] > ids[i - 1], `${file}: block ^m${ids[i]} after ^m${ids[i - 1]}`);
+    const chat = path.dirname(file);
+    const seen = all.get(chat) ?? new Set<number>();
+    for (const b of parseBlocks(text)) for (const id of b.ids) {
+      assert.ok(!seen.has(id), `${file}: message ${id} twice in ${chat}`);
+      seen.add(id);
+    }
+    all.set(chat, seen);
+    out.set(file, ids);
+  }
+  return out;
+}
+
+/** The vault a clean sync of the sandbox's current state makes. */
+export async function cleanVault(sb: TelegramSandbox, dir: string, name: string, refs: string[], settings?: Partial<WorkerSettings>): Promise<Record<string, string>> {
+  const rig = await liveRig(sb, path.join(dir, name), { settings });
+  try {
+    for (const r of refs) await rig.service.addSource('telegram', r);
+    await syncAll(rig);
+    return await telegramFiles(rig.root);
+  } finally {
+    await rig.close();
+  }
+}
+
