@@ -52,8 +52,11 @@ function photoFields(media: Api.MessageMediaPhoto, ctx: MediaContext): Fields {
     const largest = largestSize(photo.sizes);
     if (largest) {
       if (largest.size !== undefined) out.photo_file_size = largest.size;
-      out.width = largest.w;
-      out.height = largest.h;
+      // Telegram Desktop leaves a zero size out.
+      if (largest.w > 0 && largest.h > 0) {
+        out.width = largest.w;
+        out.height = largest.h;
+      }
     }
   } else {
     out.photo = '(Photo not available)';
@@ -89,7 +92,7 @@ function documentFields(media: Api.MessageMediaDocument, ctx: MediaContext): Fie
   out.file_size = Number(doc.size);
   const hasThumb = (doc.thumbs ?? []).some((t) => t instanceof Api.PhotoSize || t instanceof Api.PhotoSizeProgressive || t instanceof Api.PhotoCachedSize);
   const mediaType = attr.sticker ? 'sticker' : attr.round ? 'video_message' : attr.voice ? 'voice_message' : attr.animated ? 'animation' : attr.video ? 'video_file' : attr.audio ? 'audio_file' : undefined;
-  if (hasThumb && mediaType !== 'sticker') {
+  if (hasThumb) {
     out.thumbnail = ctx.registry.register({ peer: ctx.peer, messageId: ctx.messageId, media, thumb: true });
     const t = largestSize(doc.thumbs ?? []);
     if (t?.size !== undefined) out.thumbnail_file_size = t.size;
@@ -100,7 +103,7 @@ function documentFields(media: Api.MessageMediaDocument, ctx: MediaContext): Fie
   if (attr.title !== undefined) out.title = attr.title;
   out.mime_type = doc.mimeType;
   if (attr.duration !== undefined) out.duration_seconds = Math.round(attr.duration);
-  if (attr.w !== undefined && attr.h !== undefined) {
+  if (attr.w !== undefined && attr.h !== undefined && attr.w > 0 && attr.h > 0) {
     out.width = attr.w;
     out.height = attr.h;
   }

@@ -64,7 +64,7 @@ export function serviceFields(a: Api.TypeMessageAction, names: PeerNames, replyT
   if (a instanceof Api.MessageActionGiftPremium) return { action: 'send_premium_gift', months: a.months, cost: `${Number(a.amount)} ${a.currency}` };
   if (a instanceof Api.MessageActionTopicCreate) return { action: 'topic_created', title: a.title };
   if (a instanceof Api.MessageActionTopicEdit) {
-    return { action: 'topic_edit', ...(a.title !== undefined ? { new_title: a.title } : {}), ...(a.iconEmojiId !== undefined ? { new_icon_emoji_id: Number(a.iconEmojiId) } : {}) };
+    return { action: 'topic_edit', ...(a.title !== undefined ? { new_title: a.title } : {}), ...(a.iconEmojiId !== undefined && Number(a.iconEmojiId) !== 0 ? { new_icon_emoji_id: Number(a.iconEmojiId) } : {}) };
   }
   if (a instanceof Api.MessageActionSuggestProfilePhoto) return { action: 'suggest_profile_photo' };
   if (a instanceof Api.MessageActionRequestedPeer) return { action: 'requested_peer' };
