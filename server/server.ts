@@ -8,6 +8,7 @@ import { ErrorCodes, ProposedFeatures, ResponseError, TextDocumentSyncKind, crea
 import { SecretRequests, StatusNotifications, type InitializationOptions } from '../shared/protocol';
 import { API_KEY_HELP } from './engine/connectors/youtube/api';
 import { settingsFrom } from '../shared/settings';
+import { envTelegramAccess } from './engine/connectors/telegram-live/envAccess';
 import { createEngineParts } from './engine/parts';
 import { ArchiveService } from './engine/service/archiveService';
 import { registerHandlers } from './lsp/handlers';
@@ -26,6 +27,7 @@ connection.onInitialize((params) => {
     googleTokenUrl: process.env.VAULT_ARCHIVER_GOOGLE_TOKEN_URL || undefined,
     googleCredentials: async () => (await connection.sendRequest(SecretRequests.get, { name: 'googleCredentials' })) ?? undefined,
     missingSheetsCredentialsHelp: 'Run "Vault Archiver: Set Google Sheets Credentials" first.',
+    telegramAccess: envTelegramAccess(process.env),
   });
   service = new ArchiveService({
     workspaceRoot,

@@ -17,6 +17,13 @@ import { parseTelegramRef, telegramSourceId } from './sources/refs';
 import { TELEGRAM_DIR } from './vault/layout';
 import { type VaultFs, nodeVaultFs } from './vault/vaultFs';
 import { vaultLockAcquirer } from './vault/vaultLock';
+import { type LiveMediaContext, type LiveTelegramAccess, LiveTelegramConnector } from './connectors/telegram-live/connector';
+import { envTelegramAccess } from './connectors/telegram-live/envAccess';
+import { mediaNotDownloaded } from './connectors/telegram-live/media/notDownloaded';
+import type { LiveMediaRegistry } from './connectors/telegram-live/media/types';
+import { liveSourceId, resolveFromDialogs, resolveSource } from './connectors/telegram-live/sync/resolveChat';
+import { numericId } from './connectors/telegram-live/sync/peers';
+import { abortableSleep, callTelegram } from './connectors/telegram-live/sync/requests';
 
 export const realImporter: ImporterPort = { importTelegramExport, listImportedChats, removeImportedChat };
 
@@ -33,6 +40,10 @@ export interface EngineEnvironment {
   readonly missingSheetsCredentialsHelp?: string;
   /** OAuth token endpoint for refresh tokens (VAULT_ARCHIVER_GOOGLE_TOKEN_URL in tests); Google's otherwise. */
   readonly googleTokenUrl?: string;
+  /** A signed-in Telegram account for live sync (VAULT_ARCHIVER_TELEGRAM_ACCESS_FILE for now); absent: live sync says it is not available. */
+  readonly telegramAccess?: LiveTelegramAccess;
+  /** Where live messages' files come from; default: not downloaded yet (tg-media's registry plugs in here). */
+  telegramMedia?(ctx: LiveMediaContext): LiveMediaRegistry;
 }
 
 /** The CLI's environment: the key from VAULT_ARCHIVER_YOUTUBE_API_KEY or the file VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE names. */
@@ -60,26 +71,34 @@ export function processEnvironment(env: NodeJS.ProcessEnv = process.env): Engine
         throw new UserError(`Could not read the Google credentials file ${file} (VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE): ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
       }
     },
+    telegramAccess: envTelegramAccess(env),
     missingSheetsCredentialsHelp:
       'Set VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE to a service account key file (.json from Google Cloud Console → IAM & Admin → Service accounts → Keys), kept outside the vault, and share the spreadsheet with that account.',
   };
 }
 
 export function createConnectors(importer: ImporterPort = realImporter, fs: VaultFs = nodeVaultFs, environment: EngineEnvironment = processEnvironment()): Connector[] {
+  const live = environment.telegramAccess ? liveTelegramConnector(environment.telegramAccess, fs, environment) : undefined;
   return [
-    // First: a chat imported from an export is that chat, whatever else names it.
+    // First: a chat added for live sync is synced live, even when it was imported from an export before.
+    ...(live ? [live] : []),
+    // Then: a chat imported from an export is that chat, whatever else names it.
     new TelegramExportConnector(importer),
-    new RecordedSourcesConnector({
-      kind: 'telegram',
-      origin: 'telegram-live',
-      notesDir: TELEGRAM_DIR,
-      fs,
-      parse: (ref) => {
-        const parsed = parseTelegramRef(ref);
-        return { id: telegramSourceId(parsed), title: parsed.form === 'username' ? `@${parsed.value}` : String(parsed.value) };
-      },
-      unavailable: (title) => `${title}: Telegram live sync is not available yet. Import a Telegram Desktop export of this chat instead.`,
-    }),
+    ...(live
+      ? []
+      : [
+          new RecordedSourcesConnector({
+            kind: 'telegram',
+            origin: 'telegram-live',
+            notesDir: TELEGRAM_DIR,
+            fs,
+            parse: (ref) => {
+              const parsed = parseTelegramRef(ref);
+              return { id: telegramSourceId(parsed), title: parsed.form === 'username' ? `@${parsed.value}` : String(parsed.value) };
+            },
+            unavailable: (title) => `${title}: Telegram live sync is not available yet. Import a Telegram Desktop export of this chat instead.`,
+          }),
+        ]),
     new YouTubeConnector({
       fs,
       apiKey: () => environment.youtubeApiKey(),
@@ -99,6 +118,24 @@ export function createConnectors(importer: ImporterPort = realImporter, fs: Vaul
       tokenUrl: environment.googleTokenUrl,
     }),
   ];
+}
+
+/** Live Telegram sync over a signed-in account: chats resolved among its dialogs or by @username. */
+function liveTelegramConnector(access: LiveTelegramAccess, fs: VaultFs, environment: EngineEnvironment): LiveTelegramConnector {
+  const policy = (signal: AbortSignal) => ({ signal, shortWaitSeconds: 60, sleep: abortableSleep, onWait: () => undefined });
+  return new LiveTelegramConnector({
+    access,
+    fs,
+    async identify(ref) {
+      const signal = new AbortController().signal;
+      const client = await access.client(signal);
+      const me = await callTelegram('users.getUsers', () => client.getMe(), policy(signal));
+      const chat = await resolveFromDialogs(client, ref, numericId(me.id), policy(signal));
+      return { id: liveSourceId(chat), title: chat.title };
+    },
+    resolve: (client, source, ctx) => resolveSource(client, source, ctx.selfId, ctx.policy),
+    mediaRegistry: (ctx) => environment.telegramMedia?.(ctx) ?? mediaNotDownloaded(ctx.settings.attachmentsFolder),
+  });
 }
 
 /** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */

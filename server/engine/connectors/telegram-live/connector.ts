@@ -37,6 +37,8 @@ export type { LiveChat } from './sync/chatSync';
 export interface LiveTelegramAccess {
   /** A connected, signed-in client (made with floodSleepThreshold: 0); the same one for a whole job. */
   client(signal: AbortSignal): Promise<TelegramClient>;
+  /** Called when a job is over: an access that made a client for the job closes it here. */
+  release?(): Promise<void>;
 }
 
 export interface LiveMediaContext {
@@ -141,7 +143,11 @@ export class LiveTelegramConnector implements Connector {
     this.job = undefined;
     if (!job) return;
     const state = await job.catch(() => undefined);
-    await state?.archive.close();
+    try {
+      await state?.archive.close();
+    } finally {
+      await this.opts.access.release?.();
+    }
   }
 
   private openJob(run: ConnectorRun, policy: RequestPolicy): Promise<JobState> {
