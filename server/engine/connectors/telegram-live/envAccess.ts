@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TelegramClient } from 'telegram';
+import { Logger, LogLevel } from 'telegram/extensions/Logger';
 import { ConnectionTCPFull } from 'telegram/network';
 import { StringSession } from 'telegram/sessions';
 import { UserError } from '../../errors';
@@ -76,8 +77,15 @@ async function connect(a: AccessFile, signal: AbortSignal): Promise<TelegramClie
         }
       }
     : ConnectionTCPFull;
-  const client = new TelegramClient(new StringSession(a.session), a.apiId, a.apiHash, { connection, connectionRetries: 3, retryDelay: 500, floodSleepThreshold: 0, autoReconnect: true });
-  client.setLogLevel('error' as never);
+  const client = new TelegramClient(new StringSession(a.session), a.apiId, a.apiHash, {
+    connection,
+    connectionRetries: 3,
+    retryDelay: 500,
+    floodSleepThreshold: 0,
+    autoReconnect: true,
+    // GramJS logs to stdout, which belongs to the CLI's output (JSON lines with --json).
+    baseLogger: new Logger(LogLevel.NONE),
+  });
   let timer: NodeJS.Timeout | undefined;
   const failed = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new UserError('Telegram did not answer within 30 s: check the connection, or sign in again if the session was revoked.')), CONNECT_TIMEOUT_MS);
