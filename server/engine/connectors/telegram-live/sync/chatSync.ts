@@ -17,7 +17,7 @@ import type { LiveMediaRegistry } from '../media/types';
 import { type ConvertContext, convertMessage } from './convert';
 import { PAGE_SIZE, type Thread, ThreadReader } from './history';
 import { PeerNames, type PeerKind, exportPeerId, peerOf } from './peers';
-import { LongFloodWait, type RequestPolicy, SyncCancelled, formatWait } from './requests';
+import { LongFloodWait, type RequestPolicy, SyncCancelled } from './requests';
 import { HISTORY_THREAD, type LiveChatState, readLiveState, topicThread, writeLiveState } from './state';
 import { listForumTopics } from './topics';
 
@@ -141,26 +141,30 @@ async function syncThread(input: ChatSyncInput, archive: ChatArchive, plan: Thre
     const start = await startCursor(reader, state.cursors[plan.key], input);
     const newest = await reader.cursorForCount(1).then((c) => c + 1);
     if (newest <= start && state.cursors[plan.key] !== undefined) return 0;
-    let cursor = Math.max(0, start - MAX_ALBUM);
-    let first = true;
-    for (let pages = 0; ; pages++) {
+    // The next page is asked for as soon as this one is in, so Telegram's round trip overlaps
+    // the converting and writing of this one (paging stays by id: the next cursor is known).
+    let pending = reader.pageAbove(Math.max(0, start - MAX_ALBUM));
+    for (let first = true; ; first = false) {
       if (input.policy.signal.aborted) throw new SyncCancelled();
-      const page = await reader.pageAbove(cursor);
+      const page = await pending;
+      const last = page.messages.length ? page.messages[page.messages.length - 1].id : 0;
+      const more = page.messages.length >= PAGE_SIZE;
+      if (more) {
+        pending = reader.pageAbove(last);
+        // Awaited on the next turn; a failure after this turn failed is of no interest.
+        pending.catch(() => undefined);
+      }
       ctx.names.addAll(page.users, page.chats);
-      const msgs = first ? fromAlbumStart(page.messages, start) : page.messages;
-      first = false;
-      for (const m of msgs) {
+      for (const m of first ? fromAlbumStart(page.messages, start) : page.messages) {
         const converted = convertMessage(m, ctx);
         highest = Math.max(highest, m.id);
         if (!converted) continue;
         input.run.totals.messagesSeen++;
         await archive.push(converted, undefined, plan.topic);
       }
-      if (!page.messages.length) break;
-      cursor = page.messages[page.messages.length - 1].id;
-      const percent = newest > start ? Math.min(99, ((cursor - start) / (newest - start)) * 100) : undefined;
+      const percent = newest > start && last ? Math.min(99, ((last - start) / (newest - start)) * 100) : undefined;
       input.progress(`${input.chat.title}${plan.topic ? ` › ${plan.topic.title}` : ''}: ${input.run.totals.messagesSeen} messages read`, percent);
-      if (page.messages.length < PAGE_SIZE) break;
+      if (!more) break;
     }
   } catch (err) {
     if (err instanceof LongFloodWait) throw new PausedThread(err, plan.key, highest);
