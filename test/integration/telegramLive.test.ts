@@ -86,6 +86,12 @@ describe('live Telegram sync (GramJS against the sandbox DC)', function () {
       // A message straight in a topic replies to its root: membership, not shown as a reply.
       assert.doesNotMatch(files['Telegram/Sandbox Forum/Announcements.md'], /Reply to \[\[#\^m3\|/);
 
+      // Nothing new, every topic idle for long: the topic list alone answers the next sync.
+      sb.counters.reset();
+      await syncAll(rig);
+      assert.equal(sb.counters.requests('messages.getReplies'), 0, JSON.stringify(sb.counters.byMethod()));
+      assert.equal(sb.counters.requests('channels.getForumTopics'), 1);
+
       const channelId = sb.model.channels.get(forum.id < 0 ? -forum.id - 1e12 : forum.id)!.id;
       const topic = sb.model.channels.get(channelId)!.topics.find((t) => t.title === 'Releases')!;
       sb.model.addTopicMessage(channelId, topic.id, { text: 'v2 is out', fromId: { kind: 'user', id: sb.model.selfId } });

@@ -70,6 +70,8 @@ interface ThreadPlan {
   readonly thread: Thread;
   /** The note's topic; undefined lets the archive find it (non-forum chats, as an export does). */
   readonly topic: Topic | null | undefined;
+  /** The thread's newest message as the topic list gave it (forums), to skip idle topics. */
+  readonly top?: { readonly id: number; readonly date: number };
 }
 
 export async function syncChat(input: ChatSyncInput): Promise<ChatSyncResult> {
@@ -125,10 +127,12 @@ async function planThreads(input: ChatSyncInput, archive: ChatArchive): Promise<
   archive.declareTopics(topics.filter((t) => t.id !== GENERAL_TOPIC_ID));
   // General's messages go to the chat's main note, as an export's do; topics in id order, so notes
   // are named in the same order on every run.
-  const plans: ThreadPlan[] = [{ key: topicThread(GENERAL_TOPIC_ID), thread: { kind: 'topic', topicId: GENERAL_TOPIC_ID }, topic: null }];
+  const general = topics.find((t) => t.id === GENERAL_TOPIC_ID);
+  const topOf = (t: { topMessage: number; topDate: number } | undefined) => (t && t.topMessage > 0 && t.topDate > 0 ? { id: t.topMessage, date: t.topDate } : undefined);
+  const plans: ThreadPlan[] = [{ key: topicThread(GENERAL_TOPIC_ID), thread: { kind: 'topic', topicId: GENERAL_TOPIC_ID }, topic: null, top: topOf(general) }];
   for (const t of [...topics].sort((a, b) => a.id - b.id)) {
     if (t.id === GENERAL_TOPIC_ID) continue;
-    plans.push({ key: topicThread(t.id), thread: { kind: 'topic', topicId: t.id }, topic: t });
+    plans.push({ key: topicThread(t.id), thread: { kind: 'topic', topicId: t.id }, topic: { id: t.id, title: t.title }, top: topOf(t) });
   }
   return plans;
 }
@@ -137,6 +141,10 @@ async function planThreads(input: ChatSyncInput, archive: ChatArchive): Promise<
 async function syncThread(input: ChatSyncInput, archive: ChatArchive, plan: ThreadPlan, state: LiveChatState, ctx: ConvertContext): Promise<number> {
   const reader = new ThreadReader(input.client, input.chat.inputPeer, plan.thread, input.policy);
   let highest = 0;
+  const cursor = state.cursors[plan.key];
+  const recheckFrom = Math.floor(input.now() / 1000) - input.settings.editRecheckDays * 86400;
+  // A topic with nothing newer than its cursor, and nothing inside the recheck window: no request.
+  if (cursor !== undefined && plan.top && plan.top.id <= cursor && (input.settings.editRecheckDays <= 0 || plan.top.date < recheckFrom)) return 0;
   try {
     const start = await startCursor(reader, state.cursors[plan.key], input);
     const newest = await reader.cursorForCount(1).then((c) => c + 1);

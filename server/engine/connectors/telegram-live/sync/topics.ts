@@ -11,10 +11,16 @@ import { type RequestPolicy, callTelegram } from './requests';
 const TOPICS_PAGE = 100;
 const MAX_TOPIC_PAGES = 200;
 
-export async function listForumTopics(client: TelegramClient, peer: Api.TypeInputPeer, policy: RequestPolicy): Promise<Topic[]> {
+/** A topic with its newest message (id and date, 0 when unknown), so an idle topic costs no request. */
+export interface ListedTopic extends Topic {
+  readonly topMessage: number;
+  readonly topDate: number;
+}
+
+export async function listForumTopics(client: TelegramClient, peer: Api.TypeInputPeer, policy: RequestPolicy): Promise<ListedTopic[]> {
   if (!(peer instanceof Api.InputPeerChannel)) return [];
   const channel = new Api.InputChannel({ channelId: peer.channelId, accessHash: peer.accessHash });
-  const byId = new Map<number, Topic>();
+  const byId = new Map<number, ListedTopic>();
   let offsetDate = 0;
   let offsetId = 0;
   let offsetTopic = 0;
@@ -24,7 +30,8 @@ export async function listForumTopics(client: TelegramClient, peer: Api.TypeInpu
     let added = 0;
     for (const t of topics) {
       if (!byId.has(t.id)) added++;
-      byId.set(t.id, { id: t.id, title: t.title });
+      const top = res.messages.find((m) => m.id === t.topMessage);
+      byId.set(t.id, { id: t.id, title: t.title, topMessage: t.topMessage, topDate: top && 'date' in top ? (top.date ?? 0) : 0 });
     }
     if (res.topics.length < TOPICS_PAGE || added === 0 || byId.size >= res.count) break;
     const last = topics[topics.length - 1];
