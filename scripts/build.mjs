@@ -15,8 +15,10 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
-  // Optional native speed-ups pulled in by GramJS's websocket dependency: never shipped.
-  external: ['bufferutil', 'utf-8-validate'],
+  external: [],
+  // Native addons GramJS's `websocket` dependency requires unconditionally (loading the bundle
+  // fails without them): pure-JS stand-ins instead, since addons are never shipped.
+  alias: { bufferutil: './scripts/shims/bufferutil.cjs', 'utf-8-validate': './scripts/shims/utf-8-validate.cjs' },
 };
 
 const entries = [

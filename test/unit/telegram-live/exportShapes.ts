@@ -103,7 +103,9 @@ function media(exp: ExportMessage): Api.TypeMessageMedia | undefined {
   if (geo) return new Api.MessageMediaGeo({ geo });
   if (exp.contact_information) {
     const c = exp.contact_information;
-    return new Api.MessageMediaContact({ phoneNumber: c.phone_number ?? '', firstName: c.first_name ?? '', lastName: c.last_name ?? '', vcard: '', userId: bigInt(0) });
+    // The export keeps only the vCard's size: any text of that size stands for it.
+    const vcard = 'v'.repeat(exp.contact_vcard_file_size ?? 0);
+    return new Api.MessageMediaContact({ phoneNumber: c.phone_number ?? '', firstName: c.first_name ?? '', lastName: c.last_name ?? '', vcard, userId: bigInt(0) });
   }
   return undefined;
 }

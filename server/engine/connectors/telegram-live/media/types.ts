@@ -7,6 +7,12 @@
 import type { Api } from 'telegram';
 import type { MessageMediaSource } from '../../../chat-archive/types';
 
+/**
+ * One file of a live message: a photo, a document (or its thumbnail with `thumb`), or a contact's
+ * vCard (MessageMediaContact: the file is `media.vcard`'s text, as the export saves it).
+ * `register` must give the same string for the same file on every run (a different string
+ * re-renders the block), and `attachmentPath` the same vault path for it.
+ */
 export interface LiveMediaRef {
   readonly peer: Api.TypeInputPeer;
   readonly messageId: number;

@@ -27,7 +27,13 @@ export function mediaFields(media: Api.TypeMessageMedia | undefined, ctx: MediaC
   if (media instanceof Api.MessageMediaVenue) return { place_name: media.title, address: media.address, ...geoFields(media.geo) };
   if (media instanceof Api.MessageMediaGeo) return geoFields(media.geo);
   if (media instanceof Api.MessageMediaContact) {
-    return { contact_information: { first_name: media.firstName ?? '', last_name: media.lastName ?? '', phone_number: media.phoneNumber ?? '' } };
+    const out: Fields = { contact_information: { first_name: media.firstName ?? '', last_name: media.lastName ?? '', phone_number: media.phoneNumber ?? '' } };
+    // The export saves a contact's vCard as a file (contacts/contact_N.vcard); the registry makes it from media.vcard.
+    if (media.vcard) {
+      out.contact_vcard = ctx.registry.register({ peer: ctx.peer, messageId: ctx.messageId, media });
+      out.contact_vcard_file_size = Buffer.byteLength(media.vcard, 'utf8');
+    }
+    return out;
   }
   if (media instanceof Api.MessageMediaPoll) return { poll: pollOf(media) };
   if (media instanceof Api.MessageMediaGame) {
