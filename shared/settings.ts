@@ -25,6 +25,12 @@ export interface WorkerSettings {
   readonly youtubeTranscripts: boolean;
   /** Preferred caption languages, comma-separated BCP-47 tags (`en, de`); empty: the video's own language. */
   readonly youtubeTranscriptLanguages: string;
+  /** Live Telegram: the newest messages a chat's first sync fetches (0 = no limit by count). */
+  readonly telegramBackfillMessages: number;
+  /** Live Telegram: the first sync fetches only the last this many days (0 = no limit by date). */
+  readonly telegramBackfillDays: number;
+  /** Live Telegram: messages of the last this many days are read again each sync, for edits. */
+  readonly telegramEditRecheckDays: number;
 }
 
 type NumberSpec = { readonly type: 'integer'; readonly default: number; readonly minimum: number; readonly maximum?: number };
@@ -47,6 +53,9 @@ export const settingSpecs: { readonly [K in keyof WorkerSettings]: SettingSpec }
   youtubeCacheMB: { configKey: 'youtube.cacheSizeMB', type: 'integer', default: 32, minimum: 0, maximum: 1024 },
   youtubeTranscripts: { configKey: 'youtube.transcripts', type: 'boolean', default: false },
   youtubeTranscriptLanguages: { configKey: 'youtube.transcriptLanguages', type: 'string', default: '' },
+  telegramBackfillMessages: { configKey: 'telegram.backfillMessages', type: 'integer', default: 10_000, minimum: 0, maximum: 100_000_000 },
+  telegramBackfillDays: { configKey: 'telegram.backfillDays', type: 'integer', default: 0, minimum: 0, maximum: 100_000 },
+  telegramEditRecheckDays: { configKey: 'telegram.editRecheckDays', type: 'integer', default: 2, minimum: 0, maximum: 3650 },
 };
 
 /**

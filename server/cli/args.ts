@@ -207,6 +207,8 @@ export const USAGE = `Usage:
       Add a YouTube channel (@handle, youtube.com/@name or /channel/UC… URL, or UC… id).
       Needs a YouTube Data API key in VAULT_ARCHIVER_YOUTUBE_API_KEY, or in a file named
       by VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE (keep it outside the vault).
+  vault-archiver add telegram:<@username | t.me link | chat id> --vault <folder>
+      Add a Telegram chat for live sync (a chat imported before continues in the same notes).
   vault-archiver mirror <source id>... --vault <folder> --spreadsheet <address | id | none> [--tab <name>]
       Mirror YouTube channels into a Google Sheets tab (created if missing; "Videos" by
       default): each sync appends new videos and updates changed ones. Several channels
@@ -214,7 +216,8 @@ export const USAGE = `Usage:
       key file in VAULT_ARCHIVER_GOOGLE_CREDENTIALS_FILE; share the spreadsheet with that account.
   vault-archiver sync --vault <folder> [--source <id>]... [--transcripts] [--wait]
       Fetch what is new for the vault's sources (all of them without --source):
-      YouTube channels; an imported Telegram chat is updated by importing a newer export.
+      YouTube channels and live Telegram chats; an imported Telegram chat is updated by
+      importing a newer export, or by adding it for live sync.
   vault-archiver status --vault <folder> [--json]
       List the vault's sources with their item counts and last sync.
   vault-archiver login [--vault <folder>]

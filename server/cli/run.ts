@@ -64,7 +64,10 @@ export async function runVaultCommand(args: VaultArgs, out: Output): Promise<num
         return importExitCode(summary);
       }
       case 'add': {
-        const source = await service.addSource('youtube', args.ref ?? '');
+        // Telegram chats are named with "telegram:" (@username, t.me link or chat id) or by a t.me link.
+        const ref = args.ref ?? '';
+        const telegram = /^telegram:/i.test(ref) || /^(https?:\/\/)?(t|telegram)\.me\//i.test(ref);
+        const source = await service.addSource(telegram ? 'telegram' : 'youtube', ref.replace(/^telegram:/i, ''));
         printAdded(source, vault, out);
         return Exit.ok;
       }

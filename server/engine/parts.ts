@@ -21,6 +21,9 @@ import type { TelegramSecretStore } from './connectors/telegram-live/account';
 import { type TelegramAccountPort, lazyTelegramAccount } from './connectors/telegram-live/lazyAccount';
 import { type TelegramEndpoint, telegramEndpointFromEnv } from './connectors/telegram-live/endpoint';
 import { sessionFilePath, sessionFileStore } from './connectors/telegram-live/sessionFile';
+import { type LiveMediaContext, type LiveTelegramAccess, LiveTelegramConnector } from './connectors/telegram-live/connector';
+import { mediaNotDownloaded } from './connectors/telegram-live/media/notDownloaded';
+import type { LiveMediaRegistry } from './connectors/telegram-live/media/types';
 
 export const realImporter: ImporterPort = { importTelegramExport, listImportedChats, removeImportedChat };
 
@@ -43,6 +46,8 @@ export interface EngineEnvironment {
   readonly telegramSignInHelp?: string;
   /** Telegram's own DCs when absent; VAULT_ARCHIVER_TELEGRAM_SERVER (the sandbox in tests) otherwise. */
   readonly telegramEndpoint?: TelegramEndpoint;
+  /** Where live messages' files come from; default: not downloaded (the media download module plugs in here). */
+  telegramMedia?(ctx: LiveMediaContext): LiveMediaRegistry;
 }
 
 /**
@@ -81,21 +86,28 @@ export function processEnvironment(env: NodeJS.ProcessEnv = process.env, vault?:
   };
 }
 
-export function createConnectors(importer: ImporterPort = realImporter, fs: VaultFs = nodeVaultFs, environment: EngineEnvironment = processEnvironment()): Connector[] {
+export function createConnectors(importer: ImporterPort = realImporter, fs: VaultFs = nodeVaultFs, environment: EngineEnvironment = processEnvironment(), telegram?: TelegramAccountPort): Connector[] {
+  const live = telegram ? liveTelegramConnector(telegram, fs, environment) : undefined;
   return [
-    // First: a chat imported from an export is that chat, whatever else names it.
+    // First: a chat added for live sync is synced live, even when it was imported from an export before.
+    ...(live ? [live] : []),
+    // Then: a chat imported from an export is that chat, whatever else names it.
     new TelegramExportConnector(importer),
-    new RecordedSourcesConnector({
-      kind: 'telegram',
-      origin: 'telegram-live',
-      notesDir: TELEGRAM_DIR,
-      fs,
-      parse: (ref) => {
-        const parsed = parseTelegramRef(ref);
-        return { id: telegramSourceId(parsed), title: parsed.form === 'username' ? `@${parsed.value}` : String(parsed.value) };
-      },
-      unavailable: (title) => `${title}: Telegram live sync is not available yet. Import a Telegram Desktop export of this chat instead.`,
-    }),
+    ...(live
+      ? []
+      : [
+          new RecordedSourcesConnector({
+            kind: 'telegram',
+            origin: 'telegram-live',
+            notesDir: TELEGRAM_DIR,
+            fs,
+            parse: (ref) => {
+              const parsed = parseTelegramRef(ref);
+              return { id: telegramSourceId(parsed), title: parsed.form === 'username' ? `@${parsed.value}` : String(parsed.value) };
+            },
+            unavailable: (title) => `${title}: Telegram live sync is not available yet. Import a Telegram Desktop export of this chat instead.`,
+          }),
+        ]),
     new YouTubeConnector({
       fs,
       apiKey: () => environment.youtubeApiKey(),
@@ -123,12 +135,30 @@ export function createTelegramAccount(environment: EngineEnvironment): TelegramA
   return lazyTelegramAccount({ store: environment.telegramStore, endpoint: environment.telegramEndpoint, signInHelp: environment.telegramSignInHelp ?? 'Sign in to Telegram first.' });
 }
 
+/**
+ * Live Telegram sync over the signed-in account. A chat the user names is resolved by the account
+ * (its dialogs, @username, link or id) to the source an export import of that chat made, so the
+ * notes continue; the shared client stays open between jobs and is closed with the account.
+ */
+function liveTelegramConnector(account: TelegramAccountPort, fs: VaultFs, environment: EngineEnvironment): LiveTelegramConnector {
+  const access: LiveTelegramAccess = { client: (signal) => account.access.client(signal) };
+  return new LiveTelegramConnector({
+    access,
+    fs,
+    // Loaded when first used: these modules load GramJS (see lazyAccount.ts).
+    identify: async (ref) => (await import('./connectors/telegram-live/resolve')).sourceOfChat(await account.resolve(ref)),
+    resolve: async (client, source, ctx) => (await import('./connectors/telegram-live/sync/resolveChat')).resolveSource(client, source, ctx.selfId, ctx.policy),
+    mediaRegistry: (ctx) => environment.telegramMedia?.(ctx) ?? mediaNotDownloaded(ctx.settings.attachmentsFolder),
+  });
+}
+
 /** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */
 export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer; telegram?: TelegramAccountPort } {
+  const telegram = createTelegramAccount(environment);
   return {
-    connectors: createConnectors(realImporter, nodeVaultFs, environment),
+    connectors: createConnectors(realImporter, nodeVaultFs, environment, telegram),
     metrics: new MetricsRecorder(),
     acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }),
-    telegram: createTelegramAccount(environment),
+    telegram,
   };
 }

@@ -89,14 +89,27 @@ export class ChatArchive {
     } else if (!header.notes.length) header.layout = 'single';
   }
 
-  /** The next message of the chat, already validated by its connector. */
-  async push(msg: ExportMessage, raw?: string): Promise<void> {
+  /**
+   * The next message of the chat, already validated by its connector. `topic`: the forum topic a
+   * connector knows the message is in (live sync; null = none); left out, it is found from the
+   * reply chain as an export requires.
+   */
+  async push(msg: ExportMessage, raw?: string, topic?: Topic | null): Promise<void> {
     if (this.spool) {
-      await this.spool.push({ msg, raw });
+      await this.spool.push({ msg, raw, topic });
       if (this.spool.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
       return;
     }
-    await this.process(msg, raw);
+    await this.process(msg, raw, topic);
+  }
+
+  /**
+   * Forum topics the connector knows of before their messages come (live sync's topic list), so
+   * replies to a topic's first message read as topic membership in every run, not only the one
+   * that met the topic's creation.
+   */
+  declareTopics(topics: readonly Topic[]): void {
+    for (const t of topics) this.topicTracker.declare(t);
   }
 
   /**
@@ -136,14 +149,14 @@ export class ChatArchive {
     const spool = this.spool!;
     this.spool = undefined;
     this.notes.header.layout = layout;
-    await spool.drain((e) => this.process(e.msg, e.raw));
+    await spool.drain((e) => this.process(e.msg, e.raw, e.topic));
   }
 
-  private async process(msg: ExportMessage, raw: string | undefined): Promise<void> {
+  private async process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> {
     if (raw !== undefined) this.rawOf.set(msg, raw);
     let topic: Topic | undefined;
     try {
-      topic = this.topicTracker.topicOf(msg);
+      topic = placed === undefined ? this.topicTracker.topicOf(msg) : this.topicTracker.place(msg, placed ?? undefined);
     } catch (err) {
       this.warn(msg.id, `could not place the message in a forum topic (${describe(err)})`);
     }

@@ -13,6 +13,8 @@ export interface SpooledMessage {
   readonly msg: ExportMessage;
   /** The message as its source wrote it (for the unchanged-message check). */
   readonly raw?: string;
+  /** The topic its connector placed it in (live sync knows it); undefined: found from replies. */
+  readonly topic?: { readonly id: number; readonly title: string } | null;
 }
 
 export class MonthSpool {
@@ -28,7 +30,7 @@ export class MonthSpool {
   ) {}
 
   async push(entry: SpooledMessage): Promise<void> {
-    const line = JSON.stringify([entry.msg, entry.raw ?? null]);
+    const line = JSON.stringify(entry.topic === undefined ? [entry.msg, entry.raw ?? null] : [entry.msg, entry.raw ?? null, entry.topic]);
     this.lines.push(line);
     this.chars += line.length;
     this.count++;
@@ -78,6 +80,6 @@ export class MonthSpool {
 }
 
 function decode(line: string): SpooledMessage {
-  const [msg, raw] = JSON.parse(line) as [ExportMessage, string | null];
-  return { msg, raw: raw ?? undefined };
+  const [msg, raw, topic] = JSON.parse(line) as [ExportMessage, string | null, SpooledMessage['topic']];
+  return { msg, raw: raw ?? undefined, topic };
 }

@@ -118,7 +118,8 @@ export class ArchiveService {
     const add = connector.add.bind(connector);
     const { id } = await connector.identify!(ref);
     const existing = (await this.listSources()).find((s) => s.id === id);
-    if (existing) throw new UserError(`"${existing.title}" is already in the vault.`);
+    // A chat imported from an export may be added for live sync: the same notes continue.
+    if (existing && existing.origin === connector.origin) throw new UserError(`"${existing.title}" is already in the vault.`);
     const added = await this.writeJob({}, (vault) => add(ref, vault, new Date(this.now())));
     await this.pushSources();
     return { ...added, state: this.states.get(added.id) };

@@ -72,6 +72,20 @@ export class TopicTracker {
     return topic !== undefined ? { id: topic, title: this.titles.get(topic)! } : undefined;
   }
 
+  /** A topic known from elsewhere (live sync's topic list): its id is a topic root from now on. */
+  declare(topic: Topic): void {
+    if (!this.isForum || !Number.isSafeInteger(topic.id)) return;
+    this.titles.set(topic.id, topic.title.trim() !== '' ? topic.title : `Topic ${topic.id}`);
+  }
+
+  /** Records the topic a connector placed `msg` in (instead of finding it from replies). */
+  place(msg: ExportMessage, topic: Topic | undefined): Topic | undefined {
+    if (!this.isForum || typeof msg.id !== 'number' || !Number.isSafeInteger(msg.id) || Math.abs(msg.id) > 0x7fffffff) return undefined;
+    if (topic && !this.titles.has(topic.id)) this.declare(topic);
+    this.ids.set(msg.id, topic?.id ?? NO_TOPIC);
+    return topic ? { id: topic.id, title: this.titles.get(topic.id)! } : undefined;
+  }
+
   /** True when `messageId` is a topic's first message (a reply to it only places a message in the topic). */
   isTopicRoot(messageId: number): boolean {
     return this.titles.has(messageId);

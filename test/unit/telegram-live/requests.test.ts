@@ -1,0 +1,71 @@
+/** Every request of a live sync has bounds: flood waits waited out or pausing the chat, capped retries, timeouts, cancellation. */
+import assert from 'node:assert/strict';
+import { LongFloodWait, type RequestPolicy, SyncCancelled, callTelegram, floodSeconds } from '../../../server/engine/connectors/telegram-live/sync/requests';
+
+function flood(seconds: number): Error {
+  // What GramJS hands over: an RPCError with errorMessage FLOOD_WAIT_X (FloodWaitError also has .seconds).
+  return Object.assign(new Error(`A wait of ${seconds} seconds is required`), { code: 420, errorMessage: `FLOOD_WAIT_${seconds}`, seconds });
+}
+
+function policy(over: Partial<RequestPolicy> = {}) {
+  const slept: number[] = [];
+  const waits: number[] = [];
+  const p: RequestPolicy = {
+    signal: new AbortController().signal,
+    shortWaitSeconds: 60,
+    sleep: async (ms) => void slept.push(ms),
+    onWait: (s) => void waits.push(s),
+    ...over,
+  };
+  return { p, slept, waits };
+}
+
+describe('live sync requests (flood waits, retries, cancellation)', () => {
+  it('waits out short flood waits, announcing each, then answers', async () => {
+    const { p, slept, waits } = policy();
+    let calls = 0;
+    const v = await callTelegram('messages.getHistory', async () => (++calls < 3 ? Promise.reject(flood(23)) : 'page'), p);
+    assert.equal(v, 'page');
+    assert.deepEqual(slept, [23_000, 23_000]);
+    assert.deepEqual(waits, [23, 0, 23, 0]);
+  });
+
+  it('turns a long flood wait into LongFloodWait without waiting', async () => {
+    const { p, slept } = policy();
+    await assert.rejects(callTelegram('messages.getReplies', () => Promise.reject(flood(3600)), p), (e: unknown) => e instanceof LongFloodWait && e.seconds === 3600 && /60 min/.test(e.message));
+    assert.deepEqual(slept, []);
+    assert.equal(floodSeconds(Object.assign(new Error('x'), { errorMessage: 'FLOOD_PREMIUM_WAIT_5' })), 5);
+  });
+
+  it('gives up after a fixed number of attempts, whatever Telegram keeps answering', async () => {
+    const { p } = policy();
+    let calls = 0;
+    await assert.rejects(
+      callTelegram('messages.getHistory', () => (++calls, Promise.reject(flood(1))), p),
+      /failed 6 times; last: A wait of 1 seconds/,
+    );
+    assert.equal(calls, 6);
+    calls = 0;
+    await assert.rejects(callTelegram('messages.getHistory', () => (++calls, Promise.reject(Object.assign(new Error('Internal'), { code: 500 }))), p), /failed 6 times/);
+    assert.equal(calls, 6);
+  });
+
+  it('does not retry what retrying cannot fix', async () => {
+    const { p } = policy();
+    let calls = 0;
+    await assert.rejects(callTelegram('messages.getHistory', () => (++calls, Promise.reject(Object.assign(new Error('CHANNEL_PRIVATE'), { code: 400, errorMessage: 'CHANNEL_PRIVATE' }))), p), /CHANNEL_PRIVATE/);
+    assert.equal(calls, 1);
+  });
+
+  it('abandons a request that never answers, and stops at once when cancelled mid-request', async () => {
+    const { p } = policy({ timeoutMs: 20 });
+    let calls = 0;
+    await assert.rejects(callTelegram('messages.getHistory', () => (++calls, new Promise(() => undefined)), p), /no answer from Telegram/);
+    assert.equal(calls, 6);
+    const ac = new AbortController();
+    const { p: p2 } = policy({ signal: ac.signal });
+    const pending = callTelegram('messages.getHistory', () => new Promise(() => undefined), p2);
+    setTimeout(() => ac.abort(), 10);
+    await assert.rejects(pending, (e: unknown) => e instanceof SyncCancelled);
+  });
+});
