@@ -1,0 +1,235 @@
+/**
+ * Where a live-synced message's files come from: Telegram's servers.
+ *
+ * The sync connector registers each file a message holds and puts the returned string in the
+ * message's photo/file field; the chat archive then asks locate() for it inside the media
+ * pipeline, which hashes the located file, deduplicates it by content and stores it in the vault
+ * at attachmentPath() (the same folders and names an imported export uses).
+ *
+ * locate(): a file whose photo/document id is already stored (MediaIdIndex → content store → the
+ * vault file, still there with its size) is returned from the vault without a request; otherwise
+ * it is downloaded (FileDownloader) to a temporary name under the vault's Telegram tmp folder and
+ * renamed there only when complete. The tmp folder is this instance's own and is removed by
+ * close(); after a crash, OpenArchiveRun.open() empties the whole tmp folder on the next run.
+ * One download per file per instance, however many messages (forwards, albums) hold it.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import * as path from 'node:path';
+import type { Api, TelegramClient } from 'telegram';
+import type { WorkerSettings } from '../../../../../shared/types';
+import type { ContentStore } from '../../../media/contentStore';
+import type { LocatedSource } from '../../../media/mediaPipeline';
+import type { MetricsSink } from '../../../metrics';
+import { tempNameFor } from '../../../vault/atomic';
+import { VaultLayout } from '../../../vault/layout';
+import { type VaultFs, nodeVaultFs } from '../../../vault/vaultFs';
+import { attachmentVaultPath } from '../../telegram-export/exportFiles';
+import { isAbortError } from './budget';
+import { type DownloaderOptions, FileDownloader, type FilePartPort, FloodWaitTooLong } from './downloader';
+import { type MediaFilter, NO_FILE_PLACEHOLDER, mediaFilterFrom, skippedBecause } from './filters';
+import { gramjsFilePort } from './gramjsPort';
+import { MediaIdIndex } from './mediaIdIndex';
+import { type RemoteFile, remoteFileOf, withReferenceFrom } from './remoteFile';
+import type { LiveMediaRef, LiveMediaRegistry } from './types';
+
+export type LiveMediaSettings = Pick<
+  WorkerSettings,
+  'attachmentsFolder' | 'telegramMediaKinds' | 'telegramMediaMaxFileMB' | 'telegramDownloadParts' | 'telegramDownloadFiles' | 'telegramDownloadMemoryMB'
+>;
+
+export interface LiveMediaSourceOptions {
+  /** The signed-in client; its download senders fetch the parts. Or give `port`. */
+  readonly client?: TelegramClient;
+  /** upload.getFile by DC (tests, or a scheduler in front of the client); wins over `client`. */
+  readonly port?: FilePartPort;
+  readonly vaultRoot: string;
+  readonly settings: LiveMediaSettings;
+  /** The run's content store (ArchiveRun.contentStore): where stored content is, by hash. */
+  readonly contentStore: Pick<ContentStore, 'get'>;
+  /** The message again, for a fresh file reference after FILE_REFERENCE_EXPIRED. */
+  readonly refetch: (peer: Api.TypeInputPeer, messageId: number) => Promise<Api.Message | undefined>;
+  readonly fs?: VaultFs;
+  readonly metrics?: MetricsSink;
+  /** Cancels every download: partial files are removed, locate() answers "cancelled". */
+  readonly signal?: AbortSignal;
+  /** Telegram made downloads wait ("waiting 23 s"); `tooLong`: above the cap, the file was given up. */
+  readonly onWait?: (wait: { seconds: number; dcId: number; tooLong: boolean }) => void;
+  readonly log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** Downloader tuning and test hooks (sleep, clock, caps, timeouts, part size). */
+  readonly downloader?: Partial<Pick<DownloaderOptions, 'maxPartBytes' | 'maxFloodWaitSeconds' | 'maxAttempts' | 'requestTimeoutMs' | 'sleep' | 'now'>>;
+}
+
+interface Entry {
+  readonly file: RemoteFile;
+  /** The latest message registered with this file: the one fetched again for a fresh reference. */
+  ref: LiveMediaRef;
+  located?: Promise<LocatedSource>;
+}
+
+export interface LiveMediaStats {
+  /** Files found in the vault by their id: no request made. */
+  idHits: number;
+  downloaded: number;
+  failed: number;
+  skipped: number;
+}
+
+export class LiveMediaSource implements LiveMediaRegistry {
+  readonly stats: LiveMediaStats = { idHits: 0, downloaded: 0, failed: 0, skipped: 0 };
+  readonly downloader: FileDownloader;
+  private readonly entries = new Map<string, Entry>();
+  private readonly fs: VaultFs;
+  private readonly layout: VaultLayout;
+  private readonly filter: MediaFilter;
+  /** This instance's own folder under the Telegram tmp folder. */
+  readonly tmpDir: string;
+  private madeTmpDir: Promise<unknown> | undefined;
+  /** Follows `opts.signal`; each file in flight listens to this one, not to the caller's. */
+  private readonly cancelled = new AbortController();
+
+  private constructor(
+    private readonly opts: LiveMediaSourceOptions,
+    private readonly ids: MediaIdIndex,
+  ) {
+    this.fs = opts.fs ?? nodeVaultFs;
+    this.layout = new VaultLayout(opts.vaultRoot);
+    this.filter = mediaFilterFrom(opts.settings);
+    this.tmpDir = path.join(this.layout.telegramTmpDir, `live-${process.pid}-${randomBytes(4).toString('hex')}`);
+    setMaxListeners(0, this.cancelled.signal);
+    if (opts.signal?.aborted) this.cancelled.abort(opts.signal.reason);
+    else opts.signal?.addEventListener('abort', () => this.cancelled.abort(opts.signal?.reason), { once: true });
+    const port = opts.port ?? (opts.client ? gramjsFilePort(opts.client) : undefined);
+    if (!port) throw new Error('LiveMediaSource needs a client or a port');
+    const s = opts.settings;
+    this.downloader = new FileDownloader({
+      ...opts.downloader,
+      port,
+      fs: this.fs,
+      partsInFlight: s.telegramDownloadParts,
+      filesInFlight: s.telegramDownloadFiles,
+      memoryBytes: s.telegramDownloadMemoryMB * 1024 * 1024,
+      metrics: opts.metrics,
+      onWait: opts.onWait,
+    });
+  }
+
+  /** Loads the vault's index of stored ids. */
+  static async open(opts: LiveMediaSourceOptions): Promise<LiveMediaSource> {
+    const fs = opts.fs ?? nodeVaultFs;
+    const ids = await MediaIdIndex.open(fs, new VaultLayout(opts.vaultRoot).telegramMediaIdsFile);
+    return new LiveMediaSource(opts, ids);
+  }
+
+  register(ref: LiveMediaRef): string {
+    const file = remoteFileOf(ref.media, ref.thumb === true);
+    if (!file) return NO_FILE_PLACEHOLDER;
+    const skipped = skippedBecause(file, this.filter);
+    if (skipped) {
+      this.stats.skipped++;
+      return skipped;
+    }
+    const key = refString(file);
+    const known = this.entries.get(key);
+    if (known) known.ref = ref;
+    else this.entries.set(key, { file, ref });
+    return key;
+  }
+
+  attachmentPath(chatDir: string, ref: string): string {
+    const exportPath = this.entries.get(ref)?.file.exportPath ?? ref.slice(ref.indexOf('/') + 1);
+    return attachmentVaultPath(chatDir, this.opts.settings.attachmentsFolder, exportPath);
+  }
+
+  locate(ref: string): Promise<LocatedSource> {
+    const entry = this.entries.get(ref);
+    if (!entry) return Promise.resolve({ ok: false, reason: 'missing', message: `"${ref}" is not a file this sync registered` });
+    entry.located ??= this.fetch(entry);
+    return entry.located;
+  }
+
+  /** Cancels every download in flight (as `opts.signal` does). */
+  cancel(): void {
+    this.cancelled.abort();
+  }
+
+  /** Saves the index of stored ids (call after the pipeline has stored the files: drain first). */
+  flush(): Promise<void> {
+    return this.ids.flush();
+  }
+
+  /** Saves the index and removes this instance's downloads (the pipeline must be drained). */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.fs.rm(this.tmpDir, { recursive: true, force: true });
+    }
+  }
+
+  private async fetch(entry: Entry): Promise<LocatedSource> {
+    const { file } = entry;
+    const stored = await this.storedCopy(file.key);
+    if (stored) {
+      this.stats.idHits++;
+      return { ok: true, source: stored };
+    }
+    const name = path.basename(file.exportPath);
+    const final = path.join(this.tmpDir, `${file.key.replace(/[^A-Za-z0-9_-]+/g, '-')}${path.extname(name).slice(0, 16)}`);
+    try {
+      this.madeTmpDir ??= this.fs.mkdir(this.tmpDir, { recursive: true });
+      await this.madeTmpDir;
+      const tmp = tempNameFor(final);
+      let digest: { sha256: string; size: number };
+      if (file.inline) {
+        await this.fs.writeFile(tmp, file.inline, { flag: 'wx' });
+        digest = { sha256: sha256(file.inline), size: file.inline.length };
+      } else {
+        digest = await this.downloader.download({ file, target: tmp, signal: this.cancelled.signal, refresh: () => this.refresh(entry) });
+      }
+      await this.fs.rename(tmp, final);
+      this.ids.set(file.key, digest);
+      this.stats.downloaded++;
+      return { ok: true, source: final };
+    } catch (err) {
+      this.stats.failed++;
+      const why = isAbortError(err) ? 'the sync was cancelled' : err instanceof FloodWaitTooLong ? err.message : describe(err);
+      this.opts.log?.(isAbortError(err) ? 'info' : 'warn', `Telegram file ${name} not downloaded: ${why}`);
+      return { ok: false, reason: 'missing', message: `could not download ${name} from Telegram: ${why}` };
+    }
+  }
+
+  /** The vault file holding this id's content, when the index knows it and it is still there whole. */
+  private async storedCopy(key: string): Promise<string | undefined> {
+    const known = this.ids.get(key);
+    if (!known) return undefined;
+    const content = this.opts.contentStore.get(known.sha256);
+    if (!content || content.size !== known.size) return undefined;
+    const abs = this.layout.abs(content.path);
+    try {
+      const st = await this.fs.stat(abs);
+      return st.isFile() && st.size === known.size ? abs : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async refresh(entry: Entry): Promise<RemoteFile | undefined> {
+    const { peer, messageId, thumb } = entry.ref;
+    const msg = await this.opts.refetch(peer, messageId);
+    return withReferenceFrom(entry.file, msg?.media, thumb === true);
+  }
+}
+
+/** The string a message's field carries: unique per file, the same in every run. */
+function refString(file: RemoteFile): string {
+  return `tg:${file.key}/${file.exportPath}`;
+}
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
