@@ -126,6 +126,8 @@ export class FileDownloader {
   private readonly now: () => number;
   /** No request goes out before this time (a flood wait holds for the whole account). */
   private floodUntil = 0;
+  /** Requests waiting for an answer, by DC: told when a sibling's error may have cost them theirs. */
+  private readonly pendingOnDc = new Map<number, Set<() => void>>();
 
   constructor(private readonly opts: DownloaderOptions) {
     this.parts = new Budget(Math.max(1, Math.floor(opts.partsInFlight)));
@@ -264,6 +266,7 @@ export class FileDownloader {
       } catch (err) {
         if (st.signal.aborted || isAbortError(err)) throw abortError(st.signal);
         const what = classify(err);
+        if (what.kind === 'again') continue;
         if (what.kind === 'flood') {
           if (++floods > 10) throw new Error(`Telegram kept asking to wait (${floods} flood waits for one part)`);
           this.noteFlood(what.seconds, dcId);
@@ -292,10 +295,20 @@ export class FileDownloader {
     throw new Error('gave up on a file part after 50 rounds of waits and redirections');
   }
 
+  /**
+   * One request, given up on timeout, on cancellation, or when another request on the same DC
+   * comes back with an error: GramJS 2.26 handles a container of answers one by one and stops at
+   * the first error (MTProtoSender._handleRPCResult rejects it, then throws), so the answers after
+   * it in that container are lost and their requests would wait for ever. Those are asked again.
+   */
   private request(dcId: number, req: Api.upload.GetFile, signal: AbortSignal): Promise<Api.upload.TypeFile> {
     const ms = this.opts.requestTimeoutMs ?? 60_000;
+    let watchers = this.pendingOnDc.get(dcId);
+    if (!watchers) this.pendingOnDc.set(dcId, (watchers = new Set()));
+    const dcWatchers = watchers;
     return new Promise((resolve, reject) => {
       const onAbort = () => finish(() => reject(abortError(signal)));
+      const onSiblingError = () => finish(() => reject(new SiblingFailed()));
       const timer = setTimeout(() => finish(() => reject(new RequestTimeout(ms))), ms);
       let done = false;
       const finish = (f: () => void) => {
@@ -303,12 +316,18 @@ export class FileDownloader {
         done = true;
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
+        dcWatchers.delete(onSiblingError);
         f();
       };
       signal.addEventListener('abort', onAbort, { once: true });
+      dcWatchers.add(onSiblingError);
       this.opts.port.getFile(dcId, req).then(
         (r) => finish(() => resolve(r)),
-        (e: unknown) => finish(() => reject(e)),
+        (e: unknown) => {
+          const wasPending = !done;
+          finish(() => reject(e));
+          if (wasPending && isRpcError(e)) for (const w of [...dcWatchers]) w();
+        },
       );
     });
   }
@@ -354,6 +373,17 @@ export class FileDownloader {
   }
 }
 
+class SiblingFailed extends Error {
+  constructor() {
+    super('another request on the same connection failed; asked again');
+    this.name = 'SiblingFailed';
+  }
+}
+
+function isRpcError(e: unknown): boolean {
+  return typeof (e as { errorMessage?: unknown })?.errorMessage === 'string';
+}
+
 class RequestTimeout extends Error {
   constructor(ms: number) {
     super(`no answer from Telegram within ${Math.round(ms / 1000)} s`);
@@ -361,12 +391,13 @@ class RequestTimeout extends Error {
   }
 }
 
-type ErrorKind = { kind: 'flood'; seconds: number } | { kind: 'migrate'; dcId: number } | { kind: 'reference' } | { kind: 'transient' } | { kind: 'fatal' };
+type ErrorKind = { kind: 'again' } | { kind: 'flood'; seconds: number } | { kind: 'migrate'; dcId: number } | { kind: 'reference' } | { kind: 'transient' } | { kind: 'fatal' };
 
 /** What an error from upload.getFile asks of us (core.telegram.org/api/errors, api/file_reference). */
 export function classify(err: unknown): ErrorKind {
   const e = err as { errorMessage?: unknown; seconds?: unknown; newDc?: unknown; code?: unknown; name?: unknown };
   const msg = typeof e?.errorMessage === 'string' ? e.errorMessage : '';
+  if (e?.name === 'SiblingFailed') return { kind: 'again' };
   if (typeof e?.seconds === 'number' && (/FLOOD/.test(msg) || /FloodWait/.test(String((err as object)?.constructor?.name)))) return { kind: 'flood', seconds: e.seconds };
   const flood = /^FLOOD(?:_PREMIUM)?_WAIT_(\d+)$/.exec(msg);
   if (flood) return { kind: 'flood', seconds: Number(flood[1]) };
