@@ -95,7 +95,8 @@ function sizeChoices(sizes: readonly Api.TypePhotoSize[] | undefined): SizeChoic
 }
 
 const area = (s: SizeChoice) => s.w * s.h;
-const largest = (list: SizeChoice[]) => list.reduce<SizeChoice | undefined>((best, s) => (!best || area(s) > area(best) || (area(s) === area(best) && (s.bytes ?? 0) > (best.bytes ?? 0)) ? s : best), undefined);
+/** Largest by pixels, then bytes; on a tie the later one (Telegram lists sizes from small to large). */
+const largest = (list: SizeChoice[]) => list.reduce<SizeChoice | undefined>((best, s) => (!best || area(s) > area(best) || (area(s) === area(best) && (s.bytes ?? 0) >= (best.bytes ?? 0)) ? s : best), undefined);
 
 /** A thumbnail: the largest size fitting 320 px (Telegram's "m"), else the smallest there is. */
 function thumbnailSize(list: SizeChoice[]): SizeChoice | undefined {
