@@ -53,7 +53,7 @@ export const settingSpecs: { readonly [K in keyof WorkerSettings]: SettingSpec }
   youtubeCacheMB: { configKey: 'youtube.cacheSizeMB', type: 'integer', default: 32, minimum: 0, maximum: 1024 },
   telegramMediaKinds: { configKey: 'telegram.media.kinds', type: 'string', default: 'photos, videos, voice, round, audio, animations, stickers, files' },
   telegramMediaMaxFileMB: { configKey: 'telegram.media.maxFileSizeMB', type: 'integer', default: 0, minimum: 0, maximum: 4096 },
-  telegramDownloadParts: { configKey: 'telegram.download.partsInFlight', type: 'integer', default: 16, minimum: 1, maximum: 64 },
+  telegramDownloadParts: { configKey: 'telegram.download.partsInFlight', type: 'integer', default: 8, minimum: 1, maximum: 64 },
   telegramDownloadFiles: { configKey: 'telegram.download.filesInFlight', type: 'integer', default: 4, minimum: 1, maximum: 32 },
   telegramDownloadMemoryMB: { configKey: 'telegram.download.memoryMB', type: 'integer', default: 32, minimum: 1, maximum: 1024 },
 };

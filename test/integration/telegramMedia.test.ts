@@ -120,7 +120,7 @@ describe('telegram live media: downloads through GramJS', function () {
   it('asks for parts of one file in parallel, each within the offset/limit rules, several files at once', async () => {
     sb.faults.latency(20, { method: 'upload.getFile' });
     const big = sb.model.addDocument({ size: 5 * MiB + 12_345, fileName: 'big.bin' });
-    const small = [1, 2, 3].map((i) => sb.model.addDocument({ size: 200_000 + i, fileName: `small${i}.bin` }));
+    const small = [1, 2, 3].map((i) => sb.model.addDocument({ size: 100_000 + i, fileName: `small${i}.bin` }));
     const msgs = await Promise.all([big, ...small].map((f) => chat.post(f)));
     const seen: SeenRequest[] = [];
     const src = await vault.source({ port: recordingPort(client, seen), refetch: async () => undefined });
@@ -131,8 +131,8 @@ describe('telegram live media: downloads through GramJS', function () {
     assertValidRanges(seen);
     assert.ok(sb.counters.inFlightPeak('upload.getFile') >= 4, `parts in flight at once: ${sb.counters.inFlightPeak('upload.getFile')}`);
     assert.ok(sb.counters.inFlightPeak('upload.getFile') <= vault.settings.telegramDownloadParts, 'never more than the setting');
-    const bigParts = seen.filter((r) => r.limit === 512 * KiB);
-    assert.equal(bigParts.length, Math.ceil(big.size / (512 * KiB)), 'each part of the big file asked once');
+    const bigParts = seen.filter((r) => r.limit === 256 * KiB);
+    assert.equal(bigParts.length, Math.ceil(big.size / (256 * KiB)), 'each part of the big file asked once');
     assert.equal(sb.counters.requests('upload.getFile'), seen.length);
     await src.close();
   });
