@@ -237,7 +237,7 @@ async function oursOnce(client: TelegramClient, peer: Api.TypeInputPeer, msg: Ap
     client,
     vaultRoot: vault,
     settings: settingsFrom(args.settings),
-    contentStore: { get: () => undefined },
+    contentStore: { get: () => undefined, knownSources: () => [] },
     refetch: async () => undefined,
     downloader: { maxPartBytes: args.maxPartBytes },
   });

@@ -70,6 +70,22 @@ describe('telegram live media: dedup, filters, leftovers', function () {
     await fresh.close();
   });
 
+  it('removes each download from the tmp folder once the pipeline has stored it, also when two messages hold the file', async () => {
+    const doc = sb.model.addDocument({ size: 500_000, fileName: 'twice.bin' });
+    const one = await chat.post(doc);
+    const two = await chat.post(doc);
+    const src = await vault.source({ client, refetch: async () => undefined });
+    const r1 = src.register({ peer: chat.input, messageId: one.id, media: one.media! });
+    const r2 = src.register({ peer: chat.input, messageId: two.id, media: two.media! });
+    const [a, b] = await Promise.all([vault.store(src, r1), vault.store(src, r2, 'Telegram/Second')]);
+    assert.ok(a.vaultPath && a.vaultPath === b.vaultPath, `${a.error ?? ''} ${b.error ?? ''}`);
+    assert.ok((await vault.read(a.vaultPath)).equals(sb.model.fileBytes(doc)));
+    await src.flush();
+    assert.equal(src.downloadsWaiting, 0, 'nothing left waiting');
+    assert.deepEqual(await listFiles(src.tmpDir), [], 'the tmp folder is empty before close()');
+    await src.close();
+  });
+
   it('downloads again when the stored copy is gone (the index is a cache, never trusted blindly)', async () => {
     const photo = sb.model.addPhoto({ width: 800, height: 600 });
     const msg = await chat.post(photo);

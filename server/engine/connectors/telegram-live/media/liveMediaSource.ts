@@ -18,7 +18,6 @@ import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import type { Api, TelegramClient } from 'telegram';
 import type { WorkerSettings } from '../../../../../shared/types';
-import type { ContentStore } from '../../../media/contentStore';
 import type { LocatedSource } from '../../../media/mediaPipeline';
 import type { MetricsSink } from '../../../metrics';
 import { tempNameFor } from '../../../vault/atomic';
@@ -26,6 +25,7 @@ import { VaultLayout } from '../../../vault/layout';
 import { type VaultFs, nodeVaultFs } from '../../../vault/vaultFs';
 import { attachmentVaultPath } from '../../telegram-export/exportFiles';
 import { isAbortError } from './budget';
+import { DownloadedTemps, type StoreView } from './downloadedTemps';
 import { type DownloaderOptions, FileDownloader, type FilePartPort, FloodWaitTooLong } from './downloader';
 import { type MediaFilter, NO_FILE_PLACEHOLDER, mediaFilterFrom, skippedBecause } from './filters';
 import { gramjsFilePort } from './gramjsPort';
@@ -46,7 +46,7 @@ export interface LiveMediaSourceOptions {
   readonly vaultRoot: string;
   readonly settings: LiveMediaSettings;
   /** The run's content store (ArchiveRun.contentStore): where stored content is, by hash. */
-  readonly contentStore: Pick<ContentStore, 'get'>;
+  readonly contentStore: StoreView;
   /** The message again, for a fresh file reference after FILE_REFERENCE_EXPIRED. */
   readonly refetch: (peer: Api.TypeInputPeer, messageId: number) => Promise<Api.Message | undefined>;
   readonly fs?: VaultFs;
@@ -64,8 +64,11 @@ interface Entry {
   readonly file: RemoteFile;
   /** The latest message registered with this file: the one fetched again for a fresh reference. */
   ref: LiveMediaRef;
-  located?: Promise<LocatedSource>;
+  obtained?: Promise<Obtained>;
 }
+
+/** A file found in the vault, downloaded (and how often handed out since), or why not. */
+type Obtained = { stored: string } | { temp: string; sha256: string; size: number; handedOut: number } | { failed: string };
 
 export interface LiveMediaStats {
   /** Files found in the vault by their id: no request made. */
@@ -85,6 +88,7 @@ export class LiveMediaSource implements LiveMediaRegistry {
   /** This instance's own folder under the Telegram tmp folder. */
   readonly tmpDir: string;
   private madeTmpDir: Promise<unknown> | undefined;
+  private readonly temps: DownloadedTemps;
   /** Follows `opts.signal`; each file in flight listens to this one, not to the caller's. */
   private readonly cancelled = new AbortController();
 
@@ -95,6 +99,7 @@ export class LiveMediaSource implements LiveMediaRegistry {
     this.fs = opts.fs ?? nodeVaultFs;
     this.layout = new VaultLayout(opts.vaultRoot);
     this.filter = mediaFilterFrom(opts.settings);
+    this.temps = new DownloadedTemps(this.fs, opts.contentStore, this.layout.root);
     this.tmpDir = path.join(this.layout.telegramTmpDir, `live-${process.pid}-${randomBytes(4).toString('hex')}`);
     setMaxListeners(0, this.cancelled.signal);
     if (opts.signal?.aborted) this.cancelled.abort(opts.signal.reason);
@@ -144,8 +149,8 @@ export class LiveMediaSource implements LiveMediaRegistry {
   locate(ref: string): Promise<LocatedSource> {
     const entry = this.entries.get(ref);
     if (!entry) return Promise.resolve({ ok: false, reason: 'missing', message: `"${ref}" is not a file this sync registered` });
-    entry.located ??= this.fetch(entry);
-    return entry.located;
+    entry.obtained ??= this.obtain(entry);
+    return entry.obtained.then((got) => this.handOut(got));
   }
 
   /** Cancels every download in flight (as `opts.signal` does). */
@@ -153,9 +158,15 @@ export class LiveMediaSource implements LiveMediaRegistry {
     this.cancelled.abort();
   }
 
-  /** Saves the index of stored ids (call after the pipeline has stored the files: drain first). */
-  flush(): Promise<void> {
-    return this.ids.flush();
+  /** Saves the index of stored ids and removes downloads the pipeline is done with. */
+  async flush(): Promise<void> {
+    await this.temps.reap();
+    await this.ids.flush();
+  }
+
+  /** Downloads still in the tmp folder, waiting for the pipeline. */
+  get downloadsWaiting(): number {
+    return this.temps.count;
   }
 
   /** Saves the index and removes this instance's downloads (the pipeline must be drained). */
@@ -167,12 +178,14 @@ export class LiveMediaSource implements LiveMediaRegistry {
     }
   }
 
-  private async fetch(entry: Entry): Promise<LocatedSource> {
+  /** The file from the vault when its id is known there, else downloaded (once per instance). */
+  private async obtain(entry: Entry): Promise<Obtained> {
     const { file } = entry;
-    const stored = await this.storedCopy(file.key);
+    const known = this.ids.get(file.key);
+    const stored = known && (await this.temps.storedCopy(known.sha256, known.size));
     if (stored) {
       this.stats.idHits++;
-      return { ok: true, source: stored };
+      return { stored };
     }
     const name = path.basename(file.exportPath);
     const final = path.join(this.tmpDir, `${file.key.replace(/[^A-Za-z0-9_-]+/g, '-')}${path.extname(name).slice(0, 16)}`);
@@ -190,28 +203,38 @@ export class LiveMediaSource implements LiveMediaRegistry {
       await this.fs.rename(tmp, final);
       this.ids.set(file.key, digest);
       this.stats.downloaded++;
-      return { ok: true, source: final };
+      return { temp: final, ...digest, handedOut: 0 };
     } catch (err) {
       this.stats.failed++;
       const why = isAbortError(err) ? 'the sync was cancelled' : err instanceof FloodWaitTooLong ? err.message : describe(err);
       this.opts.log?.(isAbortError(err) ? 'info' : 'warn', `Telegram file ${name} not downloaded: ${why}`);
-      return { ok: false, reason: 'missing', message: `could not download ${name} from Telegram: ${why}` };
+      return { failed: `could not download ${name} from Telegram: ${why}` };
+    } finally {
+      void this.temps.reap().catch(() => undefined);
     }
   }
 
-  /** The vault file holding this id's content, when the index knows it and it is still there whole. */
-  private async storedCopy(key: string): Promise<string | undefined> {
-    const known = this.ids.get(key);
-    if (!known) return undefined;
-    const content = this.opts.contentStore.get(known.sha256);
-    if (!content || content.size !== known.size) return undefined;
-    const abs = this.layout.abs(content.path);
-    try {
-      const st = await this.fs.stat(abs);
-      return st.isFile() && st.size === known.size ? abs : undefined;
-    } catch {
-      return undefined;
+  /**
+   * What one locate() gets. Content already in the vault (by hash) comes from there, and the
+   * download goes at once. Otherwise each caller gets a path of its own (the download, then links
+   * to it), because each is removed once the pipeline has hashed and stored it (DownloadedTemps).
+   */
+  private async handOut(got: Obtained): Promise<LocatedSource> {
+    if ('failed' in got) return { ok: false, reason: 'missing', message: got.failed };
+    if ('stored' in got) return { ok: true, source: got.stored };
+    const stored = await this.temps.storedCopy(got.sha256, got.size);
+    if (stored) {
+      if (got.handedOut === 0) await this.fs.rm(got.temp, { force: true }).catch(() => undefined);
+      return { ok: true, source: stored };
     }
+    const n = got.handedOut++;
+    let source = got.temp;
+    if (n > 0) {
+      source = `${got.temp}.${n}`;
+      await this.fs.link(got.temp, source).catch(() => this.fs.copyFile(got.temp, source));
+    }
+    this.temps.add(source, got.sha256, got.size);
+    return { ok: true, source };
   }
 
   private async refresh(entry: Entry): Promise<RemoteFile | undefined> {
