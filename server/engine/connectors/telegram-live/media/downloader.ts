@@ -342,13 +342,19 @@ export class FileDownloader {
   private noteFlood(seconds: number, dcId: number): void {
     const max = this.opts.maxFloodWaitSeconds ?? 60;
     const tooLong = seconds > max;
-    this.stats.floodWaits++;
-    this.opts.metrics?.add('floodWaits');
-    this.opts.onWait?.({ seconds, dcId, tooLong });
-    if (tooLong) throw new FloodWaitTooLong(seconds);
-    this.stats.floodWaitSeconds += seconds;
     // One extra second: Telegram counts whole seconds and a retry a moment early waits again.
-    this.floodUntil = Math.max(this.floodUntil, this.now() + (seconds + 1) * 1000);
+    const until = this.now() + (seconds + 1) * 1000;
+    // Parts in flight together all hear of the same wait: it is counted and shown once.
+    if (tooLong || until > this.floodUntil + 1000) {
+      this.stats.floodWaits++;
+      this.opts.metrics?.add('floodWaits');
+      this.opts.onWait?.({ seconds, dcId, tooLong });
+    }
+    if (tooLong) throw new FloodWaitTooLong(seconds);
+    if (until > this.floodUntil) {
+      this.stats.floodWaitSeconds += (until - Math.max(this.floodUntil, this.now())) / 1000;
+      this.floodUntil = until;
+    }
   }
 
   private async waitOutFlood(signal: AbortSignal): Promise<void> {
