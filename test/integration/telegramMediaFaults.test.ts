@@ -112,6 +112,36 @@ describe('telegram live media: faults', function () {
     await src.close();
   });
 
+  it('bursts of getFile above the rate Telegram allows get flood waits, which the download sits out until it completes', async () => {
+    const doc = sb.model.addDocument({ size: 6 * MiB, fileName: 'burst.bin' });
+    const msg = await chat.post(doc);
+    sb.flood.setLimit('upload.getFile', { requests: 10, perSeconds: 5 });
+    let skew = 0;
+    const waits: number[] = [];
+    const src = await vault.source({
+      client,
+      refetch: async () => undefined,
+      onWait: (w) => waits.push(w.seconds),
+      downloader: { now: () => Date.now() + skew, sleep: async (ms) => ((skew += ms), sb.clock.advance(ms / 1000)) },
+    });
+    const r = await withTimeout(vault.store(src, src.register({ peer: chat.input, messageId: msg.id, media: msg.media! })), 30_000, 'rate-limited download');
+    assert.ok(r.vaultPath, r.error);
+    assert.ok((await vault.read(r.vaultPath)).equals(sb.model.fileBytes(doc)), 'byte-exact');
+    assert.ok(waits.length >= 2, `waited ${waits.length} times`);
+    await src.close();
+  });
+
+  it('a connection dropped in the middle of an answer: the parts are asked again and the file completes', async () => {
+    const doc = sb.model.addDocument({ size: 3 * MiB, fileName: 'dropped.bin' });
+    const msg = await chat.post(doc);
+    sb.faults.dropConnection({ method: 'upload.getFile', when: 'mid-response', times: 1 });
+    const src = await vault.source({ client, refetch: async () => undefined, downloader: { requestTimeoutMs: 5000 } });
+    const r = await withTimeout(vault.store(src, src.register({ peer: chat.input, messageId: msg.id, media: msg.media! })), 40_000, 'download after a drop');
+    assert.ok(r.vaultPath, r.error);
+    assert.ok((await vault.read(r.vaultPath)).equals(sb.model.fileBytes(doc)), 'byte-exact');
+    await src.close();
+  });
+
   it('a flood wait above the cap gives the file up at once with the wait in the reason (no sleeping for minutes)', async () => {
     const doc = sb.model.addDocument({ size: 50_000, fileName: 'later.bin' });
     const msg = await chat.post(doc);
