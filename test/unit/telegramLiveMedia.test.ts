@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import bigInt from 'big-integer';
 import { Api, errors } from 'telegram';
 import { classifyGetFileError as classify, remoteFileOf } from '../../server/engine/connectors/telegram-live/media';
+import { NO_FILE_PLACEHOLDER } from '../../server/engine/connectors/telegram-live/media/filters';
+import { isPlaceholderPath, placeholderReason } from '../../server/engine/telegram-notes/media';
 import { partSizeFor, validPartSize } from '../../server/engine/connectors/telegram-live/media/downloader';
 
 const KiB = 1024;
@@ -45,6 +47,8 @@ describe('telegram live media: parts, errors, files', () => {
     assert.equal(remoteFileOf(doc())?.key, 'document:77');
     assert.equal(remoteFileOf(new Api.MessageMediaPoll({ poll: new Api.Poll({ id: bigInt(1), question: new Api.TextWithEntities({ text: 'q', entities: [] }), answers: [] }), results: new Api.PollResults({}) })), undefined);
     assert.equal(remoteFileOf(new Api.MessageMediaPhoto({ photo: new Api.PhotoEmpty({ id: bigInt(1) }) })), undefined);
+    assert.ok(isPlaceholderPath(NO_FILE_PLACEHOLDER));
+    assert.equal(placeholderReason(NO_FILE_PLACEHOLDER), 'no file on Telegram for this message');
   });
 
   it('takes a photo at its largest size (progressive sizes too); a cached size is used inline; stripped ones never', () => {

@@ -70,5 +70,5 @@ export function skippedBecause(file: RemoteFile, filter: MediaFilter): string | 
   return undefined;
 }
 
-/** What a message whose media names no downloadable file gets. */
-export const NO_FILE_PLACEHOLDER = '(File unavailable, please try again later)';
+/** What a message whose media names no downloadable file gets (an empty photo or document). */
+export const NO_FILE_PLACEHOLDER = '(no file on Telegram for this message)';
