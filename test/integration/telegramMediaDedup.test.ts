@@ -6,6 +6,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TelegramClient } from 'telegram';
 import { OpenArchiveRun } from '../../server/engine/chat-archive/archiveRun';
+import { ChatArchive } from '../../server/engine/chat-archive/chatArchive';
+import type { ExportMessage } from '../../server/engine/telegram-notes';
 import { parseMediaKinds } from '../../server/engine/connectors/telegram-live/media';
 import { VaultLayout } from '../../server/engine/vault/layout';
 import { nodeVaultFs } from '../../server/engine/vault/vaultFs';
@@ -135,6 +137,38 @@ describe('telegram live media: dedup, filters, leftovers', function () {
       assert.ok((await filtered.store(src, ok)).vaultPath);
       assert.equal(src.stats.skipped, 3);
       await src.close();
+    } finally {
+      await filtered.dispose();
+    }
+  });
+
+  it('a note written by the chat archive embeds live files and says why a filtered one is absent', async () => {
+    const filtered = await TestVault.create({ telegramMediaKinds: 'photos, files' });
+    try {
+      const photo = sb.model.addPhoto({ width: 640, height: 480 });
+      const mPhoto = await chat.post(photo);
+      const pdf = sb.model.addDocument({ size: 30_000, fileName: 'plan.pdf', mimeType: 'application/pdf' });
+      const mPdf = await chat.post(pdf);
+      const mVoice = await chat.post(sb.model.addDocument({ kind: 'voice', size: 5000, duration: 3 }));
+      const src = await filtered.source({ client, refetch: async () => undefined });
+      const reg = (m: typeof mPhoto) => src.register({ peer: chat.input, messageId: m.id, media: m.media! });
+      const base = (id: number) => ({ id, type: 'message', date: '2024-01-05T14:03:22', date_unixtime: '1704463402', from: 'Alice', from_id: 'user5', text: '' });
+      const msgs = [
+        { ...base(1), photo: reg(mPhoto), width: 640, height: 480 },
+        { ...base(2), file: reg(mPdf), file_name: 'plan.pdf', mime_type: 'application/pdf' },
+        { ...base(3), file: reg(mVoice), media_type: 'voice_message', duration_seconds: 3 },
+      ] as unknown as ExportMessage[];
+      const archive = new ChatArchive(filtered.archive.run, { id: 42, title: 'Live chat', type: 'personal_chat' }, src);
+      await archive.begin();
+      for (const m of msgs) await archive.push(m);
+      await archive.end();
+      await filtered.archive.close();
+      await src.close();
+      const note = await fs.readFile(path.join(filtered.root, 'Telegram', 'Live chat', 'Live chat.md'), 'utf8');
+      assert.match(note, new RegExp(`!\\[\\[Telegram/Live chat/attachments/photos/photo_${photo.id}\\.jpg`), 'the photo is embedded');
+      assert.match(note, /attachments\/files\/plan\.pdf/, 'the PDF is linked');
+      assert.match(note, /Voice message.*skipped: voice messages are not downloaded/, 'the voice message says why it is absent');
+      assert.ok((await filtered.read(`Telegram/Live chat/attachments/photos/photo_${photo.id}.jpg`)).equals(sb.model.fileBytes(photo)));
     } finally {
       await filtered.dispose();
     }
