@@ -8,7 +8,7 @@ import type { TelegramClient } from 'telegram';
 import { OpenArchiveRun } from '../../server/engine/chat-archive/archiveRun';
 import { ChatArchive } from '../../server/engine/chat-archive/chatArchive';
 import type { ExportMessage } from '../../server/engine/telegram-notes';
-import { parseMediaKinds } from '../../server/engine/connectors/telegram-live/media';
+import { LiveMediaSource, parseMediaKinds } from '../../server/engine/connectors/telegram-live/media';
 import { VaultLayout } from '../../server/engine/vault/layout';
 import { nodeVaultFs } from '../../server/engine/vault/vaultFs';
 import { isPlaceholderPath, placeholderReason } from '../../server/engine/telegram-notes/media';
@@ -86,6 +86,22 @@ describe('telegram live media: dedup, filters, leftovers', function () {
     assert.equal(src.downloadsWaiting, 0, 'nothing left waiting');
     assert.deepEqual(await listFiles(src.tmpDir), [], 'the tmp folder is empty before close()');
     await src.close();
+  });
+
+  it('made as the sync connector makes it (client, vault, settings, signal; never closed): refetches through the client, dedups in the next run', async () => {
+    const doc = sb.model.addDocument({ size: 400_000, fileName: 'plain.bin' });
+    const msg = await chat.post(doc);
+    sb.model.expireFileReference(doc.id); // the default refetch (client.getMessages) must bring a fresh one
+    const ctx = { client, vaultRoot: vault.root, settings: vault.settings, signal: new AbortController().signal };
+    const first = new LiveMediaSource(ctx);
+    const r = await vault.store(first, first.register({ peer: chat.input, messageId: msg.id, media: msg.media! }));
+    assert.ok((await vault.read(r.vaultPath!)).equals(sb.model.fileBytes(doc)), r.error);
+    await vault.reopen(); // the run ends; the source is simply dropped, as the connector does
+    const calls = getFiles();
+    const next = new LiveMediaSource(ctx);
+    const again = await vault.store(next, next.register({ peer: chat.input, messageId: msg.id, media: msg.media! }));
+    assert.equal(again.vaultPath, r.vaultPath);
+    assert.equal(getFiles(), calls, 'found by its id: no getFile');
   });
 
   it('downloads again when the stored copy is gone (the index is a cache, never trusted blindly)', async () => {

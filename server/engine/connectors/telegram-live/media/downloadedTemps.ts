@@ -21,7 +21,7 @@ export class DownloadedTemps {
 
   constructor(
     private readonly fs: Pick<VaultFs, 'stat' | 'rm'>,
-    private readonly store: StoreView,
+    private readonly store: Promise<StoreView>,
     private readonly vaultRoot: string,
   ) {}
 
@@ -35,7 +35,7 @@ export class DownloadedTemps {
 
   /** The vault file holding this content now (whole), if any. */
   async storedCopy(sha256: string, size: number): Promise<string | undefined> {
-    const content = this.store.get(sha256);
+    const content = (await this.store).get(sha256);
     if (!content || content.size !== size) return undefined;
     const abs = path.join(this.vaultRoot, ...content.path.split('/'));
     try {
@@ -54,8 +54,9 @@ export class DownloadedTemps {
 
   private async sweep(): Promise<number> {
     let n = 0;
+    const store = await this.store;
     for (const [temp, { sha256, size }] of [...this.waiting]) {
-      const hashed = this.store.knownSources(sourceName(temp)).some(([, sha]) => sha === sha256);
+      const hashed = store.knownSources(sourceName(temp)).some(([, sha]) => sha === sha256);
       if (!hashed || !(await this.storedCopy(sha256, size))) continue;
       this.waiting.delete(temp);
       await this.fs.rm(temp, { force: true }).catch(() => undefined);

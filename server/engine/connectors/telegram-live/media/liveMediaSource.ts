@@ -9,15 +9,21 @@
  * locate(): a file whose photo/document id is already stored (MediaIdIndex → content store → the
  * vault file, still there with its size) is returned from the vault without a request; otherwise
  * it is downloaded (FileDownloader) to a temporary name under the vault's Telegram tmp folder and
- * renamed there only when complete. The tmp folder is this instance's own and is removed by
- * close(); after a crash, OpenArchiveRun.open() empties the whole tmp folder on the next run.
+ * renamed there only when complete; it is removed once the pipeline has stored it (DownloadedTemps).
+ * The tmp folder is this instance's own: close() removes it, and whatever a crash (or a caller
+ * that never calls close()) leaves is emptied by OpenArchiveRun.open() on the next run.
  * One download per file per instance, however many messages (forwards, albums) hold it.
+ *
+ * Usage (the sync connector): `new LiveMediaSource({ client, vaultRoot, settings, signal,
+ * contentStore: run.contentStore, metrics: run.metrics })`, one per run; `register()` per file a
+ * message holds; optionally `await close()` after the run's media are drained.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
-import type { Api, TelegramClient } from 'telegram';
+import { Api, type TelegramClient } from 'telegram';
 import type { WorkerSettings } from '../../../../../shared/types';
+import { ContentStore } from '../../../media/contentStore';
 import type { LocatedSource } from '../../../media/mediaPipeline';
 import type { MetricsSink } from '../../../metrics';
 import { tempNameFor } from '../../../vault/atomic';
@@ -45,10 +51,14 @@ export interface LiveMediaSourceOptions {
   readonly port?: FilePartPort;
   readonly vaultRoot: string;
   readonly settings: LiveMediaSettings;
-  /** The run's content store (ArchiveRun.contentStore): where stored content is, by hash. */
-  readonly contentStore: StoreView;
-  /** The message again, for a fresh file reference after FILE_REFERENCE_EXPIRED. */
-  readonly refetch: (peer: Api.TypeInputPeer, messageId: number) => Promise<Api.Message | undefined>;
+  /**
+   * The run's content store (ArchiveRun.contentStore): where stored content is, by hash. Without
+   * it the vault's saved copy is read once (files stored in earlier runs are found; downloads then
+   * stay in the tmp folder until close() or the next run, as the pipeline's progress is not seen).
+   */
+  readonly contentStore?: StoreView;
+  /** The message again, for a fresh file reference after FILE_REFERENCE_EXPIRED. Default: `client.getMessages`. */
+  readonly refetch?: (peer: Api.TypeInputPeer, messageId: number) => Promise<Api.Message | undefined>;
   readonly fs?: VaultFs;
   readonly metrics?: MetricsSink;
   /** Cancels every download: partial files are removed, locate() answers "cancelled". */
@@ -89,17 +99,21 @@ export class LiveMediaSource implements LiveMediaRegistry {
   readonly tmpDir: string;
   private madeTmpDir: Promise<unknown> | undefined;
   private readonly temps: DownloadedTemps;
+  private readonly ids: Promise<MediaIdIndex>;
+  private readonly store: Promise<StoreView>;
   /** Follows `opts.signal`; each file in flight listens to this one, not to the caller's. */
   private readonly cancelled = new AbortController();
 
-  private constructor(
-    private readonly opts: LiveMediaSourceOptions,
-    private readonly ids: MediaIdIndex,
-  ) {
+  /** Usable at once; the vault's index of stored ids is read in the background (locate() waits for it). */
+  constructor(private readonly opts: LiveMediaSourceOptions) {
     this.fs = opts.fs ?? nodeVaultFs;
     this.layout = new VaultLayout(opts.vaultRoot);
     this.filter = mediaFilterFrom(opts.settings);
-    this.temps = new DownloadedTemps(this.fs, opts.contentStore, this.layout.root);
+    this.ids = MediaIdIndex.open(this.fs, this.layout.telegramMediaIdsFile);
+    this.ids.catch(() => undefined); // reported by the locate() that needs it
+    this.store = opts.contentStore ? Promise.resolve(opts.contentStore) : loadStoreCopy(this.fs, this.layout);
+    this.store.catch(() => undefined);
+    this.temps = new DownloadedTemps(this.fs, this.store, this.layout.root);
     this.tmpDir = path.join(this.layout.telegramTmpDir, `live-${process.pid}-${randomBytes(4).toString('hex')}`);
     setMaxListeners(0, this.cancelled.signal);
     if (opts.signal?.aborted) this.cancelled.abort(opts.signal.reason);
@@ -119,11 +133,11 @@ export class LiveMediaSource implements LiveMediaRegistry {
     });
   }
 
-  /** Loads the vault's index of stored ids. */
+  /** A source with the index of stored ids read (its failure to read surfaces here). */
   static async open(opts: LiveMediaSourceOptions): Promise<LiveMediaSource> {
-    const fs = opts.fs ?? nodeVaultFs;
-    const ids = await MediaIdIndex.open(fs, new VaultLayout(opts.vaultRoot).telegramMediaIdsFile);
-    return new LiveMediaSource(opts, ids);
+    const src = new LiveMediaSource(opts);
+    await src.ids;
+    return src;
   }
 
   register(ref: LiveMediaRef): string {
@@ -161,7 +175,7 @@ export class LiveMediaSource implements LiveMediaRegistry {
   /** Saves the index of stored ids and removes downloads the pipeline is done with. */
   async flush(): Promise<void> {
     await this.temps.reap();
-    await this.ids.flush();
+    await (await this.ids).flush();
   }
 
   /** Downloads still in the tmp folder, waiting for the pipeline. */
@@ -172,7 +186,8 @@ export class LiveMediaSource implements LiveMediaRegistry {
   /** Saves the index and removes this instance's downloads (the pipeline must be drained). */
   async close(): Promise<void> {
     try {
-      await this.flush();
+      await this.temps.reap();
+      await (await this.ids).flush();
     } finally {
       await this.fs.rm(this.tmpDir, { recursive: true, force: true });
     }
@@ -181,13 +196,19 @@ export class LiveMediaSource implements LiveMediaRegistry {
   /** The file from the vault when its id is known there, else downloaded (once per instance). */
   private async obtain(entry: Entry): Promise<Obtained> {
     const { file } = entry;
-    const known = this.ids.get(file.key);
+    const name = path.basename(file.exportPath);
+    let ids: MediaIdIndex;
+    try {
+      ids = await this.ids;
+    } catch (err) {
+      return { failed: `could not read the index of Telegram files in the vault: ${describe(err)}` };
+    }
+    const known = ids.get(file.key);
     const stored = known && (await this.temps.storedCopy(known.sha256, known.size));
     if (stored) {
       this.stats.idHits++;
       return { stored };
     }
-    const name = path.basename(file.exportPath);
     const final = path.join(this.tmpDir, `${file.key.replace(/[^A-Za-z0-9_-]+/g, '-')}${path.extname(name).slice(0, 16)}`);
     try {
       this.madeTmpDir ??= this.fs.mkdir(this.tmpDir, { recursive: true });
@@ -201,7 +222,7 @@ export class LiveMediaSource implements LiveMediaRegistry {
         digest = await this.downloader.download({ file, target: tmp, signal: this.cancelled.signal, refresh: () => this.refresh(entry) });
       }
       await this.fs.rename(tmp, final);
-      this.ids.set(file.key, digest);
+      ids.set(file.key, digest);
       this.stats.downloaded++;
       return { temp: final, ...digest, handedOut: 0 };
     } catch (err) {
@@ -237,11 +258,25 @@ export class LiveMediaSource implements LiveMediaRegistry {
     return { ok: true, source };
   }
 
+  private async refetchWithClient(peer: Api.TypeInputPeer, messageId: number): Promise<Api.Message | undefined> {
+    const client = this.opts.client;
+    if (!client) return undefined;
+    const [msg] = await client.getMessages(peer, { ids: [messageId] });
+    return msg instanceof Api.Message ? msg : undefined;
+  }
+
   private async refresh(entry: Entry): Promise<RemoteFile | undefined> {
     const { peer, messageId, thumb } = entry.ref;
-    const msg = await this.opts.refetch(peer, messageId);
+    const msg = this.opts.refetch ? await this.opts.refetch(peer, messageId) : await this.refetchWithClient(peer, messageId);
     return withReferenceFrom(entry.file, msg?.media, thumb === true);
   }
+}
+
+/** The content store as the vault last saved it (or empty), for a source given none. */
+async function loadStoreCopy(fs: VaultFs, layout: VaultLayout): Promise<StoreView> {
+  const store = new ContentStore(layout.root, layout.contentStoreFile);
+  await store.load(fs).catch(() => false);
+  return store;
 }
 
 /** The string a message's field carries: unique per file, the same in every run. */

@@ -5,8 +5,12 @@
  * Each id maps to the content's SHA-256 and size; the content store (the media pipeline's index)
  * says where that content is stored. Going through the hash rather than a path means an entry
  * whose file was deleted or moved is simply missed (and the file downloaded again), never
- * trusted. A cache, never the truth: losing it costs downloads, not data. Saved as JSON lines
- * through temp + rename, at most every `saveEveryMs` while a sync runs and on flush().
+ * trusted. A cache, never the truth: losing it costs downloads, not data.
+ *
+ * On disk: JSON lines, one appended per file as soon as it is downloaded (the registry has no
+ * "end of run" to save at, and a whole rewrite per file would be quadratic); a line torn by a
+ * crash is skipped when read. Opening rewrites the file through temp + rename when it has
+ * duplicate or unreadable lines, so it stays one line per id.
  */
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../../vault/atomic';
@@ -21,20 +25,17 @@ export interface StoredId {
 
 export class MediaIdIndex {
   private readonly ids = new Map<string, StoredId>();
-  private dirty = false;
-  private lastSave = 0;
-  private saving: Promise<void> = Promise.resolve();
+  private appending: Promise<unknown> = Promise.resolve();
+  private failed: unknown;
 
   private constructor(
     private readonly fs: VaultFs,
     readonly file: string,
-    private readonly saveEveryMs: number,
-    private readonly now: () => number,
   ) {}
 
   /** Loads the index (an unreadable or foreign file counts as empty: it is only a cache). */
-  static async open(fs: VaultFs, file: string, opts: { saveEveryMs?: number; now?: () => number } = {}): Promise<MediaIdIndex> {
-    const index = new MediaIdIndex(fs, file, opts.saveEveryMs ?? 2000, opts.now ?? Date.now);
+  static async open(fs: VaultFs, file: string): Promise<MediaIdIndex> {
+    const index = new MediaIdIndex(fs, file);
     let text = '';
     try {
       text = await fs.readFile(file, 'utf8');
@@ -42,18 +43,16 @@ export class MediaIdIndex {
       if (!isNotFound(err)) throw err;
     }
     const lines = text.split('\n');
-    if (lines[0] === HEADER) {
+    let clean = lines[0] === HEADER;
+    if (clean) {
       for (const line of lines.slice(1)) {
         if (!line) continue;
-        try {
-          const row: unknown = JSON.parse(line);
-          if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'number') index.ids.set(row[0], { sha256: row[1], size: row[2] });
-        } catch {
-          // a torn line: that file is downloaded again if it is needed
-        }
+        const row = parseRow(line);
+        if (!row || index.ids.has(row[0])) clean = false;
+        if (row) index.ids.set(row[0], row[1]);
       }
     }
-    index.lastSave = index.now();
+    if (!clean) await index.rewrite();
     return index;
   }
 
@@ -65,36 +64,43 @@ export class MediaIdIndex {
     return this.ids.get(key);
   }
 
-  /** Records a downloaded file; saves in the background when the last save is old enough. */
+  /** Records a downloaded file; the line is appended in the background (flush() waits for it). */
   set(key: string, stored: StoredId): void {
     const old = this.ids.get(key);
     if (old && old.sha256 === stored.sha256 && old.size === stored.size) return;
     this.ids.set(key, stored);
-    this.dirty = true;
-    if (this.now() - this.lastSave >= this.saveEveryMs) void this.flush().catch(() => undefined);
-  }
-
-  forget(key: string): void {
-    if (this.ids.delete(key)) this.dirty = true;
-  }
-
-  /** Writes the index if anything changed (one save at a time, in order). */
-  flush(): Promise<void> {
-    const next = this.saving.then(async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      this.lastSave = this.now();
-      const out = [HEADER];
-      for (const [key, v] of this.ids) out.push(JSON.stringify([key, v.sha256, v.size]));
-      try {
-        await this.fs.mkdir(path.dirname(this.file), { recursive: true });
-        await writeFileAtomic(this.file, out.join('\n') + '\n', { fs: this.fs, durable: true });
-      } catch (err) {
-        this.dirty = true;
-        throw err;
-      }
+    const line = JSON.stringify([key, stored.sha256, stored.size]) + '\n';
+    // Opened and closed per line: the registry has no end of run to close a handle at.
+    this.appending = this.appending.then(() => this.fs.writeFile(this.file, line, { flag: 'a' })).catch((err: unknown) => {
+      this.failed ??= err;
     });
-    this.saving = next.catch(() => undefined);
-    return next;
   }
+
+  /** Waits for every line recorded so far to be written; throws if one could not be. */
+  async flush(): Promise<void> {
+    await this.appending;
+    if (this.failed !== undefined) {
+      const err = this.failed;
+      this.failed = undefined;
+      throw err;
+    }
+  }
+
+  /** One line per id, through temp + rename. */
+  private async rewrite(): Promise<void> {
+    const out = [HEADER];
+    for (const [key, v] of this.ids) out.push(JSON.stringify([key, v.sha256, v.size]));
+    await this.fs.mkdir(path.dirname(this.file), { recursive: true });
+    await writeFileAtomic(this.file, out.join('\n') + '\n', { fs: this.fs, durable: true });
+  }
+}
+
+function parseRow(line: string): [string, StoredId] | undefined {
+  try {
+    const row: unknown = JSON.parse(line);
+    if (Array.isArray(row) && typeof row[0] === 'string' && typeof row[1] === 'string' && typeof row[2] === 'number') return [row[0], { sha256: row[1], size: row[2] }];
+  } catch {
+    // a line torn by a crash: that file is downloaded again if it is needed
+  }
+  return undefined;
 }
