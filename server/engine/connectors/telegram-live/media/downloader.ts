@@ -158,12 +158,13 @@ export class FileDownloader {
     setMaxListeners(0, ctl.signal);
     const onAbort = () => ctl.abort(outer?.reason);
     outer?.addEventListener('abort', onAbort, { once: true });
-    const handle = await this.opts.fs.open(job.target, 'wx');
+    let handle: Awaited<ReturnType<VaultFs['open']>> | undefined;
     let ok = false;
     try {
+      handle = await this.opts.fs.open(job.target, 'wx');
       const st: FileState = { file: job.file, dcId: job.file.dcId, location: job.file.location, migrations: 0, refreshed: false, job, signal: ctl.signal };
+      // No fsync: the pipeline copies the file into the vault durably; a crash empties the tmp folder.
       const result = await this.fetchAll(st, handle);
-      await handle.sync();
       ok = true;
       this.stats.files++;
       this.opts.metrics?.add('filesDownloaded');
@@ -173,8 +174,8 @@ export class FileDownloader {
       throw outer?.aborted ? abortError(outer) : err;
     } finally {
       outer?.removeEventListener('abort', onAbort);
-      await handle.close().catch(() => undefined);
-      if (!ok) await this.opts.fs.unlink(job.target).catch(() => undefined);
+      await handle?.close().catch(() => undefined);
+      if (!ok && handle) await this.opts.fs.unlink(job.target).catch(() => undefined);
       this.files.release(1);
     }
   }
