@@ -78,7 +78,9 @@ interface Entry {
 }
 
 /** A file found in the vault, downloaded (and how often handed out since), or why not. */
-type Obtained = { stored: string } | { temp: string; sha256: string; size: number; handedOut: number } | { failed: string };
+type Obtained = { stored: string } | DownloadInTmp | { failed: string };
+/** A download in the tmp folder; `handedOut`: how many locate() calls got it (-1: removed). */
+type DownloadInTmp = { temp: string; sha256: string; size: number; handedOut: number; queue: Promise<unknown> };
 
 export interface LiveMediaStats {
   /** Files found in the vault by their id: no request made. */
@@ -224,7 +226,7 @@ export class LiveMediaSource implements LiveMediaRegistry {
       await this.fs.rename(tmp, final);
       ids.set(file.key, digest);
       this.stats.downloaded++;
-      return { temp: final, ...digest, handedOut: 0 };
+      return { temp: final, ...digest, handedOut: 0, queue: Promise.resolve() };
     } catch (err) {
       this.stats.failed++;
       const why = isAbortError(err) ? 'the sync was cancelled' : err instanceof FloodWaitTooLong ? err.message : describe(err);
@@ -240,14 +242,25 @@ export class LiveMediaSource implements LiveMediaRegistry {
    * download goes at once. Otherwise each caller gets a path of its own (the download, then links
    * to it), because each is removed once the pipeline has hashed and stored it (DownloadedTemps).
    */
-  private async handOut(got: Obtained): Promise<LocatedSource> {
-    if ('failed' in got) return { ok: false, reason: 'missing', message: got.failed };
-    if ('stored' in got) return { ok: true, source: got.stored };
+  private handOut(got: Obtained): Promise<LocatedSource> {
+    if ('failed' in got) return Promise.resolve({ ok: false, reason: 'missing', message: got.failed });
+    if ('stored' in got) return Promise.resolve({ ok: true, source: got.stored });
+    // One at a time per file: a hand-out that removes the download must not overlap one linking it.
+    const next = got.queue.then(() => this.handOutDownload(got));
+    got.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async handOutDownload(got: DownloadInTmp): Promise<LocatedSource> {
     const stored = await this.temps.storedCopy(got.sha256, got.size);
     if (stored) {
-      if (got.handedOut === 0) await this.fs.rm(got.temp, { force: true }).catch(() => undefined);
+      if (got.handedOut === 0) {
+        got.handedOut = -1; // gone: later hand-outs come from the vault too
+        await this.fs.rm(got.temp, { force: true }).catch(() => undefined);
+      }
       return { ok: true, source: stored };
     }
+    if (got.handedOut < 0) throw new Error('the downloaded file was removed and its stored copy is gone');
     const n = got.handedOut++;
     let source = got.temp;
     if (n > 0) {
