@@ -31,6 +31,16 @@ export interface WorkerSettings {
   readonly telegramBackfillDays: number;
   /** Live Telegram: messages of the last this many days are read again each sync, for edits. */
   readonly telegramEditRecheckDays: number;
+  /** Live Telegram sync: kinds of files downloaded ("photos, videos, voice, round, audio, animations, stickers, files"). */
+  readonly telegramMediaKinds: string;
+  /** Live Telegram sync: files larger than this (MB) are not downloaded; 0 = no limit. */
+  readonly telegramMediaMaxFileMB: number;
+  /** Live Telegram sync: file parts requested at once, across files. */
+  readonly telegramDownloadParts: number;
+  /** Live Telegram sync: files downloaded at once. */
+  readonly telegramDownloadFiles: number;
+  /** Live Telegram sync: memory for file parts on their way to disk (MB). */
+  readonly telegramDownloadMemoryMB: number;
 }
 
 type NumberSpec = { readonly type: 'integer'; readonly default: number; readonly minimum: number; readonly maximum?: number };
@@ -56,6 +66,11 @@ export const settingSpecs: { readonly [K in keyof WorkerSettings]: SettingSpec }
   telegramBackfillMessages: { configKey: 'telegram.backfillMessages', type: 'integer', default: 10_000, minimum: 0, maximum: 100_000_000 },
   telegramBackfillDays: { configKey: 'telegram.backfillDays', type: 'integer', default: 0, minimum: 0, maximum: 100_000 },
   telegramEditRecheckDays: { configKey: 'telegram.editRecheckDays', type: 'integer', default: 2, minimum: 0, maximum: 3650 },
+  telegramMediaKinds: { configKey: 'telegram.media.kinds', type: 'string', default: 'photos, videos, voice, round, audio, animations, stickers, files' },
+  telegramMediaMaxFileMB: { configKey: 'telegram.media.maxFileSizeMB', type: 'integer', default: 0, minimum: 0, maximum: 4096 },
+  telegramDownloadParts: { configKey: 'telegram.download.partsInFlight', type: 'integer', default: 8, minimum: 1, maximum: 64 },
+  telegramDownloadFiles: { configKey: 'telegram.download.filesInFlight', type: 'integer', default: 4, minimum: 1, maximum: 32 },
+  telegramDownloadMemoryMB: { configKey: 'telegram.download.memoryMB', type: 'integer', default: 32, minimum: 1, maximum: 1024 },
 };
 
 /**

@@ -73,6 +73,10 @@ export interface Metrics {
   readonly apiRequests: number;
   /** Of those, answered 304 Not Modified (the kept answer was reused; quota is still spent). */
   readonly notModified: number;
+  /** Bytes and files downloaded from Telegram (live sync), and flood waits Telegram imposed. */
+  readonly bytesDownloaded: number;
+  readonly filesDownloaded: number;
+  readonly floodWaits: number;
   /** YouTube quota units this vault spent today (Pacific day) and the daily limit; absent until YouTube was used. */
   readonly youtubeQuotaUsedToday?: number;
   readonly youtubeQuotaLimit?: number;
@@ -92,6 +96,9 @@ export const emptyMetrics: Metrics = {
   noteWrites: 0,
   apiRequests: 0,
   notModified: 0,
+  bytesDownloaded: 0,
+  filesDownloaded: 0,
+  floodWaits: 0,
   activeJobs: 0,
 };
 

@@ -22,7 +22,6 @@ import { type TelegramAccountPort, lazyTelegramAccount } from './connectors/tele
 import { type TelegramEndpoint, telegramEndpointFromEnv } from './connectors/telegram-live/endpoint';
 import { sessionFilePath, sessionFileStore } from './connectors/telegram-live/sessionFile';
 import { type LiveMediaContext, type LiveTelegramAccess, LiveTelegramConnector } from './connectors/telegram-live/connector';
-import { mediaNotDownloaded } from './connectors/telegram-live/media/notDownloaded';
 import type { LiveMediaRegistry } from './connectors/telegram-live/media/types';
 
 export const realImporter: ImporterPort = { importTelegramExport, listImportedChats, removeImportedChat };
@@ -46,7 +45,7 @@ export interface EngineEnvironment {
   readonly telegramSignInHelp?: string;
   /** Telegram's own DCs when absent; VAULT_ARCHIVER_TELEGRAM_SERVER (the sandbox in tests) otherwise. */
   readonly telegramEndpoint?: TelegramEndpoint;
-  /** Where live messages' files come from; default: not downloaded (the media download module plugs in here). */
+  /** Where live messages' files come from (tests); default: downloaded from Telegram (media/liveMediaSource.ts). */
   telegramMedia?(ctx: LiveMediaContext): LiveMediaRegistry;
 }
 
@@ -148,7 +147,7 @@ function liveTelegramConnector(account: TelegramAccountPort, fs: VaultFs, enviro
     // Loaded when first used: these modules load GramJS (see lazyAccount.ts).
     identify: async (ref) => (await import('./connectors/telegram-live/resolve')).sourceOfChat(await account.resolve(ref)),
     resolve: async (client, source, ctx) => (await import('./connectors/telegram-live/sync/resolveChat')).resolveSource(client, source, ctx.selfId, ctx.policy),
-    mediaRegistry: (ctx) => environment.telegramMedia?.(ctx) ?? mediaNotDownloaded(ctx.settings.attachmentsFolder),
+    mediaRegistry: async (ctx) => environment.telegramMedia?.(ctx) ?? new (await import('./connectors/telegram-live/media/liveMediaSource')).LiveMediaSource(ctx),
   });
 }
 

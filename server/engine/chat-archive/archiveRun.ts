@@ -51,7 +51,7 @@ export class OpenArchiveRun {
     await fs.mkdir(path.join(stateDir, 'chats'), { recursive: true });
     await sweepTempFiles(fs, stateDir);
     await sweepTempFiles(fs, path.join(stateDir, 'chats'));
-    await fs.rm(path.join(stateDir, 'tmp'), { recursive: true, force: true });
+    await fs.rm(layout.telegramTmpDir, { recursive: true, force: true });
 
     const store = new ContentStore(layout.root, layout.contentStoreFile);
     if (!(await store.load(fs))) {

@@ -19,7 +19,10 @@ export type MetricsCounter =
   | 'bytesSaved'
   | 'noteWrites'
   | 'apiRequests'
-  | 'notModified';
+  | 'notModified'
+  | 'bytesDownloaded'
+  | 'filesDownloaded'
+  | 'floodWaits';
 
 /** Figures that are set, not added to: the last value wins. */
 export type MetricsGauge = 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit';
@@ -55,6 +58,9 @@ export class MetricsRecorder implements MetricsSink {
     noteWrites: 0,
     apiRequests: 0,
     notModified: 0,
+    bytesDownloaded: 0,
+    filesDownloaded: 0,
+    floodWaits: 0,
   };
   private readonly gauges: Partial<Record<MetricsGauge, number>> = {};
   private items = 0;

@@ -47,6 +47,16 @@ export class VaultLayout {
     return path.join(this.telegramStateDir, 'content-store.jsonl');
   }
 
+  /** Telegram photo/document ids already stored (live sync): "photo:<id>:<size>" → content hash. */
+  get telegramMediaIdsFile(): string {
+    return path.join(this.telegramStateDir, 'media-ids.jsonl');
+  }
+
+  /** Downloads in progress or waiting to be stored; emptied when a Telegram archive run opens. */
+  get telegramTmpDir(): string {
+    return path.join(this.telegramStateDir, 'tmp');
+  }
+
   /** State of the YouTube archive: one catalog per channel and the day's quota. */
   get youtubeStateDir(): string {
     return path.join(this.stateDir, 'youtube');

@@ -31,10 +31,13 @@ describe('MetricsRecorder', () => {
     assert.deepEqual(Object.keys(s).sort(), [
       'apiRequests',
       'bytesCopied',
+      'bytesDownloaded',
       'bytesSaved',
       'cacheHits',
       'cacheMisses',
       'duplicatesPrevented',
+      'filesDownloaded',
+      'floodWaits',
       'itemsPerSecond',
       'itemsProcessed',
       'mediaCopied',

@@ -18,8 +18,9 @@
 import type { TelegramClient } from 'telegram';
 import type { WorkerSettings } from '../../../../shared/types';
 import { OpenArchiveRun } from '../../chat-archive/archiveRun';
+import type { ArchiveRun } from '../../chat-archive/types';
 import { listArchivedChats, removeArchivedChat } from '../../chat-archive/vaultChats';
-import { isMetricsSink, nullMetrics } from '../../metrics';
+import { type MetricsSink, isMetricsSink, nullMetrics } from '../../metrics';
 import { chatIdOfSourceId } from '../../sources/refs';
 import { SourcesStore } from '../../sources/sourcesStore';
 import { TELEGRAM_DIR, VaultLayout, telegramChatFolder } from '../../vault/layout';
@@ -44,6 +45,9 @@ export interface LiveMediaContext {
   readonly vaultRoot: string;
   readonly settings: WorkerSettings;
   readonly signal: AbortSignal;
+  /** The run's content store: where stored content is, by hash (so a file stored before is not fetched). */
+  readonly contentStore: ArchiveRun['contentStore'];
+  readonly metrics: MetricsSink;
 }
 
 export interface ResolveContext {
@@ -62,7 +66,7 @@ export interface LiveTelegramConnectorOptions {
   readonly access: LiveTelegramAccess;
   identify(ref: string): Promise<{ readonly id: string; readonly title: string }>;
   resolve(client: TelegramClient, source: ListedSource, ctx: ResolveContext): Promise<LiveChat>;
-  mediaRegistry(ctx: LiveMediaContext): LiveMediaRegistry;
+  mediaRegistry(ctx: LiveMediaContext): LiveMediaRegistry | Promise<LiveMediaRegistry>;
   readonly fs?: VaultFs;
   readonly clock?: LiveClock;
   /** Flood waits up to this long are waited out; longer ones pause the chat. Default 60 s. */
@@ -143,6 +147,8 @@ export class LiveTelegramConnector implements Connector {
     const state = await job.catch(() => undefined);
     try {
       await state?.archive.close();
+      // After the archive: every download is stored by then, so the media's temps can go.
+      await state?.media.close?.();
     } finally {
       await this.opts.access.release?.();
     }
@@ -162,7 +168,14 @@ export class LiveTelegramConnector implements Connector {
         log: (level, msg) => run.log(level, msg),
         writer: this.opts.writer,
       });
-      const media = this.opts.mediaRegistry({ client, vaultRoot: run.vaultRoot, settings: run.settings, signal: run.signal });
+      const media = await this.opts.mediaRegistry({
+        client,
+        vaultRoot: run.vaultRoot,
+        settings: run.settings,
+        signal: run.signal,
+        contentStore: archive.run.contentStore,
+        metrics: archive.run.metrics,
+      });
       const { numericId } = await import('./sync/peers');
       return { archive, client, media, selfId: numericId(me.id) };
     })();

@@ -24,4 +24,6 @@ export interface LiveMediaRef {
 export interface LiveMediaRegistry extends MessageMediaSource {
   /** The string to put into ExportMessage.photo / .file */
   register(ref: LiveMediaRef): string;
+  /** The job is over and its files stored: saves what the registry keeps and removes its downloads. */
+  close?(): Promise<void>;
 }
