@@ -35,6 +35,7 @@ connection.onInitialize((params) => {
     connectors: parts.connectors,
     metrics: parts.metrics,
     acquireLock: parts.acquireLock,
+    search: parts.search,
     events: {
       sourcesChanged: (s) => void connection.sendNotification(StatusNotifications.sourcesChanged, s),
       metrics: (m) => void connection.sendNotification(StatusNotifications.metrics, m),

@@ -142,3 +142,25 @@ export namespace StatusNotifications {
   /** Worker → client: overall health for the status bar. */
   export const health = new NotificationType<Health>('archive/health');
 }
+
+export namespace SearchRequests {
+  /** `query` in the search language (words, "phrases", prefix*, in:, from:, before:, after:, has:). */
+  export interface SearchParams { readonly query: string; readonly limit?: number }
+  /** One message, video or note that matches, as the quick pick shows it. */
+  export interface SearchHit {
+    /** Vault-relative path of the note, forward slashes. */ readonly path: string;
+    /** 0-based line of the block's header (or the video note's title line). */ readonly line: number;
+    /** Block id without '^' (e.g. 'm123'), when the hit is a message. */ readonly blockId?: string;
+    readonly source: string;   // chat / channel title
+    readonly topic?: string;
+    readonly author?: string;
+    readonly date?: string;    // ISO
+    readonly snippet: string;  // a short excerpt around the match
+    readonly highlights: ReadonlyArray<readonly [number, number]>; // [start, end) in snippet
+    readonly kind: 'message' | 'video' | 'note';
+  }
+  /** Hits best first (exact before prefix matches, newer first); `total` counts matches up to 10,000. */
+  export interface SearchResult { readonly hits: SearchHit[]; readonly total: number; /** 0..100 while the index is being built; absent when ready */ readonly indexing?: number }
+  /** Searches the vault's archive. A query that cannot be read fails (-32001) with a message saying how to write it. */
+  export const search = new RequestType<SearchParams, SearchResult, void>('archive/search');
+}
