@@ -17,7 +17,7 @@ export class UsageError extends Error {
 }
 
 export const WRITE_COMMANDS = ['import', 'add', 'mirror', 'sync'] as const;
-export const COMMANDS = ['import', 'add', 'mirror', 'sync', 'status'] as const;
+export const COMMANDS = ['import', 'add', 'mirror', 'sync', 'status', 'search'] as const;
 export type VaultCommand = (typeof COMMANDS)[number];
 
 export type CliArgs =
@@ -33,6 +33,9 @@ export type CliArgs =
       /** mirror: the spreadsheet's address or id, or "none" to stop. */
       readonly spreadsheet?: string;
       readonly tab?: string;
+      /** search: the query, and how many hits to print. */
+      readonly query?: string;
+      readonly limit?: number;
       readonly sources: readonly string[];
       /** Writers: wait for another process that has the vault (default: refuse at once). */
       readonly wait: boolean;
@@ -48,6 +51,7 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   spreadsheet: { type: 'string' },
   tab: { type: 'string' },
+  limit: { type: 'string' },
   wait: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -62,6 +66,7 @@ const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } =
   mirror: ['vault', 'spreadsheet', 'tab', 'wait', 'no-wait'],
   sync: ['vault', 'source', 'media-concurrency', 'wait', 'no-wait'],
   status: ['vault'],
+  search: ['vault', 'limit'],
 };
 
 const SEE_HELP = 'see vault-archiver help';
@@ -91,7 +96,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
     }
   }
-  const takesOne = command === 'import' || command === 'add' || command === 'mirror';
+  const takesOne = command === 'import' || command === 'add' || command === 'mirror' || command === 'search';
+  const query = command === 'search' ? rest[0] : undefined;
+  if (command === 'search' && !query?.trim()) {
+    throw new UsageError(`search needs a query: vault-archiver search "<query>" --vault <folder> [--json] [--limit N]; ${SEE_HELP}`);
+  }
   const exportPath = command === 'import' ? rest[0] : undefined;
   const ref = command === 'add' || command === 'mirror' ? rest[0] : undefined;
   if (command === 'mirror' && (!ref?.trim() || values.spreadsheet === undefined)) {
@@ -106,7 +115,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   if (extra.length) {
     const hint =
-      command === 'import' ? 'import takes one export folder' : command === 'add' ? 'add takes one channel (quote a URL with spaces)' : `${command} takes no folder (the vault is given with --vault)`;
+      command === 'import' ? 'import takes one export folder' : command === 'search' ? 'search takes one query (quote it: "two words" from:alice)' : command === 'add' ? 'add takes one channel (quote a URL with spaces)' : `${command} takes no folder (the vault is given with --vault)`;
     throw new UsageError(`unexpected "${extra[0]}": ${hint}; ${SEE_HELP}`);
   }
   if (values.vault === undefined) throw new UsageError(`--vault <folder> is required: the folder the notes go to; ${SEE_HELP}`);
@@ -117,7 +126,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.hardlinks) settings.useHardlinks = true;
   if (values['split-by-month'] !== undefined) settings.splitByMonthOver = wholeNumber('--split-by-month', values['split-by-month'], 'splitByMonthOver');
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
-  return { command, json, vault: values.vault, exportPath, ref, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+  const limit = values.limit === undefined ? undefined : searchLimit(values.limit);
+  return { command, json, vault: values.vault, exportPath, ref, spreadsheet: values.spreadsheet, tab: values.tab, query, limit, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+}
+
+function searchLimit(text: string): number {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 500) throw new UsageError(`--limit needs a whole number from 1 to 500, not "${text}"; ${SEE_HELP}`);
+  return n;
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -189,6 +205,10 @@ export const USAGE = `Usage:
       YouTube channels; an imported Telegram chat is updated by importing a newer export.
   vault-archiver status --vault <folder> [--json]
       List the vault's sources with their item counts and last sync.
+  vault-archiver search "<query>" --vault <folder> [--json] [--limit N]
+      Search the archived messages and videos, newest and exact matches first: words,
+      "a phrase", prefix*, in:<chat> from:<name> before:YYYY-MM-DD after:YYYY-MM-DD
+      has:photo|file|link|poll. Builds or updates the vault's search index first if needed.
   vault-archiver help | --help | -h        this help
   vault-archiver --version | -v            the version
 
@@ -201,5 +221,6 @@ Options:
   --split-by-month <n>      import: one note per month for chats with more than n messages
   --media-concurrency <n>   parallel attachment copies (default ${settingSpecs.mediaConcurrency.default})
   --source <id>             sync: only this source (repeatable)
+  --limit <n>               search: at most n hits (default 20)
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with warnings, 130 cancelled.`;
