@@ -68,7 +68,7 @@ export function readBlock(block: string): BlockInfo {
   if (URL.test(body)) has |= HAS_BITS.link;
   if (POLL.test(body)) has |= HAS_BITS.poll;
   // A service line ("📌 Sam pinned … · date") is the whole message: its words are searchable.
-  const headerWords = bold ? header.slice(bold[0].length).replace(HEADER_DATE, ' ').replace(/ · edited [^·%]*/, ' ') : header.replace(HEADER_DATE, ' ');
+  const headerWords = bold ? header.slice(bold[0].length).replace(/ · edited [^·%]*/, ' ').replace(HEADER_DATE, ' ') : header.replace(HEADER_DATE, ' ');
   const text = readableText(`${headerWords}\n${body}`).replace(/\n{2,}/g, '\n').trim();
   return { author, date: date ? `${date[1]}T${date[2]}` : undefined, text, has };
 }
