@@ -33,7 +33,9 @@ export function foldText(text: string): string {
 
 /** The terms of `text`, space separated, ready for the FTS5 `ascii` tokenizer. */
 export function indexTerms(text: string): string {
-  let t = foldText(text).replace(NON_WORD, ' ');
+  const lower = text.toLowerCase();
+  if (ASCII_ONLY.test(lower)) return lower.replace(/[^a-z0-9]+/g, ' ');
+  let t = foldText(lower).replace(NON_WORD, ' ');
   if (HAS_CHAR_SCRIPT.test(t)) t = t.replace(CHAR_SCRIPTS, ' $1 ');
   return t;
 }
