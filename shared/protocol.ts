@@ -159,7 +159,7 @@ export namespace SearchRequests {
     readonly highlights: ReadonlyArray<readonly [number, number]>; // [start, end) in snippet
     readonly kind: 'message' | 'video' | 'note';
   }
-  /** Hits best first (exact before prefix matches, newer first); `total` counts matches up to 10,000. */
+  /** Hits best first (exact before prefix matches, newer first); `total` counts matches up to 1,000 (1000 means "1,000 or more"). */
   export interface SearchResult { readonly hits: SearchHit[]; readonly total: number; /** 0..100 while the index is being built; absent when ready */ readonly indexing?: number }
   /** Searches the vault's archive. A query that cannot be read fails (-32001) with a message saying how to write it. */
   export const search = new RequestType<SearchParams, SearchResult, void>('archive/search');

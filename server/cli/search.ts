@@ -7,6 +7,7 @@
  */
 import { ArchiveSearch } from '../engine/search/archiveSearch';
 import { QuerySyntaxError } from '../engine/search/query';
+import { TOTAL_CAP } from '../engine/search/searcher';
 import type { SearchRequests } from '../../shared/protocol';
 import { UsageError } from './args';
 import { Exit, type Output } from './output';
@@ -44,7 +45,7 @@ function printHits(result: SearchRequests.SearchResult, out: Output): void {
     out.line('');
   }
   const more = result.total > result.hits.length ? ` (showing ${result.hits.length}; --limit shows more)` : '';
-  out.line(`${result.total >= 10_000 ? 'At least 10,000' : result.total} ${result.total === 1 ? 'match' : 'matches'}${more}.`);
+  out.line(`${result.total >= TOTAL_CAP ? `At least ${TOTAL_CAP.toLocaleString('en-US')}` : result.total} ${result.total === 1 ? 'match' : 'matches'}${more}.`);
 }
 
 /** The snippet with matches in [brackets], readable without colours and in logs. */

@@ -148,6 +148,12 @@ describe('search index over imported notes', function () {
     search = undefined;
   });
 
+  it('answers nothing for a vault not made yet, and creates nothing', async () => {
+    search = searchOf(vault);
+    assert.deepEqual(await search.search({ query: 'hello' }), { hits: [], total: 0 });
+    await assert.rejects(fsp.stat(vault));
+  });
+
   it('indexes YouTube video notes and a person\'s own notes', async () => {
     const yt = path.join(vault, 'YouTube', 'Chan');
     await fsp.mkdir(yt, { recursive: true });

@@ -92,6 +92,8 @@ export class ArchiveSearch {
     if (typeof params?.query !== 'string') throw new UserError('Search needs a query.');
     const parsed = parseQuery(params.query);
     const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(params.limit ?? DEFAULT_LIMIT)));
+    if (!(await this.vaultExists())) return { hits: [], total: 0 }; // nothing archived yet: nothing to create either
+    if (this.storeRoot !== undefined && this.storeRoot !== this.indexDir) this.closeStore(); // the vault setting changed
     const now = (this.opts.now ?? Date.now)();
     if (!this.store || now - this.lastCheck >= (this.opts.checkEveryMs ?? 2000)) void this.refresh();
     const work = this.work;
@@ -101,7 +103,7 @@ export class ArchiveSearch {
     if (!store) return { hits: [], total: 0, indexing: indexing ?? 0 };
     let found;
     try {
-      found = runQuery(store, parsed, limit);
+      found = await retryWhileBusy(() => runQuery(store, parsed, limit));
     } catch (err) {
       if (!isDamaged(err)) throw err;
       this.opts.log?.('warn', 'Search index: damaged; rebuilding it from the notes.');
@@ -122,9 +124,17 @@ export class ArchiveSearch {
     return indexing !== undefined || stale ? { ...result, indexing: indexing ?? 0 } : result;
   }
 
+  private async vaultExists(): Promise<boolean> {
+    try {
+      return (await this.fs.stat(this.opts.vaultRoot())).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
   /** A hit as the client shows it; undefined when the note no longer holds that block there. */
   private async hitOf(store: IndexStore, row: DocRow, text: Parameters<typeof makeSnippet>[1]): Promise<SearchRequests.SearchHit | undefined> {
-    const note = store.noteById(row.noteId);
+    const note = await retryWhileBusy(() => store.noteById(row.noteId));
     if (!note) return undefined;
     const abs = path.join(this.opts.vaultRoot(), ...note.path.split('/'));
     let raw: string;
@@ -139,7 +149,8 @@ export class ArchiveSearch {
       body = readBlock(raw).text;
     } else body = readableText(raw.replace(/^#+ /gm, ''));
     const { snippet, highlights } = makeSnippet(body, text);
-    const author = row.authorId !== null ? store.authorName(row.authorId) : undefined;
+    const authorId = row.authorId;
+    const author = authorId !== null ? await retryWhileBusy(() => store.authorName(authorId)) : undefined;
     return {
       path: note.path,
       line: row.line,
@@ -215,6 +226,21 @@ export class ArchiveSearch {
   async close(): Promise<void> {
     await this.work;
     this.closeStore();
+  }
+}
+
+/**
+ * Runs a read, again while another process (the CLI, a second window) holds the database for a
+ * moment: node-sqlite3-wasm answers "database is locked" at once instead of waiting.
+ */
+async function retryWhileBusy<T>(read: () => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return read();
+    } catch (err) {
+      if (attempt >= 100 || !/database is locked|SQLITE_BUSY/i.test(err instanceof Error ? err.message : String(err))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 }
 

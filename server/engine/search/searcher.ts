@@ -5,14 +5,15 @@
  *   3. everything the query matches (prefixes as prefixes).
  * A tier holds only what the tiers before it did not, so the query stays an FTS5 MATCH with
  * `ORDER BY rowid DESC LIMIT n` (rowids are date-ordered): SQLite reads the newest matches and
- * stops, whatever the number of matches. The total is counted up to TOTAL_CAP.
+ * stops, whatever the number of matches. The total is counted up to TOTAL_CAP, and only when the
+ * hits filled the page (otherwise they are all there is).
  */
 import { HAS_BITS } from './blockText';
 import { type DocRow, type IndexStore, dateSeconds, docRow, rowidOfSeconds } from './indexStore';
 import type { ParsedQuery, TextPart } from './query';
 
 /** Totals above this are reported as this number (counting every match of "the" costs too much). */
-export const TOTAL_CAP = 10_000;
+export const TOTAL_CAP = 1000;
 
 const quoteTerms = (terms: readonly string[]): string => `"${terms.join(' ')}"`;
 
@@ -78,6 +79,7 @@ export function runQuery(store: IndexStore, q: ParsedQuery, limit: number): Foun
   const tiers = tierExpressions(q.text);
   if (!tiers.length) {
     const rows = store.db.all(`SELECT d.* FROM docs d WHERE 1${where} ORDER BY d.id DESC LIMIT ?`, [...filter.args, limit]).map(docRow);
+    if (rows.length < limit) return { rows, total: rows.length };
     const total = Number(store.db.get(`SELECT count(*) AS n FROM (SELECT 1 FROM docs d WHERE 1${where} LIMIT ${TOTAL_CAP})`, filter.args)!.n);
     return { rows, total };
   }
@@ -89,6 +91,7 @@ export function runQuery(store: IndexStore, q: ParsedQuery, limit: number): Foun
       .map(docRow);
     rows.push(...found);
   }
+  if (rows.length < limit) return { rows, total: rows.length };
   const broadest = tiers[tiers.length - 1]!;
   const total = Number(
     store.db.get(`SELECT count(*) AS n FROM (SELECT 1 FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?${where} LIMIT ${TOTAL_CAP})`, [broadest, ...filter.args])!.n,
