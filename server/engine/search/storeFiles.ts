@@ -8,8 +8,11 @@ import * as path from 'node:path';
 import { terms } from './fold';
 import { IndexStore, SCHEMA_VERSION } from './indexStore';
 
-/** Below this size the whole database is checked on open (a few ms per MB); above, errors while reading tell. */
-const QUICK_CHECK_MAX_BYTES = 64 << 20;
+/**
+ * Below this size the whole database is checked on open (tens of ms per MB, and it holds the
+ * worker's event loop); above it, damage shows as an error while reading, which rebuilds too.
+ */
+const QUICK_CHECK_MAX_BYTES = 8 << 20;
 
 export const indexFile = (dir: string): string => path.join(dir, 'index.db');
 
