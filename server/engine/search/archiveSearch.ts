@@ -205,7 +205,7 @@ export class ArchiveSearch {
       const plan = planUpdate(fresh, files);
       this.progress = { done: 0, total: plan.bytes };
       await applyPlan(fresh, this.fs, plan, { progress: (done) => (this.progress = { done, total: plan.bytes }) });
-      fresh.db.exec("INSERT INTO fts(fts) VALUES('optimize')");
+      fresh.finishBulk();
       fresh.setMeta('complete', '1');
     } finally {
       fresh.close();

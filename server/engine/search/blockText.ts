@@ -35,33 +35,39 @@ function unquote(line: string): string {
 
 /** Backslash escapes and HTML entities the renderer writes, undone; markup removed. */
 export function readableText(md: string): string {
-  return (
-    md
-      .replace(/%%[\s\S]*?%%/g, ' ')
+  let t = md;
+  // each step only where its syntax occurs: most messages are plain text (and this runs per message)
+  if (t.includes('%%')) t = t.replace(/%%[\s\S]*?%%/g, ' ');
+  if (t.includes('[')) {
+    t = t
       .replace(/!\[\[[^\]\n]*\]\]/g, ' ') // embeds: a file path, not words of the message
       .replace(/\[\[[^\]|\n]*\|([^\]\n]*)\]\]/g, '$1')
-      .replace(/\[\[([^\]\n]*)\]\]/g, (_, t: string) => t.split('/').pop() ?? t)
+      .replace(/\[\[([^\]\n]*)\]\]/g, (_, x: string) => x.split('/').pop() ?? x)
       .replace(/!\[([^\]\n]*)\]\([^)\n]*\)/g, '$1')
-      .replace(/\[([^\]\n]*)\]\((?:https?:\/\/)?([^)\s]*)\)/g, (_, label: string, url: string) => (label === url || `https://${url}` === label || `http://${url}` === label ? label : `${label} ${url}`))
-      .replace(/<\/?[a-z][^>\n]*>/gi, ' ')
-      .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-      .replace(/&(amp|lt|gt|quot);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"' })[e] ?? e)
-      .replace(/(?<!\\)(?:\*{1,3}|~~|==|`+|__)/g, '')
-      .replace(/\\(.)/g, '$1')
-  );
+      .replace(/\[([^\]\n]*)\]\((?:https?:\/\/)?([^)\s]*)\)/g, (_, label: string, url: string) => (label === url || `https://${url}` === label || `http://${url}` === label ? label : `${label} ${url}`));
+  }
+  if (t.includes('<')) t = t.replace(/<\/?[a-z][^>\n]*>/gi, ' ');
+  if (t.includes('&')) t = t.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/&(amp|lt|gt|quot);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"' })[e] ?? e);
+  if (/[*~=`_]/.test(t)) t = t.replace(/(?<!\\)(?:\*{1,3}|~~|==|`+|__)/g, '');
+  if (t.includes('\\')) t = t.replace(/\\(.)/g, '$1');
+  return t;
 }
 
 /** Reads a complete block (its quote, id line and blank lines) as written by renderBlock. */
 export function readBlock(block: string): BlockInfo {
   const idLine = block.lastIndexOf('\n^m');
   const quote = idLine >= 0 ? block.slice(0, idLine) : block;
-  const lines = quote.split('\n').filter((l) => l.startsWith('>')).map(unquote);
-  const header = lines[0] ?? '';
+  const lines = quote.split('\n');
+  const header = unquote(lines[0] ?? '');
   const bold = BOLD_NAME.exec(header);
   const author = bold ? bold[1]!.replace(/\\(.)/g, '$1') : undefined;
   const date = HEADER_DATE.exec(header);
   // the reply line is a link to another message, not words of this one
-  const body = lines.slice(1).filter((l) => !l.startsWith('↩ Reply to ')).join('\n');
+  let body = '';
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('>') && !l.startsWith('> ↩ Reply to ')) body += (body ? '\n' : '') + unquote(l);
+  }
   let has = 0;
   if (IMAGE_EMBED.test(body) || PHOTO_NOTE.test(body)) has |= HAS_BITS.photo;
   if (FILE_LINE.test(body)) has |= HAS_BITS.file;

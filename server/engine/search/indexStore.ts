@@ -94,6 +94,9 @@ function tieBreaker(line: number): number {
 
 const MSG_ID = /^m(-?\d+)$/;
 
+/** Made after a bulk build's inserts (one sort instead of a B-tree kept in order row by row). */
+const DOCS_NOTE_INDEX = 'CREATE INDEX IF NOT EXISTS docs_note ON docs(note_id)';
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS notes(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, topic TEXT,
@@ -102,7 +105,6 @@ CREATE TABLE IF NOT EXISTS notes(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NU
 CREATE TABLE IF NOT EXISTS authors(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, line INTEGER NOT NULL, msg INTEGER, author_id INTEGER,
   secs INTEGER, has INTEGER NOT NULL, byte_start INTEGER NOT NULL, bytes INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS docs_note ON docs(note_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='', contentless_delete=1, tokenize='ascii');
 `;
 
@@ -127,6 +129,7 @@ export class IndexStore {
       if (opts.bulk) this.db.exec('PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-32000;');
       else this.db.exec('PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8000;');
       this.db.exec(SCHEMA);
+      if (!opts.bulk) this.db.exec(DOCS_NOTE_INDEX);
       // Bulk: FTS5 keeps 16 MB of new terms in memory before writing a segment (default 1 MB),
       // so a whole build writes few, large segments and merges less.
       if (opts.bulk) this.db.run("INSERT INTO fts(fts, rank) VALUES('hashsize', ?)", [16 << 20]);
@@ -149,6 +152,12 @@ export class IndexStore {
     for (const s of this.stmts.values()) s.finalize();
     this.stmts.clear();
     if (this.db.isOpen) this.db.close();
+  }
+
+  /** Ends a bulk build: the secondary index, FTS5's segments merged into one. */
+  finishBulk(): void {
+    this.db.exec(DOCS_NOTE_INDEX);
+    this.db.exec("INSERT INTO fts(fts) VALUES('optimize')");
   }
 
   getMeta(key: string): string | undefined {
