@@ -27,7 +27,7 @@ import { readRange } from './noteReader';
 import { parseQuery } from './query';
 import { runQuery } from './searcher';
 import { makeSnippet } from './snippet';
-import { openStore, removeIndexFiles, isDamaged, WriterLock } from './storeFiles';
+import { indexFile, openStore, removeIndexFiles, isDamaged, WriterLock } from './storeFiles';
 
 export interface ArchiveSearchOptions {
   /** The vault's root (asked on each use: the setting may change). */
@@ -52,6 +52,10 @@ export class ArchiveSearch {
   private again = false;
   private progress = { done: 0, total: 0 };
   private lastCheck = -Infinity;
+  /** Why the last update failed, while there is no index to answer from. */
+  private lastError: string | undefined;
+  /** Inode of the open index file: another process's rebuild replaces the file (a new inode). */
+  private storeIno: number | undefined;
   private readonly fs: VaultFs;
 
   constructor(private readonly opts: ArchiveSearchOptions) {
@@ -70,7 +74,11 @@ export class ArchiveSearch {
       return this.work;
     }
     this.work = this.update()
-      .catch((err: unknown) => this.opts.log?.('warn', `Search index: ${err instanceof Error ? err.message : String(err)}`))
+      .then(() => (this.lastError = undefined))
+      .catch((err: unknown) => {
+        this.lastError = err instanceof Error ? err.message : String(err);
+        this.opts.log?.('warn', `Search index: ${this.lastError}`);
+      })
       .finally(() => {
         this.work = undefined;
         if (this.again) {
@@ -100,6 +108,7 @@ export class ArchiveSearch {
     if (work) await waitAtMost(work, this.opts.waitMs ?? 300);
     const indexing = this.indexingPercent();
     const store = this.store;
+    if (!store && indexing === undefined && this.lastError) throw new UserError(`The search index could not be built: ${this.lastError}`);
     if (!store) return { hits: [], total: 0, indexing: indexing ?? 0 };
     let found;
     try {
@@ -171,10 +180,11 @@ export class ArchiveSearch {
     const lock = await WriterLock.acquire(dir);
     try {
       this.progress = { done: 0, total: 0 };
-      if (this.storeRoot !== dir) this.closeStore();
+      if (this.storeRoot !== dir || (this.store && (await inodeOf(indexFile(dir))) !== this.storeIno)) this.closeStore();
       if (!this.store) {
         this.store = await openStore(dir, (level, m) => this.opts.log?.(level, m));
         this.storeRoot = this.store ? dir : undefined;
+        this.storeIno = await inodeOf(indexFile(dir));
       }
       if (!this.store) await this.rebuild(dir);
       else await this.catchUp(this.store);
@@ -214,6 +224,7 @@ export class ArchiveSearch {
     await fsp.rename(building, path.join(dir, 'index.db'));
     this.store = await openStore(dir, (level, m) => this.opts.log?.(level, m));
     this.storeRoot = dir;
+    this.storeIno = await inodeOf(indexFile(dir));
     this.opts.log?.('info', `Search index built from the notes in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
 
@@ -226,6 +237,14 @@ export class ArchiveSearch {
   async close(): Promise<void> {
     await this.work;
     this.closeStore();
+  }
+}
+
+async function inodeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await fsp.stat(file)).ino;
+  } catch {
+    return undefined;
   }
 }
 
