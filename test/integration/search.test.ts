@@ -163,7 +163,8 @@ describe('search index over imported notes', function () {
     );
     await fsp.writeFile(path.join(yt, 'Chan.md'), '---\nsource: youtube\nchannel_id: UC1\ntitle: Chan\n---\n# Chan\n\n- [[2024-05-01 Tour|Grand Tour of the Workshop]]\n');
     await fsp.writeFile(path.join(vault, 'ideas.md'), 'My own lathe ideas\n');
-    search = searchOf(vault);
+    const logs: string[] = [];
+    search = new ArchiveSearch({ vaultRoot: () => vault, waitMs: Infinity, checkEveryMs: 0, log: (_, m) => logs.push(m) });
     const r = await search.search({ query: 'lathe' });
     assert.deepEqual(r.hits.map((h) => [h.kind, h.path, h.line]), [
       ['video', 'YouTube/Chan/2024-05-01 Tour.md', 7],
@@ -171,6 +172,8 @@ describe('search index over imported notes', function () {
     ]);
     assert.equal(r.hits[0]!.source, 'Chan');
     assert.equal(r.hits[0]!.date, '2024-05-01T10:00:00');
+    logs.length = 0;
     assert.equal((await search.search({ query: 'workshop' })).total, 1, 'the channel note is not indexed');
+    assert.deepEqual(logs, [], 'nothing changed, nothing read again');
   });
 });

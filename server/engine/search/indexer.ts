@@ -115,10 +115,6 @@ async function canAppend(fs: VaultFs, file: NoteFile, old: NoteRecord | undefine
 async function indexNote(store: IndexStore, fs: VaultFs, file: NoteFile, old: NoteRecord | undefined, progress: (bytes: number) => void): Promise<number> {
   const append = await canAppend(fs, file, old);
   const head = await readNoteHead(fs, file.abs, path.posix.basename(file.rel, '.md'));
-  if (head.skip) {
-    if (old) store.transaction(() => store.clearNote(old.id, true));
-    return 0;
-  }
   const noteId = store.transaction(() => {
     const id = store.beginNote(file.rel, head.kind, head.source, head.topic);
     if (!append) store.clearNote(id, false);
@@ -127,7 +123,10 @@ async function indexNote(store: IndexStore, fs: VaultFs, file: NoteFile, old: No
   let added = 0;
   let indexedEnd = head.headerBytes;
   let indexedLines = head.headerLines;
-  if (head.kind === 'message') {
+  if (head.skip) {
+    // recorded without entries (a channel note), so the next update does not read it again
+    indexedEnd = file.size;
+  } else if (head.kind === 'message') {
     const from = append ? old!.indexedEnd : head.headerBytes;
     const fromLine = append ? old!.indexedLines : head.headerLines;
     const r = await readMessages(fs, file.abs, file.size, from, fromLine, async (docs, p) => {
