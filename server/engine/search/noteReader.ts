@@ -27,7 +27,11 @@ export interface NoteHead {
 }
 
 const HEAD_BYTES = 64 * 1024;
-const CHUNK_BYTES = 4 << 20;
+/**
+ * Read (and indexed, in one transaction) at a time: about 5k messages, a fifth of a second of
+ * work during which the worker answers nothing else, and little garbage at a time.
+ */
+const CHUNK_BYTES = 1 << 20;
 const MAX_NOTE_BYTES = 4 << 20;
 const TAIL_HASH_BYTES = 4096;
 
