@@ -52,6 +52,7 @@ connection.onInitialize((params) => {
     connectors: parts.connectors,
     metrics: parts.metrics,
     acquireLock: parts.acquireLock,
+    search: parts.search,
     events: {
       sourcesChanged: (s) => {
         navigator?.invalidate(); // an import or sync wrote notes

@@ -231,9 +231,9 @@ export namespace StatusNotifications {
 }
 
 export namespace SearchRequests {
-  /** What the user typed in Search Archive, and how many hits to return at most. */
+  /** `query` in the search language (words, "phrases", prefix*, in:, from:, before:, after:, has:). */
   export interface SearchParams { readonly query: string; readonly limit?: number }
-  /** One message, video or note that matches. */
+  /** One message, video or note that matches, as the quick pick shows it. */
   export interface SearchHit {
     /** Vault-relative path of the note, forward slashes. */ readonly path: string;
     /** 0-based line of the block's header (or the video note's title line). */ readonly line: number;
@@ -246,7 +246,8 @@ export namespace SearchRequests {
     readonly highlights: ReadonlyArray<readonly [number, number]>; // [start, end) in snippet
     readonly kind: 'message' | 'video' | 'note';
   }
+  /** Hits best first (exact before prefix matches, newer first); `total` counts matches up to 1,000 (1000 means "1,000 or more"). */
   export interface SearchResult { readonly hits: SearchHit[]; readonly total: number; /** 0..100 while the index is being built; absent when ready */ readonly indexing?: number }
-  /** Searches the archive's index (the Search Archive quick pick sends it as the user types; cancellable). */
+  /** Searches the vault's archive. A query that cannot be read fails (-32001) with a message saying how to write it. */
   export const search = new RequestType<SearchParams, SearchResult, void>('archive/search');
 }

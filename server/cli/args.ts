@@ -17,7 +17,7 @@ export class UsageError extends Error {
 }
 
 export const WRITE_COMMANDS = ['import', 'add', 'mirror', 'sync'] as const;
-export const COMMANDS = ['import', 'add', 'mirror', 'sync', 'status'] as const;
+export const COMMANDS = ['import', 'add', 'mirror', 'sync', 'status', 'search'] as const;
 export type VaultCommand = (typeof COMMANDS)[number];
 
 /** Commands about the Telegram account, not a vault: --vault is optional (login refuses a session file inside it). */
@@ -45,6 +45,9 @@ export type CliArgs =
       /** mirror: the spreadsheet's address or id, or "none" to stop. */
       readonly spreadsheet?: string;
       readonly tab?: string;
+      /** search: the query, and how many hits to print. */
+      readonly query?: string;
+      readonly limit?: number;
       readonly sources: readonly string[];
       /** Writers: wait for another process that has the vault (default: refuse at once). */
       readonly wait: boolean;
@@ -62,6 +65,7 @@ const OPTIONS = {
   tab: { type: 'string' },
   transcripts: { type: 'boolean' },
   'transcript-languages': { type: 'string' },
+  limit: { type: 'string' },
   wait: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -76,6 +80,7 @@ const COMMAND_OPTIONS: { readonly [C in VaultCommand]: readonly OptionName[] } =
   mirror: ['vault', 'spreadsheet', 'tab', 'wait', 'no-wait'],
   sync: ['vault', 'source', 'media-concurrency', 'transcripts', 'transcript-languages', 'wait', 'no-wait'],
   status: ['vault'],
+  search: ['vault', 'limit'],
 };
 
 const SEE_HELP = 'see vault-archiver help';
@@ -106,7 +111,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
     }
   }
-  const takesOne = command === 'import' || command === 'add';
+  const takesOne = command === 'import' || command === 'add' || command === 'search';
+  const query = command === 'search' ? rest[0] : undefined;
+  if (command === 'search' && !query?.trim()) {
+    throw new UsageError(`search needs a query: vault-archiver search "<query>" --vault <folder> [--json] [--limit N]; ${SEE_HELP}`);
+  }
   const exportPath = command === 'import' ? rest[0] : undefined;
   const ref = command === 'add' || command === 'mirror' ? rest[0] : undefined;
   const refs = command === 'mirror' ? rest.filter((r) => r.trim()) : undefined;
@@ -122,7 +131,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   if (extra.length) {
     const hint =
-      command === 'import' ? 'import takes one export folder' : command === 'add' ? 'add takes one channel (quote a URL with spaces)' : `${command} takes no folder (the vault is given with --vault)`;
+      command === 'import' ? 'import takes one export folder' : command === 'search' ? 'search takes one query (quote it: "two words" from:alice)' : command === 'add' ? 'add takes one channel (quote a URL with spaces)' : `${command} takes no folder (the vault is given with --vault)`;
     throw new UsageError(`unexpected "${extra[0]}": ${hint}; ${SEE_HELP}`);
   }
   if (values.vault === undefined) throw new UsageError(`--vault <folder> is required: the folder the notes go to; ${SEE_HELP}`);
@@ -135,7 +144,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.transcripts) settings.youtubeTranscripts = true;
   if (values['transcript-languages'] !== undefined) settings.youtubeTranscriptLanguages = values['transcript-languages'];
   if (values['media-concurrency'] !== undefined) settings.mediaConcurrency = wholeNumber('--media-concurrency', values['media-concurrency'], 'mediaConcurrency');
-  return { command, json, vault: values.vault, exportPath, ref, refs, spreadsheet: values.spreadsheet, tab: values.tab, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
+  const limit = values.limit === undefined ? undefined : searchLimit(values.limit);
+  return { command, json, vault: values.vault, exportPath, ref, refs, spreadsheet: values.spreadsheet, tab: values.tab, query, limit, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
 
 function accountArgs(command: AccountCommand, json: boolean, vault: string | undefined, rest: readonly string[], tokens: ReturnType<typeof parseStrict>['tokens']): CliArgs {
@@ -145,6 +155,12 @@ function accountArgs(command: AccountCommand, json: boolean, vault: string | und
   if (rest.length) throw new UsageError(`unexpected "${rest[0]}": ${command} takes no arguments (API id and hash come from the environment or a prompt); ${SEE_HELP}`);
   if (vault !== undefined && !vault.trim()) throw new UsageError(`--vault needs a folder, not an empty string; ${SEE_HELP}`);
   return { command, json, ...(vault ? { outsideVault: vault } : {}) };
+}
+
+function searchLimit(text: string): number {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 500) throw new UsageError(`--limit needs a whole number from 1 to 500, not "${text}"; ${SEE_HELP}`);
+  return n;
 }
 
 function parseStrict(argv: readonly string[]) {
@@ -228,6 +244,10 @@ export const USAGE = `Usage:
       VAULT_ARCHIVER_TELEGRAM_SESSION_FILE names; never inside a vault (--vault checks that).
   vault-archiver logout
       End the Telegram session (also on Telegram's side) and delete it from the session file.
+  vault-archiver search "<query>" --vault <folder> [--json] [--limit N]
+      Search the archived messages and videos, newest and exact matches first: words,
+      "a phrase", prefix*, in:<chat> from:<name> before:YYYY-MM-DD after:YYYY-MM-DD
+      has:photo|file|link|poll. Builds or updates the vault's search index first if needed.
   vault-archiver help | --help | -h        this help
   vault-archiver --version | -v            the version
 
@@ -243,5 +263,6 @@ Options:
   --transcripts             sync: look up captions of new and changed videos (50 quota units each)
                             and download them where the Google credentials may (200 units)
   --transcript-languages <list>  sync: preferred caption languages, comma-separated (en,de)
+  --limit <n>               search: at most n hits (default 20)
 
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 done with warnings, 130 cancelled.`;

@@ -12,6 +12,7 @@ import { vaultLockAcquirer } from '../engine/vault/vaultLock';
 import type { CliArgs, VaultCommand } from './args';
 import { Exit, type Output } from './output';
 import { checkVault } from './paths';
+import { runSearch } from './search';
 import { importExitCode, printAdded, printMirror, printImport, printStatus, printSync, syncExitCode } from './report';
 
 type VaultArgs = Extract<CliArgs, { command: VaultCommand }>;
@@ -21,6 +22,7 @@ const BUSY_ADVICE = 'Wait for it to finish, or run with --wait.';
 export async function runVaultCommand(args: VaultArgs, out: Output): Promise<number> {
   // Status and sync read what is there: a vault that does not exist is a typo, not an empty vault.
   const vault = await checkVault(fs, args.vault, args.command !== 'import' && args.command !== 'add');
+  if (args.command === 'search') return runSearch(vault, args.query ?? '', args.limit, out);
   // The Telegram session file is refused when it lies inside this vault.
   const parts = createEngineParts(processEnvironment(process.env, vault));
   const service = new ArchiveService({

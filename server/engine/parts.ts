@@ -8,7 +8,8 @@ import { RecordedSourcesConnector } from './connectors/recorded';
 import { importTelegramExport, listImportedChats, removeImportedChat } from './connectors/telegram-export';
 import { type ImporterPort, TelegramExportConnector } from './connectors/telegram-export/connector';
 import { MetricsRecorder } from './metrics';
-import type { LockAcquirer, MetricsPort } from './service/archiveService';
+import type { LockAcquirer, MetricsPort, SearchPort, SearchVault } from './service/archiveService';
+import { ArchiveSearch } from './search/archiveSearch';
 import { readFile } from 'node:fs/promises';
 import { API_KEY_HELP, UNIT_COST, googleYouTubeApi } from './connectors/youtube/api';
 import { YouTubeConnector } from './connectors/youtube/connector';
@@ -152,12 +153,24 @@ function liveTelegramConnector(account: TelegramAccountPort, fs: VaultFs, enviro
 }
 
 /** The worker's parts: a job waits for another process (the CLI from cron, a second window) to finish with the vault. */
-export function createEngineParts(environment: EngineEnvironment = processEnvironment()): { connectors: Connector[]; metrics: MetricsPort; acquireLock: LockAcquirer; telegram?: TelegramAccountPort } {
+export function createEngineParts(environment: EngineEnvironment = processEnvironment()): {
+  connectors: Connector[];
+  metrics: MetricsPort;
+  acquireLock: LockAcquirer;
+  search: (vault: SearchVault) => SearchPort;
+  telegram?: TelegramAccountPort;
+} {
   const telegram = createTelegramAccount(environment);
   return {
     connectors: createConnectors(realImporter, nodeVaultFs, environment, telegram),
     metrics: new MetricsRecorder(),
     acquireLock: vaultLockAcquirer({ holder: 'VS Code (Vault Archiver)', wait: true }),
+    search: searchIndexOf,
     telegram,
   };
+}
+
+/** The vault's search index, kept in step with the notes (search/archiveSearch.ts). */
+export function searchIndexOf(vault: SearchVault): SearchPort {
+  return new ArchiveSearch({ vaultRoot: () => vault.vaultRoot(), attachmentsFolder: () => vault.attachmentsFolder(), log: (level, m) => vault.log(level, m) });
 }

@@ -4,7 +4,7 @@
  * errors (-32001 with the what-to-do message for a user's mistake). No domain logic lives here.
  */
 import { type CancellationToken, CancellationTokenSource, type Connection, ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { CredentialRequests, JobRequests, MetricsRequests, SettingsNotifications, SourcesRequests, StatusNotifications, TelegramRequests } from '../../shared/protocol';
+import { CredentialRequests, JobRequests, MetricsRequests, SearchRequests, SettingsNotifications, SourcesRequests, StatusNotifications, TelegramRequests } from '../../shared/protocol';
 import { settingsFrom } from '../../shared/settings';
 import { type ArchiveService, type JobHooks, UserError } from '../engine/service/archiveService';
 import type { TelegramAccountPort } from '../engine/connectors/telegram-live/lazyAccount';
@@ -50,6 +50,7 @@ export function registerHandlers(connection: Connection, engine: () => ArchiveSe
   connection.onRequest(JobRequests.sync, (p, token) => handle(token, (signal) => engine().sync(p.sourceIds, jobHooks(p.progressId, signal))));
   connection.onRequest(JobRequests.cancelAll, () => handle(undefined, async () => engine().cancelAll()));
   connection.onRequest(MetricsRequests.get, () => handle(undefined, async () => engine().metrics()));
+  connection.onRequest(SearchRequests.search, (p) => handle(undefined, () => engine().search(p)));
   connection.onNotification(SettingsNotifications.changed, (p) => engine().updateSettings(settingsFrom(p.settings), p.trusted));
 
   if (!telegram) return;

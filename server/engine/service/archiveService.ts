@@ -16,6 +16,7 @@ import { TaskPool } from '../media/pool';
 import { SerialQueue } from '../util/serialQueue';
 import { type VaultFs, isNotFound } from '../vault/vaultFs';
 import { JobStates } from './jobStates';
+import type { SearchRequests } from '../../../shared/protocol';
 
 export { UserError };
 
@@ -54,6 +55,22 @@ export interface ArchiveServiceOptions {
   readonly now?: () => number;
   /** How often metrics are pushed while a job runs. */
   readonly metricsIntervalMs?: number;
+  /** The vault's search index (search/archiveSearch.ts), made for this service; none: search is unavailable. */
+  readonly search?: (vault: SearchVault) => SearchPort;
+}
+
+/** What the search index asks of the service: where the vault is, where attachments go, a log. */
+export interface SearchVault {
+  vaultRoot(): string;
+  attachmentsFolder(): string;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+export interface SearchPort {
+  search(params: SearchRequests.SearchParams): Promise<SearchRequests.SearchResult>;
+  /** Catch up with the notes (after a job wrote them). */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface JobHooks {
@@ -73,11 +90,23 @@ export class ArchiveService {
   private readonly writers = new SerialQueue();
   private metricsTimer: NodeJS.Timeout | undefined;
   private sourcesPushTimer: NodeJS.Timeout | undefined;
+  private readonly searchIndex: SearchPort | undefined;
 
   constructor(private readonly opts: ArchiveServiceOptions) {
     this.settings = opts.settings;
     this.trusted = opts.trusted;
     this.now = opts.now ?? Date.now;
+    this.searchIndex = opts.search?.({
+      vaultRoot: () => this.vaultRoot(),
+      attachmentsFolder: () => this.settings.attachmentsFolder,
+      log: (level, message) => opts.events.log(level, message),
+    });
+  }
+
+  /** Searches the archive (search/query.ts has the language); reads only, so needs no trust. */
+  async search(params: SearchRequests.SearchParams): Promise<SearchRequests.SearchResult> {
+    if (!this.searchIndex) throw new UserError('This build cannot search the archive.');
+    return this.searchIndex.search(params);
   }
 
   updateSettings(settings: WorkerSettings, trusted: boolean): void {
@@ -240,6 +269,7 @@ export class ArchiveService {
   async shutdown(): Promise<void> {
     this.cancelAll();
     await this.writers.idle();
+    await this.searchIndex?.close();
     clearInterval(this.metricsTimer);
     clearTimeout(this.sourcesPushTimer);
   }
@@ -312,6 +342,8 @@ export class ArchiveService {
           this.metricsTimer = undefined;
         }
         void this.pushSources();
+        // What the job wrote becomes findable now, not on the next query (in the background).
+        void this.searchIndex?.refresh();
       });
   }
 

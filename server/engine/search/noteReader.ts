@@ -1,0 +1,188 @@
+/**
+ * Reads a note on disk into search documents: every message block of a Telegram chat note
+ * (from the start, or from where the last indexing stopped when the note only grew), a YouTube
+ * video note as one document (title and description), any other Markdown note as one document.
+ * Telegram notes are read in large chunks cut after the last complete block (as the importer
+ * reads them back), so a note of any size is read in bounded memory, and a torn last block is
+ * never indexed.
+ */
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { lastBlockEnd } from '../chat-archive/noteScan';
+import { parseBlocks, parseFrontmatter } from '../telegram-notes';
+import type { VaultFs } from '../vault/vaultFs';
+import { HAS_BITS, readBlock, readableText } from './blockText';
+import { indexTerms } from './fold';
+import type { DocKind, NewDoc } from './indexStore';
+
+export interface NoteHead {
+  readonly kind: DocKind;
+  readonly source: string;
+  readonly topic?: string;
+  /** Bytes and lines of the frontmatter (0 without one). */
+  readonly headerBytes: number;
+  readonly headerLines: number;
+  /** Not indexed at all (a YouTube channel note: it only lists its videos' titles). */
+  readonly skip?: boolean;
+}
+
+const HEAD_BYTES = 64 * 1024;
+/**
+ * Read (and indexed, in one transaction) at a time: about 5k messages, a fifth of a second of
+ * work during which the worker answers nothing else, and little garbage at a time.
+ */
+const CHUNK_BYTES = 1 << 20;
+const MAX_NOTE_BYTES = 4 << 20;
+const TAIL_HASH_BYTES = 4096;
+
+const countLines = (s: string): number => {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+async function readRange(fs: VaultFs, file: string, start: number, length: number): Promise<Buffer> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.max(0, length));
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await handle.read(buf, got, length - got, start + got);
+      if (bytesRead <= 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fencedYaml(text: string): { yaml: string; end: number } | undefined {
+  if (!text.startsWith('---\n')) return undefined;
+  const close = text.indexOf('\n---\n', 3);
+  if (close < 0) return undefined;
+  return { yaml: text.slice(4, close + 1), end: close + 5 };
+}
+
+/** What a note is, from its first bytes. `name`: the file name without ".md". */
+export async function readNoteHead(fs: VaultFs, file: string, name: string): Promise<NoteHead> {
+  const text = (await readRange(fs, file, 0, HEAD_BYTES)).toString('utf8');
+  const tg = safe(() => parseFrontmatter(text));
+  if (tg && tg.meta.source === 'telegram') {
+    const header = text.slice(0, tg.end);
+    return { kind: 'message', source: tg.meta.title || name, topic: tg.meta.topic, headerBytes: Buffer.byteLength(header), headerLines: countLines(header) };
+  }
+  const fm = fencedYaml(text);
+  const props = fm ? (safe(() => parseYaml(fm.yaml) as unknown) ?? {}) : {};
+  const p = (props && typeof props === 'object' ? props : {}) as Record<string, unknown>;
+  const headerBytes = fm ? Buffer.byteLength(text.slice(0, fm.end)) : 0;
+  const headerLines = fm ? countLines(text.slice(0, fm.end)) : 0;
+  if (p.source === 'youtube') {
+    if (typeof p.video_id !== 'string') return { kind: 'note', source: name, headerBytes, headerLines, skip: true };
+    const channel = typeof p.channel === 'string' ? p.channel.replace(/^\[\[|\]\]$/g, '').split('|').pop()! : 'YouTube';
+    return { kind: 'video', source: channel, headerBytes, headerLines };
+  }
+  return { kind: 'note', source: name, headerBytes, headerLines };
+}
+
+function safe<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ReadProgress {
+  /** Bytes of the note read so far. */
+  readonly bytes: number;
+}
+
+export interface ReadResult {
+  readonly indexedEnd: number;
+  readonly indexedLines: number;
+}
+
+/**
+ * Streams the message blocks of a Telegram note from byte `from` (after the frontmatter, or the
+ * end of what was indexed before) to `onDocs`, a batch per chunk (awaited: the caller writes the
+ * batch before the next chunk is read). Returns where the last complete block ends.
+ */
+export async function readMessages(fs: VaultFs, file: string, size: number, from: number, fromLine: number, onDocs: (docs: NewDoc[], p: ReadProgress) => Promise<void>): Promise<ReadResult> {
+  let readAt = from;
+  let carry: Buffer = Buffer.alloc(0);
+  let carryAt = from;
+  let line = fromLine;
+  let indexedEnd = from;
+  let indexedLines = fromLine;
+  for (;;) {
+    const chunk = readAt < size ? await readRange(fs, file, readAt, Math.min(CHUNK_BYTES, size - readAt)) : Buffer.alloc(0);
+    readAt += chunk.length;
+    const eof = readAt >= size || chunk.length === 0;
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const cut = lastBlockEnd(data);
+    if (cut < 0) {
+      if (eof) break; // only a torn block (or nothing) left
+      carry = data;
+      continue;
+    }
+    const text = data.subarray(0, cut).toString('utf8');
+    const docs: NewDoc[] = [];
+    let charPos = 0;
+    let bytePos = carryAt;
+    for (const b of safe(() => parseBlocks(text)) ?? []) {
+      const before = text.slice(charPos, b.start);
+      line += countLines(before);
+      bytePos += Buffer.byteLength(before);
+      const blockText = text.slice(b.start, b.end);
+      const blockBytes = Buffer.byteLength(blockText);
+      const info = readBlock(blockText);
+      docs.push({ line, blockId: `m${b.ids[0]}`, author: info.author, date: info.date, has: info.has, byteStart: bytePos, byteEnd: bytePos + blockBytes, terms: indexTerms(info.text) });
+      line += countLines(blockText);
+      bytePos += blockBytes;
+      charPos = b.end;
+      indexedEnd = bytePos;
+      indexedLines = line;
+    }
+    line += countLines(text.slice(charPos));
+    bytePos += Buffer.byteLength(text.slice(charPos));
+    await onDocs(docs, { bytes: readAt });
+    carry = data.subarray(cut);
+    carryAt = bytePos;
+    if (eof) break; // what is left after the last complete block is a torn one, or text of the user's
+  }
+  return { indexedEnd, indexedLines };
+}
+
+/** A whole small note (a video note, a note of the user's) as one document. */
+export async function readWholeNote(fs: VaultFs, file: string, head: NoteHead, size: number): Promise<NewDoc | undefined> {
+  if (size > MAX_NOTE_BYTES) return undefined;
+  const text = (await readRange(fs, file, 0, size)).toString('utf8');
+  const body = text.slice(Buffer.from(text).subarray(0, head.headerBytes).toString('utf8').length);
+  const fm = fencedYaml(text);
+  const props = fm ? ((safe(() => parseYaml(fm.yaml) as unknown) ?? {}) as Record<string, unknown>) : {};
+  const readable = readableText(body.replace(/^#+ /gm, ''));
+  const date = typeof props.published === 'string' ? props.published.slice(0, 19).replace(/Z$/, '') : undefined;
+  const titleLine = head.kind === 'video' ? Math.max(0, body.split('\n').findIndex((l) => l.startsWith('# '))) : 0;
+  let has = 0;
+  if (/https?:\/\//.test(body)) has |= HAS_BITS.link;
+  if (/!\[\[[^\]]*\.(?:jpe?g|png|webp|gif)/i.test(body) || /!\[[^\]]*\]\(/.test(body)) has |= HAS_BITS.photo;
+  return {
+    line: head.headerLines + titleLine,
+    author: head.kind === 'video' ? head.source : undefined,
+    date: date && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(date) ? date : undefined,
+    has,
+    byteStart: head.headerBytes,
+    byteEnd: size,
+    terms: indexTerms(readable),
+  };
+}
+
+/** Hash of the bytes just before `end` (after the header), to recognise a note that only grew. */
+export async function tailHash(fs: VaultFs, file: string, headerBytes: number, end: number): Promise<string> {
+  const start = Math.max(headerBytes, end - TAIL_HASH_BYTES);
+  const bytes = await readRange(fs, file, start, end - start);
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+export { readRange };
