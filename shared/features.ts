@@ -7,11 +7,11 @@
  */
 export const FEATURES = {
   /** Sign in to Telegram and sync chats live (the Telegram Desktop export import always works). */
-  liveTelegram: false,
+  liveTelegram: true,
   /** Archive YouTube channels and mirror them into Google Sheets. */
   youtube: true,
   /** Search Archive (the quick pick over the worker's `archive/search` index). */
-  search: false,
+  search: true,
 } as const;
 
 export type FeatureName = keyof typeof FEATURES;

@@ -40,8 +40,9 @@ const STATUS_ITEM_ID = 'vault-archiver.vault-archiver.vaultArchiver.metrics';
  */
 const FINISHED_TOAST = /import(ed\b|\s+finished)/i;
 /** What the welcome view offers today; live Telegram sync is not there yet. */
-const WELCOME_BUTTONS = ['Import Telegram Desktop Export', 'Add YouTube Channel'];
-const NOT_OFFERED = ['Add Telegram Chat'];
+const WELCOME_BUTTONS = ['Import Telegram Desktop Export', 'Sign In to Telegram', 'Add Telegram Chat', 'Add YouTube Channel'];
+/** Commands of features not working yet (none today; see shared/features.ts). */
+const NOT_OFFERED: string[] = [];
 
 export const SCREENSHOTS = {
   welcome: '01-welcome.png',
@@ -125,7 +126,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         for (const label of NOT_OFFERED) {
           if (await welcome.getByRole('button', { name: label }).count()) throw new Error(`the welcome view offers "${label}", which does not work yet`);
         }
-        if (!/Coming next/.test(await welcome.innerText())) throw new Error('the welcome view does not say what is coming');
+        if (/Coming next/.test(await welcome.innerText())) throw new Error('the welcome view says something is coming, though every feature works');
         await expectViewTitleFits();
         await expectStatusItem();
         await page.mouse.move(700, 450); // no activity-bar tooltip in the picture

@@ -38,7 +38,8 @@ describe('package.json offers only what works', () => {
 
   it('the welcome view says what is coming while a feature is off, and only then', () => {
     const coming = welcome.filter((w) => /Coming next/.test(w.contents));
-    assert.ok(coming.length, 'no "Coming next" line');
+    const someOff = (Object.keys(FEATURES) as FeatureName[]).some((f) => !FEATURES[f]);
+    if (someOff) assert.ok(coming.length, 'a feature is off and no "Coming next" line says so');
     const names: Record<FeatureName, RegExp> = { liveTelegram: /live Telegram sync/, youtube: /YouTube/, search: /[Ss]earch/ };
     for (const w of coming) {
       for (const feature of Object.keys(FEATURES) as FeatureName[]) {
