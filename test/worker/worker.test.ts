@@ -170,15 +170,16 @@ describe('worker over IPC', function () {
     assert.equal(third.duplicatesSkipped, 20_000);
   });
 
-  it('reports live sources as not available yet instead of pretending to sync them', async () => {
+  it('adding a Telegram chat before signing in says to sign in, and the Output log has it', async () => {
     worker = await startWorker(workspace);
-    await worker.connection.sendRequest(SourcesRequests.add, { kind: 'telegram', ref: '@durov' });
     const log = worker.logs;
-    const summary = await worker.connection.sendRequest(JobRequests.sync, { progressId: 's' });
-    assert.equal(summary.sources.length, 1);
-    assert.match(summary.sources[0]!.error ?? '', /not available yet/);
-    // A failed sync is in the Output log with its reason, not only in the notification.
-    await waitUntil(() => log.some((l) => l.includes(summary.sources[0]!.error!)), 'the sync failure in the log');
+    await assert.rejects(worker.connection.sendRequest(SourcesRequests.add, { kind: 'telegram', ref: '@durov' }), (err: Error & { code?: number }) => {
+      assert.equal(err.code, -32001); // a user's mistake, with what to do
+      assert.match(err.message, /Not signed in to Telegram\. Run "Vault Archiver: Sign In to Telegram"/);
+      return true;
+    });
+    await waitUntil(() => log.some((l) => l.includes('Not signed in to Telegram')), 'the refusal in the log');
+    assert.deepEqual(await worker.connection.sendRequest(SourcesRequests.list), []);
     assert.equal(await worker.connection.sendRequest(JobRequests.cancelAll), 0);
   });
 });
