@@ -46,8 +46,11 @@ export function metricsTable(m: Metrics): string {
   if (checks) rows.push(['Unchanged files not re-read', `${formatCount(m.cacheHits)} of ${formatCount(checks)}`]);
   rows.push(['Note writes', formatCount(m.noteWrites)]);
   if (m.apiRequests) {
-    rows.push(['Requests to YouTube', formatCount(m.apiRequests) + (m.notModified ? ` (${formatCount(m.notModified)} unchanged answers reused)` : '')]);
+    // YouTube's and Telegram's requests together: each is a round trip, and what rate limits count.
+    rows.push(['Requests to YouTube and Telegram', formatCount(m.apiRequests) + (m.notModified ? ` (${formatCount(m.notModified)} unchanged answers reused)` : '')]);
   }
+  if (m.filesDownloaded) rows.push(['Files downloaded from Telegram', `${formatCount(m.filesDownloaded)} (${formatBytes(m.bytesDownloaded)})`]);
+  if (m.floodWaits) rows.push(["Waits for Telegram's flood limit", formatCount(m.floodWaits)]);
   const share = quotaShare(m);
   if (share !== undefined) {
     rows.push(['YouTube quota today (Pacific day)', `${formatCount(m.youtubeQuotaUsedToday!)} of ${formatCount(m.youtubeQuotaLimit!)} units (${(share * 100).toFixed(1)}%)`]);

@@ -33,11 +33,18 @@ describe('metrics text', () => {
 
   it('YouTube: requests and today\'s quota in the table; the quota in the status bar once half is spent', () => {
     const some = { ...emptyMetrics, itemsProcessed: 10, apiRequests: 12, youtubeQuotaUsedToday: 1234, youtubeQuotaLimit: 10_000 };
-    assert.match(metricsTable(some), /\| Requests to YouTube \| 12 \|/);
+    assert.match(metricsTable(some), /\| Requests to YouTube and Telegram \| 12 \|/);
     assert.match(metricsTable(some), /\| YouTube quota today \(Pacific day\) \| 1,234 of 10,000 units \(12\.3%\) \|/);
     assert.equal(statusText(some), '10 archived');
     assert.equal(statusText({ ...some, youtubeQuotaUsedToday: 8100 }), '10 archived · quota 81%');
     assert.doesNotMatch(metricsTable(emptyMetrics), /YouTube/);
+  });
+
+  it('live Telegram: files downloaded and flood waits, once there are any', () => {
+    const some = { ...emptyMetrics, itemsProcessed: 5, filesDownloaded: 3, bytesDownloaded: 2 * 1024 * 1024, floodWaits: 1 };
+    assert.match(metricsTable(some), /\| Files downloaded from Telegram \| 3 \(2\.0 MB\) \|/);
+    assert.match(metricsTable(some), /\| Waits for Telegram's flood limit \| 1 \|/);
+    assert.doesNotMatch(metricsTable(emptyMetrics), /Telegram/);
   });
 
   it('formats byte sizes', () => {
