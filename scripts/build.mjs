@@ -23,10 +23,36 @@ const common = {
   alias: { bufferutil: 'bufferutil/fallback.js', 'utf-8-validate': 'utf-8-validate/fallback.js' },
 };
 
+/**
+ * GramJS is about a megabyte minified, and every byte of a bundle is read and compiled when it
+ * starts, though only a command that talks to Telegram needs it (an import, `status` or a YouTube
+ * sync never does). So the worker and the CLI take `telegram` and its subpaths from one vendor
+ * bundle beside them, dist/gramjs.js, required when live Telegram code first runs (that code is
+ * imported lazily: parts.ts, lazyAccount.ts, the live connector).
+ */
+// big-integer too: GramJS checks its TL longs with instanceof, so they must come from its copy.
+const GRAMJS_MODULES = ['telegram', 'telegram/sessions', 'telegram/network', 'telegram/extensions/Logger', 'telegram/crypto/RSA', 'telegram/Password', 'big-integer'];
+/** @type {import('esbuild').Plugin} */
+const gramjsBeside = {
+  name: 'gramjs-beside',
+  setup(build) {
+    build.onResolve({ filter: /^(telegram(\/.*)?|big-integer)$/ }, (args) => ({ path: args.path, namespace: 'gramjs' }));
+    build.onLoad({ filter: /.*/, namespace: 'gramjs' }, (args) => {
+      if (!GRAMJS_MODULES.includes(args.path)) {
+        return { errors: [{ text: `${args.path} is not in dist/gramjs.js: add it to GRAMJS_MODULES in scripts/build.mjs` }] };
+      }
+      return { contents: `module.exports = require('./gramjs.js')[${JSON.stringify(args.path)}];`, loader: 'js' };
+    });
+    build.onResolve({ filter: /^\.\/gramjs\.js$/, namespace: 'gramjs' }, () => ({ path: './gramjs.js', external: true }));
+  },
+};
+const gramjsVendor = `module.exports = {${GRAMJS_MODULES.map((m) => `${JSON.stringify(m)}: require(${JSON.stringify(m)})`).join(', ')}};`;
+
 const entries = [
   { entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
-  { entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/server.ts'], outfile: 'dist/server.js', plugins: [gramjsBeside] },
+  { entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [gramjsBeside] },
+  { stdin: { contents: gramjsVendor, resolveDir: '.', loader: 'js' }, outfile: 'dist/gramjs.js' },
   // The media pipeline's file work runs in this worker thread (server/engine/media/workerBackend.ts).
   { entryPoints: ['server/engine/media/mediaWorker.ts'], outfile: 'dist/mediaWorker.js' },
 ];
