@@ -96,6 +96,23 @@ describe('CLI (dist/cli.js)', function () {
     assert.equal((JSON.parse(status.stdout) as { sources: unknown[] }).sources.length, 8);
   });
 
+  it('loads GramJS (dist/gramjs.js) only for Telegram: import, status and --version never read it', async () => {
+    // A preload that makes requiring the vendor bundle throw: any command that reaches it fails.
+    const guard = path.join(dir, 'no-gramjs.cjs');
+    await fs.writeFile(guard, `const M = require('module'); const load = M._load; M._load = function (req, ...rest) { if (/gramjs\\.js$/.test(req)) throw new Error('GramJS loaded'); return load.call(this, req, ...rest); };`);
+    const guarded = (...args: string[]) => spawnSync(process.execPath, ['--require', guard, cli, ...args], { encoding: 'utf8' });
+    const vault = path.join(dir, 'vault');
+    assert.equal(guarded('--version').status, 0);
+    const imported = guarded('import', sample, '--vault', vault);
+    assert.equal(imported.status, 3, imported.stderr);
+    assert.equal(guarded('status', '--vault', vault).status, 0);
+    // The guard works: a command that talks to Telegram does load it.
+    const sessionFile = path.join(dir, 'telegram-session');
+    await fs.writeFile(sessionFile, JSON.stringify({ session: '1AAAA', apiId: 1, apiHash: '0'.repeat(32) }), { mode: 0o600 });
+    const add = spawnSync(process.execPath, ['--require', guard, cli, 'add', 'telegram:@durov', '--vault', vault], { encoding: 'utf8', env: { ...process.env, VAULT_ARCHIVER_TELEGRAM_SESSION_FILE: sessionFile } });
+    assert.match(add.stderr, /GramJS loaded/);
+  });
+
   it('keeps importing when the reader of its output goes away (| head)', async () => {
     const vault = path.join(dir, 'vault');
     const child = spawn(process.execPath, [cli, 'import', sample, '--vault', vault, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
