@@ -14,8 +14,10 @@ export const SEARCH_SCREENSHOTS = {
   searchOpened: '28-search-opened.png',
 } as const;
 
-/** A word of the sample export (Saved Messages: "Note to self: renew passport"). */
-const QUERY = 'passport';
+/** A word of the sample export found in several chats, one of them a forum topic (Makers Forum › Off-topic). */
+const QUERY = 'trip';
+/** The hit to open: a message in a forum topic, whose note is the topic's own. */
+const TOPIC_HIT = /Makers Forum › Off-topic/;
 
 export interface SearchUiContext {
   readonly page: () => Page;
@@ -30,6 +32,7 @@ export function searchSteps(ctx: SearchUiContext): { name: string; run(): Promis
   const page = (): Page => ctx.page();
   const widget = (): Locator => page().locator('.quick-input-widget');
   const input = (): Locator => page().locator('.quick-input-widget input.input');
+  const rows = (): Locator => widget().locator('.monaco-list-row');
 
   return [
     {
@@ -44,27 +47,34 @@ export function searchSteps(ctx: SearchUiContext): { name: string; run(): Promis
         await page().keyboard.press('Enter');
         await ctx.waitUntil(async () => /Words, "a phrase"/.test((await input().getAttribute('placeholder')) ?? ''), 'the search box');
         await input().fill(QUERY);
-        const rows = widget().locator('.monaco-list-row');
         // The index may still be catching up with the import: the title then says "indexing N%".
-        await ctx.waitUntil(async () => (await rows.count()) > 0 && !/indexing/.test(await widget().innerText()), 'hits in the search pick', 60_000);
+        await ctx.waitUntil(async () => (await rows().count()) > 1 && !/indexing/.test(await widget().innerText()), 'hits in the search pick', 60_000);
         const title = await widget().locator('.quick-input-title').innerText();
         if (!/Search Archive — \d+ match/.test(title)) throw new Error(`the pick's title reads "${title}"`);
-        const first = rows.first();
+        const first = rows().first();
         const label = (await first.locator('.label-name').first().innerText().catch(() => '')).trim();
         const all = (await first.innerText()).replace(/\s+/g, ' ');
         if (!label || /\$\(/.test(all)) throw new Error(`the first hit reads "${all}"`);
         if (!/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(all)) throw new Error(`the first hit shows no date: "${all}"`);
         if (!new RegExp(QUERY, 'i').test(all)) throw new Error(`the first hit's snippet lacks "${QUERY}": "${all}"`);
         if (/warning|not available/i.test(all)) throw new Error(`the pick shows an error: "${all}"`);
+        // Hits from more than one chat, each row with its chat (a topic after "›") and date.
+        const texts = (await rows().allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+        const descriptions = await rows().locator('.label-description').allInnerTexts();
+        const chats = new Set(descriptions.map((d) => d.split(' · ')[0]!.split(' › ')[0]!.trim()).filter(Boolean));
+        if (chats.size < 2) throw new Error(`the hits do not come from several chats:\n${descriptions.join('\n')}`);
+        if (!texts.some((t) => TOPIC_HIT.test(t))) throw new Error(`no hit in a forum topic (${TOPIC_HIT.source}):\n${texts.join('\n')}`);
         await page().mouse.move(700, 450);
         await ctx.settle(page());
         await page().screenshot({ path: ctx.shot(SEARCH_SCREENSHOTS.searchHits) });
       },
     },
     {
-      name: 'accepting a hit opens its note with the cursor on the message',
+      name: "accepting a hit in a forum topic opens the topic's note with the cursor on the message",
       async run() {
-        await page().keyboard.press('Enter');
+        const hit = rows().filter({ hasText: TOPIC_HIT }).first();
+        const hitText = (await hit.innerText()).replace(/\s+/g, ' ');
+        await hit.click();
         await widget().waitFor({ state: 'hidden', timeout: 10_000 });
         const tab = page().locator('.tabs-container .tab.active').first();
         await tab.waitFor({ timeout: 15_000 });
@@ -84,6 +94,7 @@ export function searchSteps(ctx: SearchUiContext): { name: string; run(): Promis
         const text = block.join('\n');
         if (!/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(lines[line]!)) throw new Error(`line ${line + 1} of ${name} is no message header: "${lines[line]}"`);
         if (!new RegExp(QUERY, 'i').test(text)) throw new Error(`the message at line ${line + 1} of ${name} lacks "${QUERY}":\n${text}`);
+        if (!/Off-topic/.test(name)) throw new Error(`the hit "${hitText}" opened ${name}, not the topic's note`);
         const editor = page().locator('.editor-instance .monaco-editor .view-lines').first();
         await editor.filter({ hasText: new RegExp(QUERY, 'i') }).waitFor({ timeout: 10_000 });
         await page().mouse.move(700, 450);
