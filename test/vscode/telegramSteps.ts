@@ -130,10 +130,11 @@ export function telegramSteps(ctx: TelegramUiContext): { name: string; run(): Pr
         try {
           await added.getByRole('button', { name: 'Sync Now' }).click();
           await page().mouse.move(700, 450); // off the button, or its tooltip is in the picture
-          const syncing = sidebarRows().filter({ hasText: new RegExp(`${FORUM_TITLE}\\s*syncing \\d+%`) }).first();
+          // Part-way: past General, not yet done (a forum's percent is of all its topics).
+          const syncing = sidebarRows().filter({ hasText: new RegExp(`${FORUM_TITLE}\\s*syncing [1-9]\\d?%`) }).first();
           await syncing.waitFor({ timeout: 20_000 }).catch(async () => {
             const seen = await sidebarRows().filter({ hasText: FORUM_TITLE }).first().innerText().catch(() => '(no row)');
-            throw new Error(`the forum's row never said "syncing N%" while it synced; it reads "${seen.replace(/\s+/g, ' ')}"`);
+            throw new Error(`the forum's row never said "syncing N%" (1–99) while it synced; it reads "${seen.replace(/\s+/g, ' ')}"`);
           });
           if (!(await syncing.locator('.codicon-sync.codicon-modifier-spin').count())) throw new Error("the syncing row's icon does not spin");
           const item = await ctx.statusItem();
