@@ -109,6 +109,25 @@ describe('live Telegram sync (GramJS against the sandbox DC)', function () {
     }
   });
 
+  it("reports a forum's progress across all its topics, not each topic from 0 to 99%", async () => {
+    // Seen in the real VS Code UI test: the tree read "syncing 99%" from the first topic on.
+    const forum = sb.demoChats().find((c) => c.title === 'Sandbox Forum')!;
+    const rig = await liveRig(sb, path.join(dir, 'v'));
+    try {
+      await rig.service.addSource('telegram', String(forum.id));
+      const percents: number[] = [];
+      const summary = await rig.service.sync(undefined, { onProgress: (percent, message) => /messages read/.test(message) && percents.push(percent) });
+      assert.equal(summary.sources[0]?.error, undefined);
+      // General and five topics, a page each: six reports, rising, the first near a sixth.
+      assert.ok(percents.length >= 6, JSON.stringify(percents));
+      assert.ok(percents[0]! > 0 && percents[0]! < 30, JSON.stringify(percents));
+      for (let i = 1; i < percents.length; i++) assert.ok(percents[i]! >= percents[i - 1]!, JSON.stringify(percents));
+      assert.ok(percents.at(-1)! > 80 && percents.at(-1)! <= 99, JSON.stringify(percents));
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('misses and repeats nothing when messages arrive while a chat is paged', async () => {
     const big = sb.demoChats().find((c) => c.title === 'Sandbox Big Chat')!;
     const peer = sb.demo!.bigChat;

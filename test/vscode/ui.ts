@@ -13,12 +13,15 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { compareTitles } from '../../shared/order';
 import { startGoogleSandbox } from '../sandbox/google';
+import { startTelegramSandbox, telegramSandboxInfo, type TelegramSandbox } from '../sandbox/telegram';
 import { openBrowser, type BrowserSession } from './lib/browser';
 import { collectLogs, installExtension, startCodeServer, type CodeServer } from './lib/codeServer';
 import type { Tools } from './lib/tools';
 import { copyDir, listFiles, makeTempDir, removeDir, type Tally } from './lib/util';
 import { expectedChats, type ExpectedChat } from './suite/sample';
 import { NAVIGATION_SCREENSHOTS, navigationSteps } from './navigationSteps';
+import { SEARCH_SCREENSHOTS, searchSteps } from './searchSteps';
+import { TELEGRAM_SCREENSHOTS, telegramSteps } from './telegramSteps';
 
 export interface UiOptions {
   tools: Tools;
@@ -59,6 +62,8 @@ export const SCREENSHOTS = {
   youtubeTree: '11-youtube-tree.png',
   youtubeNote: '12-youtube-note.png',
   ...NAVIGATION_SCREENSHOTS,
+  ...SEARCH_SCREENSHOTS,
+  ...TELEGRAM_SCREENSHOTS,
 } as const;
 
 interface Step {
@@ -82,6 +87,8 @@ export async function runUi(options: UiOptions): Promise<Tally> {
   let browser: BrowserSession | undefined;
   // YouTube is the local Google sandbox: the worker inherits its address from code-server's environment.
   const google = await startGoogleSandbox();
+  // Live Telegram is the local sandbox DC (demo data): the worker reads its address from the same environment.
+  let telegram: TelegramSandbox | undefined;
   let page!: Page;
   let expected: ExpectedChat[] = [];
   /** A line of words near the top of the note opened in the editor. */
@@ -106,7 +113,9 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     {
       name: 'opens the workbench on an empty workspace folder',
       async run() {
-        server = await startCodeServer({ tools: options.tools, userDataDir, extensionsDir, env: { VAULT_ARCHIVER_GOOGLE_ROOT_URL: google.rootUrl } });
+        telegram = await startTelegramSandbox({ seed: 'demo' });
+        const env = { VAULT_ARCHIVER_GOOGLE_ROOT_URL: google.rootUrl, VAULT_ARCHIVER_TELEGRAM_SERVER: JSON.stringify(telegramSandboxInfo(telegram)) };
+        server = await startCodeServer({ tools: options.tools, userDataDir, extensionsDir, env });
         browser = await openBrowser(options.tools);
         page = browser.page;
         await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
@@ -353,6 +362,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
       },
     },
     ...navigationSteps({ page: () => page, workspace, shot, runPaletteCommand, settle, waitUntil }),
+    ...searchSteps({ page: () => page, workspace, shot, runPaletteCommand, settle, waitUntil }),
     {
       name: "the extension's page shows the README with no broken picture or dead link",
       async run() {
@@ -463,6 +473,20 @@ export async function runUi(options: UiOptions): Promise<Tally> {
         await page.screenshot({ path: shot(SCREENSHOTS.youtubeNote) });
       },
     },
+    ...telegramSteps({
+      page: () => page,
+      workspace,
+      telegram: () => {
+        if (!telegram) throw new Error('the Telegram sandbox did not start');
+        return telegram;
+      },
+      shot,
+      runPaletteCommand,
+      settle,
+      waitUntil,
+      showVaultView,
+      statusItem: expectStatusItem,
+    }),
   ];
 
   /** Shows the Vault Archiver view (clicking its icon while it shows would close the sidebar). */
@@ -546,6 +570,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
     await browser?.close();
     await server?.stop();
     await google.close();
+    await telegram?.close();
     if (options.keep) log(`kept ${tmp}`);
     else removeDir(tmp);
   }

@@ -86,8 +86,10 @@ export async function syncChat(input: ChatSyncInput): Promise<ChatSyncResult> {
   const ctx: ConvertContext = { chat: { kind: chat.kind, id: chat.id }, inputPeer: chat.inputPeer, selfId: input.selfId, names, media: input.media, formatDate: input.formatDate };
   let paused: string | undefined;
   try {
-    for (const plan of plans) {
-      const highest = await syncThread(input, archive, plan, state, ctx);
+    for (const [i, plan] of plans.entries()) {
+      // A forum reads one thread per topic: its percent is of the whole chat, not of each topic.
+      const threadInput: ChatSyncInput = { ...input, progress: (message, percent) => input.progress(message, chatPercent(i, plans.length, percent)) };
+      const highest = await syncThread(threadInput, archive, plan, state, ctx);
       if (highest > (cursors[plan.key] ?? 0)) cursors[plan.key] = highest;
     }
   } catch (err) {
@@ -109,6 +111,15 @@ export async function syncChat(input: ChatSyncInput): Promise<ChatSyncResult> {
   const next: LiveChatState = { version: 1, chatId: chat.id, cursors, lastSyncAt: new Date(input.now()).toISOString(), ...(paused ? { paused } : {}) };
   await writeLiveState(run.fs, run.layout.root, next);
   return { added: run.totals.messagesWritten - before.written, updated: run.totals.messagesUpdated - before.updated, cancelled: false, paused };
+}
+
+/**
+ * How far the chat is, in percent, while thread `index` of `count` is `threadPercent` read (undefined:
+ * not known, taken as its start). Below 100: the chat is done when syncChat returns.
+ */
+export function chatPercent(index: number, count: number, threadPercent: number | undefined): number {
+  const within = Math.max(0, Math.min(100, threadPercent ?? 0)) / 100;
+  return Math.min(99, ((index + within) / Math.max(1, count)) * 100);
 }
 
 class PausedThread extends Error {
