@@ -1,3 +1,5 @@
+import { abortableSleep } from './sleep';
+
 /**
  * A token bucket shared by everything that calls one API: channels synced side by side take
  * their turn, so together they stay under the service's rate (Sheets: 60 requests a minute per
@@ -30,7 +32,7 @@ export class RateLimiter {
     this.burst = Math.max(1, o.burst ?? o.requests);
     this.msPerToken = o.perMs / Math.max(1, o.requests);
     this.clock = o.clock ?? Date.now;
-    this.sleep = o.sleep ?? defaultSleep;
+    this.sleep = o.sleep ?? abortableSleep;
     this.tokens = this.burst;
     this.last = this.clock();
   }
@@ -59,17 +61,3 @@ export class RateLimiter {
   }
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

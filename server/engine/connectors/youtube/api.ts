@@ -5,6 +5,7 @@
  * tests may script it. Every call is one unit of quota, reported to `onCall` before it is made.
  */
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
+import { abortableSleep } from '../../util/sleep';
 import { UserError } from '../../errors';
 import type { RateLimiter } from '../../util/rateLimiter';
 import type { ResponseCache } from './responseCache';
@@ -95,21 +96,6 @@ function isRateLimit403(err: unknown): boolean {
   const body = (err as { response?: { status?: number; data?: GoogleErrorBody } })?.response;
   const reasons = (body?.data?.error?.errors ?? []).map((e) => e.reason);
   return body?.status === 403 && (reasons.includes('rateLimitExceeded') || reasons.includes('userRateLimitExceeded'));
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const CHANNEL_PARTS = ['snippet', 'contentDetails', 'statistics'];

@@ -1,3 +1,5 @@
+import { abortableSleep as sleep } from '../../../util/sleep';
+
 /**
  * A first-come first-served budget of units (request slots, files, bytes of memory). Waiters are
  * served strictly in order, so a large request is never starved by small ones behind it, and a
@@ -76,18 +78,7 @@ export function isAbortError(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
-/** Sleeps `ms`, or rejects at once when `signal` aborts. */
+/** Sleeps `ms`, or rejects at once with an AbortError when `signal` aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortError(signal));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleep(ms, signal, abortError);
 }

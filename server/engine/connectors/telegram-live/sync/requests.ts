@@ -8,6 +8,7 @@
  * a longer one pauses the chat (LongFloodWait) and the other chats go on.
  */
 import { describe } from '../../../chat-archive/types';
+import { abortableSleep as sleep } from '../../../util/sleep';
 
 /** Attempts per request (a flood wait, a timeout or a transient server error each use one). */
 const MAX_ATTEMPTS = 6;
@@ -52,19 +53,9 @@ export interface RequestPolicy {
   readonly timeoutMs?: number;
 }
 
+/** Sleeps `ms`, or rejects at once with SyncCancelled when `signal` aborts. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new SyncCancelled());
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new SyncCancelled());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return sleep(ms, signal, () => new SyncCancelled());
 }
 
 /** FLOOD_WAIT_X / FLOOD_PREMIUM_WAIT_X as GramJS hands them over (FloodWaitError.seconds, or the raw message). */
