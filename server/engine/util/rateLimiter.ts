@@ -1,4 +1,4 @@
-import { abortableSleep } from './sleep';
+import { abortableSleep } from './abort';
 
 /**
  * A token bucket shared by everything that calls one API: channels synced side by side take

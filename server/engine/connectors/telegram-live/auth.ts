@@ -10,6 +10,7 @@
 import { Api, type TelegramClient } from 'telegram';
 import { computeCheck } from 'telegram/Password';
 import { UserError } from '../../errors';
+import { isAbortError } from '../../util/abort';
 import { type OpenClientOptions, type TelegramApiCredentials, abortError, bounded, closeTelegramClient, openTelegramClient } from './client';
 import type { TelegramEndpoint } from './endpoint';
 import { explainTelegramError, rpcErrorName } from './errors';
@@ -60,7 +61,7 @@ export async function signIn(o: SignInOptions): Promise<SignInResult> {
     const session = String(client.session.save());
     return { cancelled: false, session, account: accountOf(user) };
   } catch (err) {
-    if (err instanceof Cancelled || (err instanceof Error && err.name === 'AbortError')) return { cancelled: true };
+    if (err instanceof Cancelled || isAbortError(err)) return { cancelled: true };
     throw explainTelegramError(err, 'signing in');
   } finally {
     await closeTelegramClient(client);

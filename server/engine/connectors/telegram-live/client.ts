@@ -17,6 +17,7 @@ import { Logger, LogLevel } from 'telegram/extensions/Logger';
 import { ConnectionTCPFull } from 'telegram/network';
 import { StringSession } from 'telegram/sessions';
 import { UserError } from '../../errors';
+import { abortError as cancelledError } from '../../util/abort';
 import type { TelegramEndpoint } from './endpoint';
 import { API_CREDENTIALS_HELP, explainTelegramError } from './errors';
 
@@ -154,11 +155,7 @@ export function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | u
 }
 
 export function abortError(signal?: AbortSignal): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const e = new Error('Cancelled.');
-  e.name = 'AbortError';
-  return e;
+  return cancelledError(signal, 'Cancelled.');
 }
 
 function delay(ms: number): Promise<undefined> {

@@ -5,7 +5,7 @@
  * tests may script it. Every call is one unit of quota, reported to `onCall` before it is made.
  */
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
-import { abortableSleep } from '../../util/sleep';
+import { abortableSleep } from '../../util/abort';
 import { UserError } from '../../errors';
 import type { RateLimiter } from '../../util/rateLimiter';
 import type { ResponseCache } from './responseCache';

@@ -1,4 +1,6 @@
-import { abortableSleep as sleep } from '../../../util/sleep';
+import { abortError as cancelledError, abortableSleep as sleep } from '../../../util/abort';
+
+export { isAbortError } from '../../../util/abort';
 
 /**
  * A first-come first-served budget of units (request slots, files, bytes of memory). Waiters are
@@ -67,15 +69,7 @@ export class Budget {
 }
 
 export function abortError(signal?: AbortSignal): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const e = new Error('the download was cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'AbortError';
+  return cancelledError(signal, 'the download was cancelled');
 }
 
 /** Sleeps `ms`, or rejects at once with an AbortError when `signal` aborts. */

@@ -8,7 +8,7 @@
  * a longer one pauses the chat (LongFloodWait) and the other chats go on.
  */
 import { describe } from '../../../chat-archive/types';
-import { abortableSleep as sleep } from '../../../util/sleep';
+import { abortableSleep as sleep } from '../../../util/abort';
 
 /** Attempts per request (a flood wait, a timeout or a transient server error each use one). */
 const MAX_ATTEMPTS = 6;
