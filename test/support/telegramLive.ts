@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { TelegramClient } from 'telegram';
 import type { LiveMediaRef, LiveMediaRegistry } from '../../server/engine/connectors/telegram-live/media/types';
 import { type LiveTelegramAccess, LiveTelegramConnector, type LiveTelegramConnectorOptions } from '../../server/engine/connectors/telegram-live/connector';
-import { liveSourceId, resolveFromDialogs, resolveSource } from '../../server/engine/connectors/telegram-live/sync/resolveChat';
+import { sourceOfChat } from '../../server/engine/connectors/telegram-live/resolve';
+import { resolveFromDialogs, resolveSource } from '../../server/engine/connectors/telegram-live/sync/resolveChat';
 import { abortableSleep } from '../../server/engine/connectors/telegram-live/sync/requests';
 import { numericId } from '../../server/engine/connectors/telegram-live/sync/peers';
 import { attachmentVaultPath } from '../../server/engine/connectors/telegram-export/exportFiles';
@@ -82,7 +83,7 @@ export function sandboxConnector(access: LiveTelegramAccess, scratchDir: string,
       const client = await access.client(new AbortController().signal);
       const me = await client.getMe();
       const chat = await resolveFromDialogs(client, ref, numericId(me.id), testPolicy());
-      return { id: liveSourceId(chat), title: chat.title };
+      return sourceOfChat(chat);
     },
     resolve: (client, source, ctx) => resolveSource(client, source, ctx.selfId, ctx.policy),
     mediaRegistry: () => placeholderMedia(scratchDir),

@@ -1,8 +1,8 @@
 /**
  * From a GramJS entity to the chat as sync and the export name it (bare id, export chat type),
- * and a plain resolver over the account's dialogs and public usernames. tg-auth's resolve.ts /
- * dialogs.ts (with caching and the quick pick's paging) is meant to replace `resolveFromDialogs`
- * where it is wired; `liveChatOf` is the one mapping both use.
+ * and a plain resolver over the account's dialogs and public usernames, used once per sync for
+ * the chat's input peer. Adding a chat resolves through the account instead (resolve.ts, with its
+ * dialog directory and the quick pick's paging); the two should become one.
  */
 import bigInt from 'big-integer';
 import { Api, type TelegramClient } from 'telegram';
@@ -39,11 +39,6 @@ export function liveChatOf(entity: Api.TypeUser | Api.TypeChat, selfId: number):
   }
   if (entity instanceof Api.Chat) return { kind: 'chat', id, title: entity.title, type: 'private_group', forum: false, inputPeer: new Api.InputPeerChat({ chatId: entity.id }) };
   throw new UserError(`Telegram no longer gives access to this chat (${entity.className}).`);
-}
-
-/** Source id of a live chat: the same as an export import's for that chat, so the notes continue. */
-export function liveSourceId(chat: Pick<LiveChat, 'id'>): string {
-  return `telegram:${chat.id}`;
 }
 
 const MAX_DIALOG_PAGES = 100;
