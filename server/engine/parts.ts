@@ -147,7 +147,7 @@ function liveTelegramConnector(account: TelegramAccountPort, fs: VaultFs, enviro
     fs,
     // Loaded when first used: these modules load GramJS (see lazyAccount.ts).
     identify: async (ref) => (await import('./connectors/telegram-live/resolve')).sourceOfChat(await account.resolve(ref)),
-    resolve: async (client, source, ctx) => (await import('./connectors/telegram-live/sync/resolveChat')).resolveSource(client, source, ctx.selfId, ctx.policy),
+    resolve: async (_client, source, ctx) => (await import('./connectors/telegram-live/sync/resolveChat')).resolveSource(account, source, ctx.selfId, ctx.signal),
     mediaRegistry: async (ctx) => environment.telegramMedia?.(ctx) ?? new (await import('./connectors/telegram-live/media/liveMediaSource')).LiveMediaSource(ctx),
   });
 }

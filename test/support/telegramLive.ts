@@ -1,8 +1,8 @@
 /**
  * Live Telegram sync wired to the sandbox DC for tests: an access that connects the real GramJS
- * client (floodSleepThreshold 0, as production's must be), the plain dialog resolver, and a
- * test-only media registry that stores a small deterministic placeholder per file, so notes embed
- * something until tg-media's downloads are merged.
+ * client (floodSleepThreshold 0, as production's must be), the account's chat resolver over its
+ * dialog directory, and a test-only media registry that stores a small deterministic placeholder
+ * per file, for tests about notes rather than downloads.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
@@ -10,10 +10,9 @@ import * as path from 'node:path';
 import { TelegramClient } from 'telegram';
 import type { LiveMediaRef, LiveMediaRegistry } from '../../server/engine/connectors/telegram-live/media/types';
 import { type LiveTelegramAccess, LiveTelegramConnector, type LiveTelegramConnectorOptions } from '../../server/engine/connectors/telegram-live/connector';
-import { sourceOfChat } from '../../server/engine/connectors/telegram-live/resolve';
-import { resolveFromDialogs, resolveSource } from '../../server/engine/connectors/telegram-live/sync/resolveChat';
-import { abortableSleep } from '../../server/engine/connectors/telegram-live/sync/requests';
-import { numericId } from '../../server/engine/connectors/telegram-live/sync/peers';
+import { DialogDirectory } from '../../server/engine/connectors/telegram-live/dialogs';
+import { inputPeerOf, resolveTelegramChat, sourceOfChat } from '../../server/engine/connectors/telegram-live/resolve';
+import { type ChatResolver, resolveSource } from '../../server/engine/connectors/telegram-live/sync/resolveChat';
 import { attachmentVaultPath } from '../../server/engine/connectors/telegram-export/exportFiles';
 import { settingsFrom } from '../../shared/settings';
 import type { WorkerSettings } from '../../shared/types';
@@ -76,25 +75,27 @@ export function placeholderMedia(scratchDir: string, attachmentsFolder = 'attach
   };
 }
 
+/** The account's resolver (dialog directory, @username, id) over the sandbox client, as production's. */
+export function sandboxResolver(access: LiveTelegramAccess): ChatResolver {
+  const client = (signal?: AbortSignal) => access.client(signal ?? new AbortController().signal);
+  const directory = new DialogDirectory(client);
+  return {
+    resolve: (ref, signal) => resolveTelegramChat(client, directory, ref, signal),
+    inputPeer: async (chat, signal) => inputPeerOf(await client(signal), directory, chat, signal),
+  };
+}
+
 export function sandboxConnector(access: LiveTelegramAccess, scratchDir: string, extra: Partial<LiveTelegramConnectorOptions> = {}): LiveTelegramConnector {
+  const resolver = sandboxResolver(access);
   return new LiveTelegramConnector({
     access,
-    async identify(ref) {
-      const client = await access.client(new AbortController().signal);
-      const me = await client.getMe();
-      const chat = await resolveFromDialogs(client, ref, numericId(me.id), testPolicy());
-      return sourceOfChat(chat);
-    },
-    resolve: (client, source, ctx) => resolveSource(client, source, ctx.selfId, ctx.policy),
+    identify: async (ref) => sourceOfChat(await resolver.resolve(ref)),
+    resolve: (_client, source, ctx) => resolveSource(resolver, source, ctx.selfId, ctx.signal),
     mediaRegistry: () => placeholderMedia(scratchDir),
     // Fixed zone: the notes do not depend on the machine running the tests.
     formatDate: (s) => new Date(s * 1000).toISOString().slice(0, 19),
     ...extra,
   });
-}
-
-function testPolicy() {
-  return { signal: new AbortController().signal, shortWaitSeconds: 60, sleep: abortableSleep, onWait: () => undefined };
 }
 
 /** Every file under the vault's Telegram/ folder, by relative path. */

@@ -23,6 +23,8 @@ export interface TelegramChat {
   /** A supergroup with forum topics. */
   readonly forum: boolean;
   readonly username?: string;
+  /** Telegram lists the chat but no longer gives access to it (removed, banned, or made private). */
+  readonly forbidden?: boolean;
   /** Id of the newest message; in channels and supergroups about how many messages were ever posted. */
   readonly lastMessageId?: number;
 }
@@ -46,13 +48,13 @@ export function chatOfEntity(entity: Api.TypeUser | Api.TypeChat, selfId?: numbe
     return { id, markedId: markedIdOf(type, id), title, type, forum: false, ...(entity.username ? { username: entity.username } : {}) };
   }
   if (entity instanceof Api.Chat || entity instanceof Api.ChatForbidden) {
-    return { id, markedId: markedIdOf('group', id), title: entity.title || `Group ${id}`, type: 'group', forum: false };
+    return { id, markedId: markedIdOf('group', id), title: entity.title || `Group ${id}`, type: 'group', forum: false, ...(entity instanceof Api.ChatForbidden ? { forbidden: true } : {}) };
   }
   if (entity instanceof Api.Channel || entity instanceof Api.ChannelForbidden) {
     const type = entity.megagroup ? 'supergroup' : 'channel';
     const forum = entity instanceof Api.Channel && !!entity.forum;
     const username = entity instanceof Api.Channel ? (entity.username ?? entity.usernames?.find((u) => u.active)?.username) : undefined;
-    return { id, markedId: markedIdOf(type, id), title: entity.title || `Channel ${id}`, type, forum, ...(username ? { username } : {}) };
+    return { id, markedId: markedIdOf(type, id), title: entity.title || `Channel ${id}`, type, forum, ...(username ? { username } : {}), ...(entity instanceof Api.ChannelForbidden ? { forbidden: true } : {}) };
   }
   return undefined;
 }
@@ -196,14 +198,18 @@ export class DialogDirectory {
     return this.chats.find(test);
   }
 
+  /** Drops the list fetched so far: the next lookup starts again from the top. */
+  forget(): void {
+    if (this.loading) return; // a page on its way belongs to the list being fetched
+    this.chats = [];
+    this.next = undefined;
+    this.complete = false;
+    this.archivePending = false;
+    this.loadedAt = 0;
+  }
+
   private expire(): void {
-    if (this.loadedAt && this.now() - this.loadedAt > this.maxAgeMs && !this.loading) {
-      this.chats = [];
-      this.next = undefined;
-      this.complete = false;
-      this.archivePending = false;
-      this.loadedAt = 0;
-    }
+    if (this.loadedAt && this.now() - this.loadedAt > this.maxAgeMs) this.forget();
   }
 
   private loadMore(signal?: AbortSignal): Promise<void> {

@@ -29,7 +29,8 @@ export async function resolveTelegramChat(client: (signal?: AbortSignal) => Prom
     case 'invite':
       throw new UserError('Invite links cannot be added: join the chat in Telegram first, then pick it from your chats (or use its @username or t.me link).');
     case 'chatId': {
-      const chat = await directory.find(idMatcher(ref.value), signal);
+      // A miss in a list fetched earlier is asked again from the top: the chat may be new since.
+      const chat = (await directory.find(idMatcher(ref.value), signal)) ?? (directory.forget(), await directory.find(idMatcher(ref.value), signal));
       if (!chat) throw new UserError(`No chat with id ${ref.value} is among your Telegram chats. Join it first, or pick it from the list.`);
       return chat;
     }
@@ -55,10 +56,19 @@ async function resolveUsername(client: TelegramClient, username: string, signal?
     if (name === 'USERNAME_NOT_OCCUPIED' || name === 'USERNAME_INVALID') throw new UserError(`No Telegram chat or user is called @${username}. Check the spelling.`);
     throw explainTelegramError(err, `looking up @${username}`);
   }
-  const entity = result.peer instanceof Api.PeerUser ? result.users.find((u) => String(u.id) === String((result.peer as Api.PeerUser).userId)) : result.chats[0];
+  const entity = entityOfPeer(result);
   const chat = entity ? chatOfEntity(entity) : undefined;
   if (!chat) throw new UserError(`Telegram did not describe @${username}. Try again, or pick the chat from your chats.`);
   return chat;
+}
+
+/** The user or chat a resolved peer is, among the others the answer carries (a channel's linked group, say). */
+function entityOfPeer(result: Api.contacts.ResolvedPeer): Api.TypeUser | Api.TypeChat | undefined {
+  const { peer } = result;
+  if (peer instanceof Api.PeerUser) return result.users.find((u) => String(u.id) === String(peer.userId));
+  if (peer instanceof Api.PeerChannel) return result.chats.find((c) => (c instanceof Api.Channel || c instanceof Api.ChannelForbidden) && String(c.id) === String(peer.channelId));
+  if (peer instanceof Api.PeerChat) return result.chats.find((c) => (c instanceof Api.Chat || c instanceof Api.ChatForbidden) && String(c.id) === String(peer.chatId));
+  return undefined;
 }
 
 /**

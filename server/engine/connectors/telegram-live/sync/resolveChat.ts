@@ -1,103 +1,61 @@
 /**
- * From a GramJS entity to the chat as sync and the export name it (bare id, export chat type),
- * and a plain resolver over the account's dialogs and public usernames, used once per sync for
- * the chat's input peer. Adding a chat resolves through the account instead (resolve.ts, with its
- * dialog directory and the quick pick's paging); the two should become one.
+ * The chat a stored source names, as sync needs it (bare id, the export's chat type, the input
+ * peer), found through the same resolver that added it (resolve.ts over the account's dialog
+ * directory): one way from "what the user typed" or a source id to a chat, for the picker, `add`
+ * and every sync.
+ *
+ * A stored source is resolved by the chat id in its source id, not by what the user once typed: a
+ * @username can be given up and taken by another chat, and a sync must never continue one chat's
+ * notes with another's messages. The typed reference is used only when the source id holds no id.
  */
-import bigInt from 'big-integer';
-import { Api, type TelegramClient } from 'telegram';
+import type { Api } from 'telegram';
 import { UserError } from '../../../errors';
-import { parseTelegramRef } from '../../../sources/refs';
+import { chatIdOfSourceId } from '../../../sources/refs';
+import type { TelegramChat } from '../dialogs';
 import type { LiveChat } from './chatSync';
-import { numericId, userName } from './peers';
-import { type RequestPolicy, callTelegram } from './requests';
+import type { PeerKind } from './peers';
 
-/** The export's chat type for an entity (Telegram Desktop's export_output_json names). */
-export function exportChatType(entity: Api.TypeUser | Api.TypeChat, selfId: number): string {
-  if (entity instanceof Api.User) return numericId(entity.id) === selfId ? 'saved_messages' : entity.bot ? 'bot_chat' : 'personal_chat';
-  if (entity instanceof Api.Channel) {
-    const pub = Boolean(entity.username) || Boolean(entity.usernames?.length);
-    return entity.megagroup ? (pub ? 'public_supergroup' : 'private_supergroup') : pub ? 'public_channel' : 'private_channel';
-  }
-  return 'private_group';
+/** What resolving needs of the account (TelegramAccountPort has it). */
+export interface ChatResolver {
+  resolve(ref: string, signal?: AbortSignal): Promise<TelegramChat>;
+  inputPeer(chat: Pick<TelegramChat, 'markedId'>, signal?: AbortSignal): Promise<Api.TypeInputPeer>;
 }
 
-export function liveChatOf(entity: Api.TypeUser | Api.TypeChat, selfId: number): LiveChat {
-  const id = numericId(entity.id);
-  if (entity instanceof Api.User) {
-    return {
-      kind: 'user',
-      id,
-      title: id === selfId ? 'Saved Messages' : userName(entity),
-      type: exportChatType(entity, selfId),
-      forum: false,
-      inputPeer: id === selfId ? new Api.InputPeerSelf() : new Api.InputPeerUser({ userId: entity.id, accessHash: entity.accessHash! }),
-    };
+/** The export's chat type (Telegram Desktop's export_output_json names) of a chat of the account. */
+export function exportChatType(chat: Pick<TelegramChat, 'id' | 'type' | 'username'>, selfId: number): string {
+  const isPublic = Boolean(chat.username);
+  switch (chat.type) {
+    case 'user':
+      return chat.id === selfId ? 'saved_messages' : 'personal_chat';
+    case 'bot':
+      return 'bot_chat';
+    case 'group':
+      return 'private_group';
+    case 'supergroup':
+      return isPublic ? 'public_supergroup' : 'private_supergroup';
+    case 'channel':
+      return isPublic ? 'public_channel' : 'private_channel';
   }
-  if (entity instanceof Api.Channel) {
-    return { kind: 'channel', id, title: entity.title, type: exportChatType(entity, selfId), forum: entity.forum ?? false, inputPeer: new Api.InputPeerChannel({ channelId: entity.id, accessHash: entity.accessHash! }) };
-  }
-  if (entity instanceof Api.Chat) return { kind: 'chat', id, title: entity.title, type: 'private_group', forum: false, inputPeer: new Api.InputPeerChat({ chatId: entity.id }) };
-  throw new UserError(`Telegram no longer gives access to this chat (${entity.className}).`);
 }
 
-const MAX_DIALOG_PAGES = 100;
+const PEER_KIND: Record<TelegramChat['type'], PeerKind> = { user: 'user', bot: 'user', group: 'chat', supergroup: 'channel', channel: 'channel' };
 
-/**
- * The chat `ref` names: a @username / t.me link (contacts.resolveUsername), or a chat id, bare or
- * marked (-100…, -…), looked up among the account's dialogs.
- */
-export async function resolveFromDialogs(client: TelegramClient, ref: string, selfId: number, policy: RequestPolicy): Promise<LiveChat> {
-  const parsed = parseTelegramRef(ref);
-  if (parsed.form === 'invite') throw new UserError(`"${ref}" is an invite link: join the chat in Telegram first, then add it by its name or from the list of chats.`);
-  if (parsed.form === 'username') {
-    const res = await callTelegram('contacts.resolveUsername', () => client.invoke(new Api.contacts.ResolveUsername({ username: parsed.value })), policy);
-    const entity = [...res.users, ...res.chats].find((e) => matchesPeer(e, res.peer));
-    if (!entity) throw new UserError(`Telegram knows no chat @${parsed.value}.`);
-    return liveChatOf(entity, selfId);
-  }
-  const wanted = parsed.value;
-  const bare = wanted <= -1e12 ? -wanted - 1e12 : Math.abs(wanted);
-  let offsetDate = 0;
-  let offsetId = 0;
-  let offsetPeer: Api.TypeInputPeer = new Api.InputPeerEmpty();
-  for (let page = 0; page < MAX_DIALOG_PAGES; page++) {
-    const res = await callTelegram(
-      'messages.getDialogs',
-      () => client.invoke(new Api.messages.GetDialogs({ offsetDate, offsetId, offsetPeer, limit: 100, hash: bigInt(0) })),
-      policy,
-    );
-    if (res instanceof Api.messages.DialogsNotModified) break;
-    const found = [...res.users, ...res.chats].find((e) => numericId(e.id) === bare && kindMatches(e, wanted));
-    if (found) return liveChatOf(found, selfId);
-    if (!(res instanceof Api.messages.DialogsSlice) || res.dialogs.length < 100) break;
-    const last = res.dialogs[res.dialogs.length - 1];
-    const top = res.messages.find((m) => m.id === last.topMessage);
-    offsetDate = top && 'date' in top ? (top.date ?? 0) : 0;
-    offsetId = last.topMessage;
-    const ent = [...res.users, ...res.chats].find((e) => matchesPeer(e, last.peer));
-    offsetPeer = ent ? liveChatOf(ent, selfId).inputPeer : new Api.InputPeerEmpty();
-  }
-  throw new UserError(`No chat ${ref} among this account's chats. Open it in Telegram (join it) and try again.`);
+export function liveChatOf(chat: TelegramChat, inputPeer: Api.TypeInputPeer, selfId: number): LiveChat {
+  return { kind: PEER_KIND[chat.type], id: chat.id, title: chat.title, type: exportChatType(chat, selfId), forum: chat.forum, inputPeer };
 }
 
-function kindMatches(e: Api.TypeUser | Api.TypeChat, wanted: number): boolean {
-  if (wanted <= -1e12) return e instanceof Api.Channel || e instanceof Api.ChannelForbidden;
-  if (wanted < 0) return e instanceof Api.Chat || e instanceof Api.ChatForbidden;
-  // A bare id: exports write channels and groups without a sign too.
-  return true;
+/** What to resolve a stored source by: the id in `telegram:<id>`, else the reference the user typed. */
+export function sourceRef(source: { readonly id: string; readonly ref?: string }): string {
+  const id = chatIdOfSourceId(source.id);
+  if (id !== undefined) return String(id);
+  const typed = source.ref?.trim() || source.id.replace(/^telegram:/, '');
+  if (typed) return typed;
+  throw new UserError(`${source.id} does not name a Telegram chat. Remove it and add the chat again.`);
 }
 
-function matchesPeer(e: Api.TypeUser | Api.TypeChat, peer: Api.TypePeer): boolean {
-  if (peer instanceof Api.PeerUser) return e instanceof Api.User && numericId(e.id) === numericId(peer.userId);
-  if (peer instanceof Api.PeerChannel) return (e instanceof Api.Channel || e instanceof Api.ChannelForbidden) && numericId(e.id) === numericId(peer.channelId);
-  if (peer instanceof Api.PeerChat) return (e instanceof Api.Chat || e instanceof Api.ChatForbidden) && numericId(e.id) === numericId(peer.chatId);
-  return false;
-}
-
-/** Resolves a stored source: by what the user typed, else by the chat id in its source id. */
-export function resolveSource(client: TelegramClient, source: { readonly id: string; readonly ref?: string }, selfId: number, policy: RequestPolicy): Promise<LiveChat> {
-  const m = /^telegram:(-?\d+)$/.exec(source.id);
-  const ref = source.ref?.trim() || (m ? m[1] : source.id.replace(/^telegram:/, ''));
-  return resolveFromDialogs(client, ref, selfId, policy);
+/** The chat a stored source names, with its input peer. Throws a UserError that says what to do. */
+export async function resolveSource(resolver: ChatResolver, source: { readonly id: string; readonly ref?: string }, selfId: number, signal?: AbortSignal): Promise<LiveChat> {
+  const chat = await resolver.resolve(sourceRef(source), signal);
+  if (chat.forbidden) throw new UserError(`Telegram no longer gives this account access to ${chat.title} (removed from it, or it became private). Join it again, or remove it from the sources.`);
+  return liveChatOf(chat, await resolver.inputPeer(chat, signal), selfId);
 }
