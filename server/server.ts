@@ -41,7 +41,7 @@ connection.onInitialize((params) => {
       set: (name, value) => connection.sendRequest(SecretRequests.set, { name, value }),
     }),
     telegramSignInHelp: 'Run "Vault Archiver: Sign In to Telegram".',
-    telegramEndpoint: telegramEndpointFromEnv(),
+    telegramEndpoint: () => telegramEndpointFromEnv(),
   });
   telegram = parts.telegram;
   service = new ArchiveService({

@@ -30,7 +30,7 @@ export async function runAccountCommand(args: AccountArgs, out: Output, streams:
   const file = sessionFilePath(env);
   if (args.outsideVault) await checkSessionFileOutsideVault(file, args.outsideVault);
   const store = sessionFileStore(file, env);
-  const account = lazyTelegramAccount({ store, endpoint: telegramEndpointFromEnv(env), signInHelp: 'Run "vault-archiver login".' });
+  const account = lazyTelegramAccount({ store, endpoint: () => telegramEndpointFromEnv(env), signInHelp: 'Run "vault-archiver login".' });
   const asker = terminalAsker(streams);
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -44,8 +44,12 @@ export interface EngineEnvironment {
   readonly telegramStore?: TelegramSecretStore;
   /** How to sign in to Telegram, in the words of the surface the user is in. */
   readonly telegramSignInHelp?: string;
-  /** Telegram's own DCs when absent; VAULT_ARCHIVER_TELEGRAM_SERVER (the sandbox in tests) otherwise. */
-  readonly telegramEndpoint?: TelegramEndpoint;
+  /**
+   * Telegram's own DCs when absent or undefined; VAULT_ARCHIVER_TELEGRAM_SERVER (the sandbox in
+   * tests) otherwise. Read when Telegram is first used, so a malformed value fails only Telegram's
+   * commands, with its message, never an import or a search.
+   */
+  readonly telegramEndpoint?: () => TelegramEndpoint | undefined;
   /** Where live messages' files come from (tests); default: downloaded from Telegram (media/liveMediaSource.ts). */
   telegramMedia?(ctx: LiveMediaContext): LiveMediaRegistry;
 }
@@ -58,7 +62,7 @@ export function processEnvironment(env: NodeJS.ProcessEnv = process.env, vault?:
   return {
     telegramStore: sessionFileStore(sessionFilePath(env), env, vault),
     telegramSignInHelp: 'Run "vault-archiver login" first.',
-    telegramEndpoint: telegramEndpointFromEnv(env),
+    telegramEndpoint: () => telegramEndpointFromEnv(env),
     async youtubeApiKey() {
       if (env.VAULT_ARCHIVER_YOUTUBE_API_KEY?.trim()) return env.VAULT_ARCHIVER_YOUTUBE_API_KEY.trim();
       const file = env.VAULT_ARCHIVER_YOUTUBE_API_KEY_FILE;

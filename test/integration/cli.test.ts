@@ -113,6 +113,21 @@ describe('CLI (dist/cli.js)', function () {
     assert.match(add.stderr, /GramJS loaded/);
   });
 
+  it('a malformed VAULT_ARCHIVER_TELEGRAM_SERVER fails Telegram commands with its message, and nothing else', async () => {
+    const env = { ...process.env, VAULT_ARCHIVER_TELEGRAM_SERVER: '{not json', VAULT_ARCHIVER_TELEGRAM_SESSION_FILE: path.join(dir, 'telegram-session') };
+    await fs.writeFile(env.VAULT_ARCHIVER_TELEGRAM_SESSION_FILE, JSON.stringify({ session: '1AAAA', apiId: 1, apiHash: '0'.repeat(32) }), { mode: 0o600 });
+    const withEnv = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });
+    const vault = path.join(dir, 'vault');
+    assert.equal(withEnv('import', sample, '--vault', vault).status, 3);
+    assert.equal(withEnv('status', '--vault', vault).status, 0);
+    assert.equal(withEnv('search', 'hello', '--vault', vault).status, 0);
+    for (const args of [['add', 'telegram:@durov', '--vault', vault], ['logout']]) {
+      const r = withEnv(...args);
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr, 'error: VAULT_ARCHIVER_TELEGRAM_SERVER is not JSON: it should hold {"host", "port", "dcPorts", "rsaPublicKey"} as the sandbox prints them.\n');
+    }
+  });
+
   it('keeps importing when the reader of its output goes away (| head)', async () => {
     const vault = path.join(dir, 'vault');
     const child = spawn(process.execPath, [cli, 'import', sample, '--vault', vault, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });

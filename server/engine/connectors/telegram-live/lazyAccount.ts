@@ -9,6 +9,7 @@ import type { TelegramAccount, TelegramAccountOptions, TelegramAccountStatus } f
 import type { SignInPrompt } from './auth';
 import type { TelegramApiCredentials } from './client';
 import type { ChatSearchPage, TelegramChat } from './dialogs';
+import type { TelegramEndpoint } from './endpoint';
 
 /** What the worker's handlers, the CLI and the sync connector use of the account. */
 export interface TelegramAccountPort {
@@ -24,9 +25,14 @@ export interface TelegramAccountPort {
   close(): Promise<void>;
 }
 
-export function lazyTelegramAccount(o: TelegramAccountOptions): TelegramAccountPort {
+export interface LazyTelegramAccountOptions extends Omit<TelegramAccountOptions, 'endpoint'> {
+  /** Read with GramJS's loading (endpoint.ts: a malformed override then fails Telegram's calls only). */
+  readonly endpoint?: () => TelegramEndpoint | undefined;
+}
+
+export function lazyTelegramAccount(o: LazyTelegramAccountOptions): TelegramAccountPort {
   let loading: Promise<TelegramAccount> | undefined;
-  const account = () => (loading ??= import('./account').then((m) => new m.TelegramAccount(o)));
+  const account = () => (loading ??= import('./account').then((m) => new m.TelegramAccount({ ...o, endpoint: o.endpoint?.() })));
   return {
     access: {
       client: async (signal) => (await account()).access.client(signal),
