@@ -129,7 +129,7 @@ export async function readMessages(fs: VaultFs, file: string, size: number, from
     }
     const docs = chunkDocs(data.subarray(0, cut).toString('utf8'), pos);
     await onDocs(docs, { bytes: readAt });
-    for (const _ of docs); // eslint-disable-line @typescript-eslint/no-unused-vars -- the rest of the chunk, for the positions
+    for (const _ of docs); // the rest of the chunk, for the positions
     carry = data.subarray(cut);
     if (eof) break; // what is left after the last complete block is a torn one, or text of the user's
   }
