@@ -17,8 +17,9 @@
  * between leaves a record that says "re-read me", never a half-indexed note taken for complete.
  */
 import { Database, type Statement } from 'node-sqlite3-wasm';
+import { hasTerms } from './blockText';
 
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 
 export type DocKind = 'message' | 'video' | 'note';
 
@@ -49,7 +50,7 @@ export interface NewDoc {
   readonly has: number;
   readonly byteStart: number;
   readonly byteEnd: number;
-  /** Folded terms, space separated (fold.ts indexTerms). */
+  /** Folded terms, space separated (fold.ts indexTerms); the has-terms of `has` are added by addDoc. */
   readonly terms: string;
 }
 
@@ -131,7 +132,9 @@ export class IndexStore {
     try {
       // Bulk: a private file until it is renamed into place, so no journal, no fsync, no lock churn.
       if (opts.bulk) this.db.exec('PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-32000;');
-      else this.db.exec('PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8000;');
+      // 32 MB of pages: the docs table's pages of recent messages and common words' doclists stay
+      // in memory across queries (8 MB: a common word's query read pages through the VFS again)
+      else this.db.exec('PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32000;');
       this.db.exec(SCHEMA);
       if (!opts.bulk) this.db.exec(DOCS_NOTE_INDEX);
       // Bulk: FTS5 keeps 16 MB of new terms in memory before writing a segment (default 1 MB),
@@ -255,7 +258,7 @@ export class IndexStore {
       const id = base + probe; // taken: by another message of the same second (or one that spilled over)
       const r = insert.run([id, noteId, d.line, msg ? Number(msg[1]) : null, author, secs || null, d.has, d.byteStart, d.byteEnd - d.byteStart]);
       if (r.changes === 1) {
-        this.stmt('INSERT INTO fts(rowid, body) VALUES (?, ?)').run([id, this.utf8(d.terms)]);
+        this.stmt('INSERT INTO fts(rowid, body) VALUES (?, ?)').run([id, this.utf8(d.terms + hasTerms(d.has))]);
         return;
       }
     }
