@@ -22,6 +22,13 @@ describe('search: folding and terms', () => {
     assert.equal(indexTerms('a—b «c» 👍').trim().split(/\s+/).join(' '), 'a b c');
   });
 
+  it('gives the same terms on the fast path for text whose only non-ASCII characters are separators', () => {
+    const CHAR = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu;
+    const general = (t: string): string => foldText(t.toLowerCase()).replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ').replace(CHAR, ' $1 ');
+    const samples = ['Great, thanks!\n❤ 4 👍 2', 'a≠b ≮ c', 'x ① y ⑴ ²', '¨΅῭ word', 'Tokyo — 東京', 'Café ❤', 'ok 👍🏽 ok', 'ℓ ™ Ω K', 'İstanbul', 'lone \ud83d x', '·photo — «quoted» …', 'ﬁle ﬂow'];
+    for (const t of samples) assert.equal(indexTerms(t), general(t), JSON.stringify(t));
+  });
+
   it('maps each term back to where it stands in the original text', () => {
     const t = positionedTerms('Hé, Ёжик東京!');
     assert.deepEqual(t.map((x) => [x.term, x.start, x.end]), [['he', 0, 2], ['ежик', 4, 8], ['東', 8, 9], ['京', 9, 10]]);
