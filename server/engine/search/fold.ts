@@ -31,10 +31,16 @@ export function foldText(text: string): string {
   return lower.normalize('NFD').replace(SHORT_I, `$1${SHORT_I_MARK}`).replace(DIACRITICS, '').replace(SHORT_I_BACK, '\u0306').normalize('NFC').replace(/ё/g, 'е');
 }
 
+/** A character outside ASCII that is part of a word (a letter, digit or mark). */
+const NON_ASCII_WORD_CHAR = /(?=[^\p{ASCII}])[\p{L}\p{N}\p{M}]/u;
+
 /** The terms of `text`, space separated, ready for the FTS5 `ascii` tokenizer. */
 export function indexTerms(text: string): string {
   const lower = text.toLowerCase();
-  if (ASCII_ONLY.test(lower)) return lower.replace(/[^a-z0-9]+/g, ' ');
+  // Text whose only characters outside ASCII are separators (emoji of reactions, "·", "—", "≠"):
+  // the same terms as the general path gives (whose normalising and Unicode classes cost about
+  // ten times more), since separators stay separators whatever their decomposition
+  if (ASCII_ONLY.test(lower) || !NON_ASCII_WORD_CHAR.test(lower)) return lower.replace(/[^a-z0-9]+/g, ' ');
   let t = foldText(lower).replace(NON_WORD, ' ');
   if (HAS_CHAR_SCRIPT.test(t)) t = t.replace(CHAR_SCRIPTS, ' $1 ');
   return t;

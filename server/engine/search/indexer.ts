@@ -117,7 +117,9 @@ async function indexNote(store: IndexStore, fs: VaultFs, file: NoteFile, old: No
   const head = await readNoteHead(fs, file.abs, path.posix.basename(file.rel, '.md'));
   const noteId = store.transaction(() => {
     const id = store.beginNote(file.rel, head.kind, head.source, head.topic);
-    if (!append) store.clearNote(id, false);
+    // a note without a record has no documents (a note's are removed with its record): nothing to
+    // clear, and clearing would scan the docs table in a bulk build, which has no note index yet
+    if (!append && old) store.clearNote(id, false);
     return id;
   });
   let added = 0;
@@ -130,10 +132,14 @@ async function indexNote(store: IndexStore, fs: VaultFs, file: NoteFile, old: No
     const from = append ? old!.indexedEnd : head.headerBytes;
     const fromLine = append ? old!.indexedLines : head.headerLines;
     const r = await readMessages(fs, file.abs, file.size, from, fromLine, async (docs, p) => {
-      store.transaction(() => {
-        for (const d of docs) store.addDoc(noteId, d);
+      added += store.transaction(() => {
+        let n = 0;
+        for (const d of docs) {
+          store.addDoc(noteId, d);
+          n++;
+        }
+        return n;
       });
-      added += docs.length;
       progress(p.bytes - from);
       await new Promise<void>((resolve) => setImmediate(resolve)); // let queries in between chunks
     });

@@ -105,16 +105,17 @@ export interface ReadResult {
 
 /**
  * Streams the message blocks of a Telegram note from byte `from` (after the frontmatter, or the
- * end of what was indexed before) to `onDocs`, a batch per chunk (awaited: the caller writes the
- * batch before the next chunk is read). Returns where the last complete block ends.
+ * end of what was indexed before) to `onDocs`, a chunk at a time (awaited: the caller writes the
+ * chunk before the next is read). A chunk's documents are parsed as the caller iterates them, so
+ * each is written while it is new: batching a chunk's documents in an array kept them alive past
+ * the young generation's collections, and copying them out again was a third of the reading time.
+ * A chunk the caller leaves unfinished is read to its end anyway. Returns where the last complete
+ * block ends.
  */
-export async function readMessages(fs: VaultFs, file: string, size: number, from: number, fromLine: number, onDocs: (docs: NewDoc[], p: ReadProgress) => Promise<void>): Promise<ReadResult> {
+export async function readMessages(fs: VaultFs, file: string, size: number, from: number, fromLine: number, onDocs: (docs: Iterable<NewDoc>, p: ReadProgress) => Promise<void>): Promise<ReadResult> {
+  const pos = { line: fromLine, byte: from, indexedEnd: from, indexedLines: fromLine };
   let readAt = from;
   let carry: Buffer = Buffer.alloc(0);
-  let carryAt = from;
-  let line = fromLine;
-  let indexedEnd = from;
-  let indexedLines = fromLine;
   for (;;) {
     const chunk = readAt < size ? await readRange(fs, file, readAt, Math.min(CHUNK_BYTES, size - readAt)) : Buffer.alloc(0);
     readAt += chunk.length;
@@ -126,32 +127,43 @@ export async function readMessages(fs: VaultFs, file: string, size: number, from
       carry = data;
       continue;
     }
-    const text = data.subarray(0, cut).toString('utf8');
-    const docs: NewDoc[] = [];
-    let charPos = 0;
-    let bytePos = carryAt;
-    for (const b of safe(() => parseBlocks(text)) ?? []) {
-      const before = text.slice(charPos, b.start);
-      line += countLines(before);
-      bytePos += Buffer.byteLength(before);
-      const blockText = text.slice(b.start, b.end);
-      const blockBytes = Buffer.byteLength(blockText);
-      const info = readBlock(blockText);
-      docs.push({ line, blockId: `m${b.ids[0]}`, author: info.author, date: info.date, has: info.has, byteStart: bytePos, byteEnd: bytePos + blockBytes, terms: indexTerms(info.text) });
-      line += countLines(blockText);
-      bytePos += blockBytes;
-      charPos = b.end;
-      indexedEnd = bytePos;
-      indexedLines = line;
-    }
-    line += countLines(text.slice(charPos));
-    bytePos += Buffer.byteLength(text.slice(charPos));
+    const docs = chunkDocs(data.subarray(0, cut).toString('utf8'), pos);
     await onDocs(docs, { bytes: readAt });
+    for (const _ of docs); // the rest of the chunk, for the positions
     carry = data.subarray(cut);
-    carryAt = bytePos;
     if (eof) break; // what is left after the last complete block is a torn one, or text of the user's
   }
-  return { indexedEnd, indexedLines };
+  return { indexedEnd: pos.indexedEnd, indexedLines: pos.indexedLines };
+}
+
+interface ChunkPosition {
+  line: number;
+  byte: number;
+  indexedEnd: number;
+  indexedLines: number;
+}
+
+/** The documents of a chunk of whole blocks starting at `pos`, which they move past as they are read. */
+function* chunkDocs(text: string, pos: ChunkPosition): Generator<NewDoc, void, undefined> {
+  let charPos = 0;
+  for (const b of safe(() => parseBlocks(text)) ?? []) {
+    const before = text.slice(charPos, b.start);
+    pos.line += countLines(before);
+    pos.byte += Buffer.byteLength(before);
+    const blockText = text.slice(b.start, b.end);
+    const blockBytes = Buffer.byteLength(blockText);
+    const info = readBlock(blockText);
+    const doc: NewDoc = { line: pos.line, blockId: `m${b.ids[0]}`, author: info.author, date: info.date, has: info.has, byteStart: pos.byte, byteEnd: pos.byte + blockBytes, terms: indexTerms(info.text) };
+    pos.line += countLines(blockText);
+    pos.byte += blockBytes;
+    charPos = b.end;
+    pos.indexedEnd = pos.byte;
+    pos.indexedLines = pos.line;
+    yield doc;
+  }
+  const rest = text.slice(charPos);
+  pos.line += countLines(rest);
+  pos.byte += Buffer.byteLength(rest);
 }
 
 /** A whole small note (a video note, a note of the user's) as one document. */

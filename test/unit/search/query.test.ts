@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { foldText, indexTerms, positionedTerms, terms } from '../../../server/engine/search/fold';
 import { QuerySyntaxError, parseQuery } from '../../../server/engine/search/query';
-import { tierExpressions } from '../../../server/engine/search/searcher';
+import { matchTiers, tierExpressions } from '../../../server/engine/search/searcher';
 import { makeSnippet } from '../../../server/engine/search/snippet';
-import { readBlock } from '../../../server/engine/search/blockText';
+import { HAS_BITS, HAS_TERMS, hasTerms, readBlock } from '../../../server/engine/search/blockText';
 
 describe('search: folding and terms', () => {
   it('folds case and diacritics in Latin and Cyrillic, keeping й', () => {
@@ -20,6 +20,13 @@ describe('search: folding and terms', () => {
     assert.deepEqual(terms('안녕하세요 세계'), ['안녕하세요', '세계']);
     assert.deepEqual(terms('नमस्ते दुनिया'), ['नमस्ते', 'दुनिया']);
     assert.equal(indexTerms('a—b «c» 👍').trim().split(/\s+/).join(' '), 'a b c');
+  });
+
+  it('gives the same terms on the fast path for text whose only non-ASCII characters are separators', () => {
+    const CHAR = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}])/gu;
+    const general = (t: string): string => foldText(t.toLowerCase()).replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ').replace(CHAR, ' $1 ');
+    const samples = ['Great, thanks!\n❤ 4 👍 2', 'a≠b ≮ c', 'x ① y ⑴ ²', '¨΅῭ word', 'Tokyo — 東京', 'Café ❤', 'ok 👍🏽 ok', 'ℓ ™ Ω K', 'İstanbul', 'lone \ud83d x', '·photo — «quoted» …', 'ﬁle ﬂow'];
+    for (const t of samples) assert.equal(indexTerms(t), general(t), JSON.stringify(t));
   });
 
   it('maps each term back to where it stands in the original text', () => {
@@ -70,6 +77,16 @@ describe('search: query language', () => {
     assert.deepEqual(tierExpressions(parseQuery('hello world').text), ['"hello world"', '"hello" AND "world"']);
     assert.deepEqual(tierExpressions(parseQuery('hello wor*').text), ['"hello" AND "wor"', '"hello" AND "wor" *']);
     assert.deepEqual(tierExpressions(parseQuery('hello').text), ['"hello"']);
+  });
+
+  it('puts has: filters into the MATCH as terms no text or query folds to', () => {
+    assert.deepEqual(matchTiers(parseQuery('hello wor* has:photo')), ['("hello" AND "wor") AND "·photo"', '("hello" AND "wor" *) AND "·photo"']);
+    assert.deepEqual(matchTiers(parseQuery('has:link has:poll from:ann')), ['"·link" AND "·poll"']);
+    assert.equal(hasTerms(HAS_BITS.photo | HAS_BITS.poll), ' ·photo ·poll');
+    for (const t of Object.values(HAS_TERMS)) {
+      assert.deepEqual(terms(t), [t.slice(1)], 'folding makes the marker a separator');
+      assert.ok(!indexTerms(`x${t} ${t}y`).includes('·'));
+    }
   });
 });
 
