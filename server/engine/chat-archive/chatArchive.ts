@@ -56,9 +56,13 @@ export class ChatArchive {
   private readonly notes: ChatNotes;
   private readonly topicTracker: TopicTracker;
   private readonly grouper = new AlbumGrouper();
-  private readonly topicOfMsg = new WeakMap<ExportMessage, Topic | undefined>();
-  /** Each message's source text, as its connector gave it (for the block's source key). */
-  private readonly rawOf = new WeakMap<ExportMessage, string>();
+  /**
+   * Each message's topic and source text (for the block's source key) from process() until its
+   * group is rendered. A Map whose entries are deleted as groups leave the window, not a WeakMap:
+   * a WeakMap entry per message is an ephemeron the young-generation GC must trace again and again,
+   * a measurable share of an import's time.
+   */
+  private readonly extraOf = new Map<ExportMessage, { readonly raw: string | undefined; readonly topic: Topic | undefined }>();
   private window: GroupJob[] = [];
   /** Groups in the window that name files. */
   private fileGroups = 0;
@@ -153,7 +157,6 @@ export class ChatArchive {
   }
 
   private async process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> {
-    if (raw !== undefined) this.rawOf.set(msg, raw);
     let topic: Topic | undefined;
     try {
       topic = placed === undefined ? this.topicTracker.topicOf(msg) : this.topicTracker.place(msg, placed ?? undefined);
@@ -161,12 +164,13 @@ export class ChatArchive {
       this.warn(msg.id, `could not place the message in a forum topic (${describe(err)})`);
     }
     if (topic) this.notes.topicTitles.set(topic.id, topic.title);
-    this.topicOfMsg.set(msg, topic);
+    this.extraOf.set(msg, { raw, topic });
     let groups: ExportMessage[][];
     try {
       groups = this.grouper.push(msg);
     } catch (err) {
       this.warn(msg.id, `skipped: ${describe(err)}`);
+      this.extraOf.delete(msg);
       return;
     }
     for (const g of groups) await this.enqueue(g);
@@ -175,7 +179,7 @@ export class ChatArchive {
 
   private async enqueue(group: ExportMessage[]): Promise<void> {
     const submitted = this.submitMedia(group);
-    const job: GroupJob = { msgs: group, topic: this.topicOfMsg.get(group[0]), media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
+    const job: GroupJob = { msgs: group, topic: this.extraOf.get(group[0])?.topic, media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
     if (!job.ready) void job.media.then(() => (job.ready = true));
     if (job.hasFiles) this.fileGroups++;
     this.window.push(job);
@@ -234,6 +238,8 @@ export class ChatArchive {
     const media = await job.media;
     const { table } = this.notes;
     const msgs = job.msgs;
+    const raws = msgs.map((m) => this.extraOf.get(m)?.raw);
+    for (const m of msgs) this.extraOf.delete(m);
     const ids = msgs.map((m) => m.id);
     const rows = ids.map((id) => table.find(id));
     const known = rows.find((r) => r >= 0);
@@ -244,7 +250,7 @@ export class ChatArchive {
       chatType: this.chat.type,
       notePath: ctx.currentNote!,
       msgs,
-      raws: msgs.map((m) => this.rawOf.get(m)),
+      raws,
       media,
       noteOf: ctx.noteOf,
       anchorOf: (id) => ctx.anchorOf!(id),
