@@ -14,14 +14,15 @@ import { type VaultFs, statMany } from '../../vault/vaultFs';
 
 /** A file field of a message as its JSON text writes it (the names Telegram Desktop uses). */
 const FILE_FIELD = /"(?:photo|file|thumbnail|contact_vcard)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-const FILE_KEYS = ['"photo"', '"file"', '"thumbnail"', '"contact_vcard"'];
-/** The same as bytes: searching a Buffer for a string would encode the string on every call. */
-const FILE_KEY_BYTES = FILE_KEYS.map((k) => Buffer.from(k));
+/** Whether an entry names a file at all: one regular expression finds any of the keys three times
+ *  faster than a search per key (most entries name none, and every entry is asked). */
+const FILE_KEY = /"(?:photo|file|thumbnail|contact_vcard)"/;
 
 /** The file paths an entry of the messages array names, read from its text without parsing it. */
 export function fileRefsIn(entry: string | Buffer): string[] {
-  const named = typeof entry === 'string' ? FILE_KEYS.some((k) => entry.includes(k)) : FILE_KEY_BYTES.some((k) => entry.indexOf(k) >= 0);
-  if (!named) return [];
+  // Bytes are looked at as Latin-1 (one character per byte, a plain copy): the keys are ASCII, and
+  // no byte of a multi-byte UTF-8 character is ASCII, so they match exactly where the text does.
+  if (!FILE_KEY.test(typeof entry === 'string' ? entry : entry.toString('latin1'))) return [];
   const text = typeof entry === 'string' ? entry : entry.toString('utf8');
   const out: string[] = [];
   for (const m of text.matchAll(FILE_FIELD)) {
