@@ -37,6 +37,19 @@ export function fileRefsIn(entry: string | Buffer): string[] {
   return out;
 }
 
+/** Size and mtime of a file, undefined when it is missing or not a regular file. */
+export type FileFacts = { readonly size: number; readonly mtimeMs: number } | undefined;
+
+/**
+ * Whether `ref` (as the JSON names it) lies inside the export folder, and its absolute path: only
+ * such files join the digest with their size and mtime.
+ */
+export function exportFileOf(exportRoot: string, ref: string): string | undefined {
+  const root = path.resolve(exportRoot);
+  const abs = path.resolve(root, ref);
+  return abs.startsWith(root + path.sep) ? abs : undefined;
+}
+
 export async function chatDigest(args: {
   readonly chat: { readonly id: number; readonly title: string; readonly type: string };
   readonly settings: WorkerSettings;
@@ -45,14 +58,17 @@ export async function chatDigest(args: {
   readonly fs: VaultFs;
   readonly exportRoot: string;
   readonly fileRefs: readonly string[];
+  /** The facts of each file of `fileRefs` inside the export, in order (read ahead by the caller);
+   *  absent: read here. */
+  readonly insideFacts?: readonly FileFacts[];
 }): Promise<string> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([RENDER_VERSION, args.settings.attachmentsFolder, args.chat.id, args.chat.title, args.chat.type, args.bytesDigest]));
-  const root = path.resolve(args.exportRoot);
-  const inside = args.fileRefs.filter((ref) => path.resolve(root, ref).startsWith(root + path.sep));
-  const facts = await statMany(args.fs, inside.map((ref) => path.resolve(root, ref)));
+  const files = args.fileRefs.map((ref) => exportFileOf(args.exportRoot, ref));
+  const inside = args.fileRefs.filter((_, i) => files[i] !== undefined);
+  const facts = args.insideFacts ?? (await statMany(args.fs, files.filter((f) => f !== undefined)));
   const lines = inside.map((ref, i) => (facts[i] ? `${ref}\t${facts[i]!.size}\t${facts[i]!.mtimeMs}` : `${ref}\tmissing`));
-  const outside = args.fileRefs.filter((ref) => !path.resolve(root, ref).startsWith(root + path.sep));
+  const outside = args.fileRefs.filter((_, i) => files[i] === undefined);
   hash.update(`\n${lines.join('\n')}\n${outside.map((ref) => `${ref}\toutside`).join('\n')}`);
   return hash.digest('hex');
 }
