@@ -41,11 +41,13 @@ const MAX_FILE_GROUPS = 256;
 const MAX_KEPT_WARNINGS = 100;
 /** Message fields that name a file, or hold Telegram Desktop's remark when the file was left out. */
 const PLACEHOLDER_FIELDS = ['photo', 'file', 'thumbnail', 'contact_vcard'] as const;
+/** The media of a group without files. */
+const NO_MEDIA: Promise<ReadonlyMap<string, string | null>> = Promise.resolve(new Map());
 
 interface GroupJob {
   readonly msgs: ExportMessage[];
   readonly topic?: Topic;
-  readonly media: Promise<Map<string, string | null>>;
+  readonly media: Promise<ReadonlyMap<string, string | null>>;
   /** The group names files (submitted to the media pipeline). */
   readonly hasFiles: boolean;
   /** Its files are stored (or failed): rendering it will not wait. */
@@ -191,7 +193,7 @@ export class ChatArchive {
   }
 
   /** Submits every file of the group to the media pipeline now (synchronously, in message order). */
-  private submitMedia(group: ExportMessage[]): { results: Promise<Map<string, string | null>>; files: number } {
+  private submitMedia(group: ExportMessage[]): { results: Promise<ReadonlyMap<string, string | null>>; files: number } {
     const jobs: Promise<[string, string | null]>[] = [];
     const isNew = this.notes.table.find(group[0].id) < 0;
     for (const msg of group) {
@@ -215,6 +217,8 @@ export class ChatArchive {
         jobs.push(result.then((r) => [ref, this.mediaOutcome(msg.id, ref, r)] as [string, string | null]));
       }
     }
+    // Most groups name no file: they share one settled answer instead of a Promise.all and a Map each.
+    if (!jobs.length) return { results: NO_MEDIA, files: 0 };
     return { results: Promise.all(jobs).then((pairs) => new Map(pairs)), files: jobs.length };
   }
 
@@ -284,7 +288,7 @@ export class ChatArchive {
     this.run.metrics.itemsProcessed(msgs.length);
   }
 
-  private renderContext(note: NoteState, ids: readonly number[], media: Map<string, string | null>): ChatContext {
+  private renderContext(note: NoteState, ids: readonly number[], media: ReadonlyMap<string, string | null>): ChatContext {
     const { table } = this.notes;
     const notePath = stripMd(note.rec.path);
     return {
