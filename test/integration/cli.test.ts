@@ -128,6 +128,26 @@ describe('CLI (dist/cli.js)', function () {
     }
   });
 
+  it("loads Google's clients (dist/google.js), HTTP and SQLite only when used: an import and status never do", async () => {
+    // Start-up time of a small import is mostly loading code: these are a third of it.
+    const guard = path.join(dir, 'no-google.cjs');
+    await fs.writeFile(
+      guard,
+      `const M = require('module'); const load = M._load; M._load = function (req, ...rest) { if (/google\\.js$|^(node:)?https?2?$/.test(req)) throw new Error('loaded ' + req); return load.call(this, req, ...rest); };\n` +
+        // SQLite is inside the bundle: what shows it starting is the read of its WebAssembly.
+        `const fs = require('fs'); const read = fs.readFileSync; fs.readFileSync = function (p, ...rest) { if (/sqlite.*\\.wasm$/.test(String(p))) throw new Error('loaded sqlite'); return read.call(this, p, ...rest); };`,
+    );
+    const guarded = (...args: string[]) => spawnSync(process.execPath, ['--require', guard, cli, ...args], { encoding: 'utf8' });
+    const vault = path.join(dir, 'vault');
+    const imported = guarded('import', sample, '--vault', vault);
+    assert.equal(imported.status, 3, imported.stderr);
+    assert.equal(guarded('status', '--vault', vault).status, 0);
+    // The guard works: search opens SQLite, and a YouTube source reaches Google's client.
+    assert.match(guarded('search', 'anything', '--vault', vault).stderr, /loaded .*sqlite/);
+    const add = spawnSync(process.execPath, ['--require', guard, cli, 'add', 'https://www.youtube.com/@somebody', '--vault', vault], { encoding: 'utf8', env: { ...process.env, VAULT_ARCHIVER_YOUTUBE_API_KEY: 'not-a-real-key' } });
+    assert.match(add.stderr, /loaded .*google\.js/);
+  });
+
   it('keeps importing when the reader of its output goes away (| head)', async () => {
     const vault = path.join(dir, 'vault');
     const child = spawn(process.execPath, [cli, 'import', sample, '--vault', vault, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });

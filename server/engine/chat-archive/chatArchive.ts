@@ -41,11 +41,13 @@ const MAX_FILE_GROUPS = 256;
 const MAX_KEPT_WARNINGS = 100;
 /** Message fields that name a file, or hold Telegram Desktop's remark when the file was left out. */
 const PLACEHOLDER_FIELDS = ['photo', 'file', 'thumbnail', 'contact_vcard'] as const;
+/** The media of a group without files. */
+const NO_MEDIA: Promise<ReadonlyMap<string, string | null>> = Promise.resolve(new Map());
 
 interface GroupJob {
   readonly msgs: ExportMessage[];
   readonly topic?: Topic;
-  readonly media: Promise<Map<string, string | null>>;
+  readonly media: Promise<ReadonlyMap<string, string | null>>;
   /** The group names files (submitted to the media pipeline). */
   readonly hasFiles: boolean;
   /** Its files are stored (or failed): rendering it will not wait. */
@@ -56,9 +58,13 @@ export class ChatArchive {
   private readonly notes: ChatNotes;
   private readonly topicTracker: TopicTracker;
   private readonly grouper = new AlbumGrouper();
-  private readonly topicOfMsg = new WeakMap<ExportMessage, Topic | undefined>();
-  /** Each message's source text, as its connector gave it (for the block's source key). */
-  private readonly rawOf = new WeakMap<ExportMessage, string>();
+  /**
+   * Each message's topic and source text (for the block's source key) from process() until its
+   * group is rendered. A Map whose entries are deleted as groups leave the window, not a WeakMap:
+   * a WeakMap entry per message is an ephemeron the young-generation GC must trace again and again,
+   * a measurable share of an import's time.
+   */
+  private readonly extraOf = new Map<ExportMessage, { readonly raw: string | undefined; readonly topic: Topic | undefined }>();
   private window: GroupJob[] = [];
   /** Groups in the window that name files. */
   private fileGroups = 0;
@@ -153,7 +159,6 @@ export class ChatArchive {
   }
 
   private async process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> {
-    if (raw !== undefined) this.rawOf.set(msg, raw);
     let topic: Topic | undefined;
     try {
       topic = placed === undefined ? this.topicTracker.topicOf(msg) : this.topicTracker.place(msg, placed ?? undefined);
@@ -161,12 +166,13 @@ export class ChatArchive {
       this.warn(msg.id, `could not place the message in a forum topic (${describe(err)})`);
     }
     if (topic) this.notes.topicTitles.set(topic.id, topic.title);
-    this.topicOfMsg.set(msg, topic);
+    this.extraOf.set(msg, { raw, topic });
     let groups: ExportMessage[][];
     try {
       groups = this.grouper.push(msg);
     } catch (err) {
       this.warn(msg.id, `skipped: ${describe(err)}`);
+      this.extraOf.delete(msg);
       return;
     }
     for (const g of groups) await this.enqueue(g);
@@ -175,7 +181,7 @@ export class ChatArchive {
 
   private async enqueue(group: ExportMessage[]): Promise<void> {
     const submitted = this.submitMedia(group);
-    const job: GroupJob = { msgs: group, topic: this.topicOfMsg.get(group[0]), media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
+    const job: GroupJob = { msgs: group, topic: this.extraOf.get(group[0])?.topic, media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
     if (!job.ready) void job.media.then(() => (job.ready = true));
     if (job.hasFiles) this.fileGroups++;
     this.window.push(job);
@@ -187,7 +193,7 @@ export class ChatArchive {
   }
 
   /** Submits every file of the group to the media pipeline now (synchronously, in message order). */
-  private submitMedia(group: ExportMessage[]): { results: Promise<Map<string, string | null>>; files: number } {
+  private submitMedia(group: ExportMessage[]): { results: Promise<ReadonlyMap<string, string | null>>; files: number } {
     const jobs: Promise<[string, string | null]>[] = [];
     const isNew = this.notes.table.find(group[0].id) < 0;
     for (const msg of group) {
@@ -211,6 +217,8 @@ export class ChatArchive {
         jobs.push(result.then((r) => [ref, this.mediaOutcome(msg.id, ref, r)] as [string, string | null]));
       }
     }
+    // Most groups name no file: they share one settled answer instead of a Promise.all and a Map each.
+    if (!jobs.length) return { results: NO_MEDIA, files: 0 };
     return { results: Promise.all(jobs).then((pairs) => new Map(pairs)), files: jobs.length };
   }
 
@@ -234,6 +242,8 @@ export class ChatArchive {
     const media = await job.media;
     const { table } = this.notes;
     const msgs = job.msgs;
+    const raws = msgs.map((m) => this.extraOf.get(m)?.raw);
+    for (const m of msgs) this.extraOf.delete(m);
     const ids = msgs.map((m) => m.id);
     const rows = ids.map((id) => table.find(id));
     const known = rows.find((r) => r >= 0);
@@ -244,7 +254,7 @@ export class ChatArchive {
       chatType: this.chat.type,
       notePath: ctx.currentNote!,
       msgs,
-      raws: msgs.map((m) => this.rawOf.get(m)),
+      raws,
       media,
       noteOf: ctx.noteOf,
       anchorOf: (id) => ctx.anchorOf!(id),
@@ -278,7 +288,7 @@ export class ChatArchive {
     this.run.metrics.itemsProcessed(msgs.length);
   }
 
-  private renderContext(note: NoteState, ids: readonly number[], media: Map<string, string | null>): ChatContext {
+  private renderContext(note: NoteState, ids: readonly number[], media: ReadonlyMap<string, string | null>): ChatContext {
     const { table } = this.notes;
     const notePath = stripMd(note.rec.path);
     return {

@@ -26,7 +26,8 @@ export class PooledBackend implements MediaBackend {
   }
 }
 
-/** Store and check tasks unblock notes waiting for their files; identification only feeds later claims. */
+/** Store and check tasks unblock notes waiting for their files; identification only feeds later
+ *  claims, and file facts a digest at the chat's end. */
 export function isUrgent(task: FileTask): boolean {
-  return task.kind !== 'identify';
+  return task.kind !== 'identify' && task.kind !== 'facts';
 }

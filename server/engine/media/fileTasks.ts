@@ -1,7 +1,7 @@
 /**
  * The file-system side of the media pipeline as small, self-contained tasks: identify a source
  * (stat, cheap key, hash), check a stored copy, list a folder, hash a file already in the vault,
- * store a file (hardlink or copy to a temp name, then rename).
+ * store a file (hardlink or copy to a temp name, then rename), read the size and mtime of files.
  *
  * Tasks are plain data in and plain data out, so they can run in a worker thread (synchronous
  * node:fs calls, batched: see workerBackend.ts) or in this thread over the injected VaultFs (see
@@ -54,7 +54,9 @@ export type FileTask =
   | { readonly kind: 'check'; readonly file: string; readonly size: number }
   | { readonly kind: 'list'; readonly dir: string }
   | { readonly kind: 'hash'; readonly file: string }
-  | { readonly kind: 'store'; readonly source: FilePath; readonly target: string; readonly mkdir: boolean; readonly link: boolean };
+  | { readonly kind: 'store'; readonly source: FilePath; readonly target: string; readonly mkdir: boolean; readonly link: boolean }
+  /** Size and mtime of many files at once (an export's files for a chat's digest). */
+  | { readonly kind: 'facts'; readonly files: readonly string[] };
 
 export type Identity =
   | { readonly missing: true }
@@ -77,6 +79,8 @@ export interface TaskResults {
   /** sha256, or null when the file cannot be read (a folder, permissions). */
   hash: string | null;
   store: Stored;
+  /** [size, mtimeMs] of each file, null where it is missing or not a regular file. */
+  facts: (readonly [number, number] | null)[];
 }
 
 export type TaskOf<K extends FileTask['kind']> = Extract<FileTask, { kind: K }>;
@@ -99,7 +103,22 @@ export async function runFileTask(io: FileIo, task: FileTask): Promise<TaskResul
       );
     case 'store':
       return store(io, task);
+    case 'facts':
+      return facts(io, task.files);
   }
+}
+
+async function facts(io: FileIo, files: readonly string[]): Promise<(readonly [number, number] | null)[]> {
+  const out: (readonly [number, number] | null)[] = [];
+  for (const f of files) {
+    try {
+      const st = await io.stat(f, false);
+      out.push(st.isFile ? [st.size, st.mtimeMs] : null);
+    } catch {
+      out.push(null);
+    }
+  }
+  return out;
 }
 
 /** The hash of a source: from the cheap key when the file is unchanged, else by reading it. */

@@ -131,6 +131,15 @@ export class MediaPipeline {
     return done;
   }
 
+  /**
+   * Size and mtime of each file (undefined: missing or not a regular file), read where file tasks
+   * run: off this thread by default, so a chat's digest costs the reader no system calls.
+   */
+  async fileFacts(files: readonly string[]): Promise<({ size: number; mtimeMs: number } | undefined)[]> {
+    const facts = await this.backend.run({ kind: 'facts', files });
+    return facts.map((f) => (f ? { size: f[0], mtimeMs: f[1] } : undefined));
+  }
+
   /** Waits until every submitted file is stored or has failed. */
   async drain(): Promise<void> {
     while (this.outstanding.size) await Promise.allSettled([...this.outstanding]);

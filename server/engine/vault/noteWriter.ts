@@ -62,6 +62,15 @@ export type FinishOutcome = 'unchanged' | 'created' | 'appended' | 'patched' | '
 
 const openWriters = new Set<string>();
 
+const EMPTY = Buffer.alloc(0);
+const MIN_BUFFER = 64 << 10;
+
+/** A new note's bytes: its header, then the body encoded as it was appended. (A header ends with
+ *  a line break, so no character is split between the two.) */
+function headerAndBody(header: string, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(header, 'utf8'), body]);
+}
+
 export class NoteWriterBusyError extends Error {
   constructor(readonly file: string) {
     super(`Another writer is already writing ${file}; two writers would interleave their appends.`);
@@ -80,7 +89,16 @@ export class NoteWriter {
   private readonly onWrite?: (bytes: number) => void;
   private readonly registry: Set<string>;
 
-  private pending: string[] = [];
+  /** Appended text not yet written, already encoded: UTF-8 bytes [0, pendingBytes) of `pendingBuf`.
+   *  Encoding at append time lets each block's string die young (a megabyte of strings held until
+   *  the flush is what the young-generation GC copied over and over) and spares the join. */
+  private pendingBuf: Buffer = EMPTY;
+  private pendingBytes = 0;
+  /** A high surrogate that ended the last append, held back so a pair split across two appends
+   *  encodes as the one character it is (as the joined text did). */
+  private carry = '';
+  private capacity = MIN_BUFFER;
+  private pendingCount = 0;
   private pendingChars = 0;
   private firstPendingAt = 0;
   private diskSize: number;
@@ -129,16 +147,17 @@ export class NoteWriter {
   async append(text: string): Promise<void> {
     this.assertOpen();
     if (text === '') return;
-    if (this.pending.length === 0) this.firstPendingAt = this.clock();
-    this.pending.push(text);
+    if (this.pendingCount === 0) this.firstPendingAt = this.clock();
+    this.pendingCount++;
     this.pendingChars += text.length;
+    this.encode(text);
     if (this.pendingChars >= this.flushBytes) await this.flush();
     else await this.flushIfDue();
   }
 
   /** Flushes when the oldest buffered append has waited `flushIntervalMs`. */
   async flushIfDue(): Promise<void> {
-    if (this.pending.length && this.clock() - this.firstPendingAt >= this.flushIntervalMs) await this.flush();
+    if (this.pendingCount && this.clock() - this.firstPendingAt >= this.flushIntervalMs) await this.flush();
   }
 
   /** Writes everything buffered in one write call (creating the note with a provisional header). */
@@ -147,11 +166,11 @@ export class NoteWriter {
   }
 
   private async flushNow(): Promise<void> {
-    if (!this.pending.length) return;
+    if (!this.pendingCount) return;
     const body = this.takePending();
     if (this.diskSize === 0) {
       const header = this.provisionalHeader();
-      const bytes = Buffer.from(header + body, 'utf8');
+      const bytes = headerAndBody(header, body);
       await this.fs.mkdir(path.dirname(this.file), { recursive: true });
       // 'w': a zero-length file left by a crash is ours to reuse.
       const handle = await this.fs.open(this.file, 'w');
@@ -165,7 +184,7 @@ export class NoteWriter {
       this.noteWrite(bytes.length);
       return;
     }
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = body;
     const handle = await this.fs.open(this.file, 'a');
     try {
       await writeAll(handle, bytes, null, this.counters);
@@ -186,9 +205,9 @@ export class NoteWriter {
 
   private async finishNow(header: string): Promise<FinishOutcome> {
     if (this.diskSize === 0) {
-      if (!this.pending.length) return 'unchanged';
+      if (!this.pendingCount) return 'unchanged';
       const body = this.takePending();
-      const bytes = Buffer.from(header + body, 'utf8');
+      const bytes = headerAndBody(header, body);
       await this.fs.mkdir(path.dirname(this.file), { recursive: true });
       await writeFileAtomic(this.file, bytes, { fs: this.fs, counters: this.counters, durable: this.durable });
       this.diskHeader = header;
@@ -197,7 +216,7 @@ export class NoteWriter {
       this.wroteSinceFinish = false;
       return 'created';
     }
-    const hadPending = this.pending.length > 0;
+    const hadPending = this.pendingCount > 0;
     await this.flushNow();
     const appended = hadPending || this.wroteSinceFinish;
     this.wroteSinceFinish = false;
@@ -285,7 +304,7 @@ export class NoteWriter {
   }
 
   private async rewriteNow(produce: (emit: (text: string) => Promise<void>) => Promise<void>): Promise<void> {
-    if (this.pending.length) throw new Error(`rewrite of ${this.file} with unflushed appends`);
+    if (this.pendingCount) throw new Error(`rewrite of ${this.file} with unflushed appends`);
     await this.fs.mkdir(path.dirname(this.file), { recursive: true });
     let headerCaptured: string | undefined;
     await this.replaceViaTemp(
@@ -332,11 +351,37 @@ export class NoteWriter {
     await this.writes.idle();
   }
 
-  private takePending(): string {
-    const body = this.pending.join('');
-    this.pending = [];
+  /** The pending bytes, handed over: later appends go to a fresh buffer, so a write in flight
+   *  never sees them change. */
+  private takePending(): Buffer {
+    // A high surrogate still held back has no partner: it is written as the joined text had it.
+    if (this.carry) this.encode(this.carry, true);
+    const body = this.pendingBuf.subarray(0, this.pendingBytes);
+    this.pendingBuf = EMPTY;
+    this.pendingBytes = 0;
+    this.pendingCount = 0;
     this.pendingChars = 0;
     return body;
+  }
+
+  private encode(text: string, last = false): void {
+    let t = this.carry && !last ? this.carry + text : text;
+    this.carry = '';
+    const end = t.charCodeAt(t.length - 1);
+    if (!last && end >= 0xd800 && end <= 0xdbff) {
+      this.carry = t.slice(-1);
+      t = t.slice(0, -1);
+    }
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const room = this.pendingBytes + t.length * 3;
+    if (room > this.pendingBuf.length) {
+      // Sized like the last buffer at once: a writer's flushes are alike.
+      this.capacity = Math.max(room, this.pendingBuf.length * 2, this.capacity);
+      const grown = Buffer.allocUnsafe(this.capacity);
+      this.pendingBuf.copy(grown, 0, 0, this.pendingBytes);
+      this.pendingBuf = grown;
+    }
+    this.pendingBytes += this.pendingBuf.write(t, this.pendingBytes);
   }
 
   private noteWrite(bytes: number): void {

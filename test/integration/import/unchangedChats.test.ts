@@ -69,6 +69,25 @@ describe('import: unchanged chats are skipped on re-import', function () {
     assert.deepEqual(await snapshot(vault), clean);
   });
 
+  it('a file of the export replaced under the same name makes its chat be read again (its size and mtime are in the digest)', async () => {
+    // More files than one batch of facts asked ahead (256), the replaced one in the last batch.
+    const n = 300;
+    const messages = Array.from({ length: n }, (_, i) => msg(i + 1, { photo: `photos/p${i}.jpg`, width: 1, height: 1 }));
+    const files = Object.fromEntries(Array.from({ length: n }, (_, i) => [`photos/p${i}.jpg`, `photo ${i}`]));
+    const dir = path.join(work, 'e');
+    const exp = await writeExport(dir, [{ id: 603, name: 'Dee', messages }], { single: true, files });
+    const vault = path.join(work, 'vault');
+    await runImport(exp, vault);
+    const logs: string[] = [];
+    await runImport(exp, vault, { log: (_l: string, m: string) => logs.push(m) });
+    assert.equal(logs.filter((l) => /unchanged since/.test(l)).length, 1, 'unchanged: skipped');
+    await fsp.writeFile(path.join(dir, 'photos', `p${n - 1}.jpg`), 'another photo');
+    logs.length = 0;
+    const s = await runImport(exp, vault, { log: (_l: string, m: string) => logs.push(m) });
+    assert.equal(logs.filter((l) => /unchanged since/.test(l)).length, 0, 'a file changed: read again');
+    assert.equal(s.mediaCopied, 1);
+  });
+
   it('a file that was missing and is now in the export is embedded (its chat is never skipped while a file is missing)', async () => {
     const photo = msg(2, { photo: 'photos/late.jpg', width: 1, height: 1 });
     const dir = path.join(work, 'e');

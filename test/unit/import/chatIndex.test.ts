@@ -152,5 +152,12 @@ describe('note scanning helpers', () => {
     assert.equal(attachmentVaultPath('Telegram/Alice', 'attachments', 'chats/chat_001/photos/photo_1@01-02-2024.jpg'), 'Telegram/Alice/attachments/photos/photo_1@01-02-2024.jpg');
     assert.equal(attachmentVaultPath('Telegram/Alice', 'attachments', 'files/a:b?.pdf'), 'Telegram/Alice/attachments/files/a_b_.pdf');
     assert.equal(attachmentVaultPath('Telegram/A', 'att', 'files\\CON.txt'), 'Telegram/A/att/files/CON_.txt');
+    // Folders are sanitised once and remembered: the same answers the second time, and per chat.
+    for (let i = 0; i < 2; i++) {
+      assert.equal(attachmentVaultPath('Telegram/A', 'my files/..', 'ph|otos/./x.JPG'), 'Telegram/A/my files_/ph_otos/x.jpg');
+      assert.equal(attachmentVaultPath('Telegram/B', 'my files/..', 'ph|otos/./x.JPG'), 'Telegram/B/my files_/ph_otos/x.jpg');
+      assert.equal(attachmentVaultPath('Telegram/A', '', '/'), 'Telegram/A/attachments');
+      assert.equal(attachmentVaultPath('Telegram/A', 'att', 'left_chats/chat_9/files/..hidden'), 'Telegram/A/att/files/hidden');
+    }
   });
 });

@@ -104,6 +104,8 @@ export const NASTY = [
   'line separators \u2028 \u2029',
   '\u0000\u001f control characters',
   '',
+  // Past the bytes a string is scanned one by one: the rest is searched natively for its quote.
+  'a long text before any escape, then \\ " \\" \\\\" "" and it ends with backslashes \\\\',
 ];
 
 /** A message object whose strings are nasty, written in one of a few layouts. */

@@ -42,6 +42,24 @@ describe('NoteWriter', () => {
     await fsp.rm(dir, { recursive: true, force: true });
   });
 
+  it('writes what the appended text encodes to: a pair split between appends joins unless a flush falls between them', async () => {
+    const parts = ['emoji 😀 and ', '\ud83d', '\ude00 split\n', 'lone high \ud83d', ' then text\n', '\ude00 lone low, ', 'клод 日本 ', 'x'.repeat(70_000), 'ends high \ud83d'];
+    // Appends are encoded as they come; the bytes must be what encoding the text of each flush gave.
+    const expected = new Map([
+      [1 << 20, Buffer.from(parts.join(''), 'utf8')],
+      [1, Buffer.concat(parts.map((p) => Buffer.from(p, 'utf8')))],
+    ]);
+    for (const [flushBytes, want] of expected) {
+      const file = path.join(dir, `split-${flushBytes}.md`);
+      const w = new NoteWriter(file, { size: 0, header: '' }, { fs: nodeVaultFs, counters: new IoCounters(), clock: () => 0, durable: false, flushBytes }, () => '---\nprovisional\n---\n\n');
+      for (const p of parts) await w.append(p);
+      await w.finish('---\nfinal\n---\n\n');
+      w.close();
+      const bytes = await fsp.readFile(file);
+      assert.deepEqual(bytes, Buffer.concat([Buffer.from('---\nfinal\n---\n\n'), want]), `flush every ${flushBytes} chars`);
+    }
+  });
+
   it('buffers appends of a new note and writes header + body in one call on finish', async () => {
     const { fs, writes } = recordingFs();
     const counters = new IoCounters();

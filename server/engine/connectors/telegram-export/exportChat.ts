@@ -12,11 +12,13 @@ import type { WorkerSettings } from '../../../../shared/types';
 import { ChatArchive } from '../../chat-archive/chatArchive';
 import type { ArchiveRun, ChatHeaderIn, MessageMediaSource } from '../../chat-archive/types';
 import { skipIfUnchanged } from '../../chat-archive/unchangedChat';
-import { chatDigest, fileRefsIn } from './chatDigest';
+import { type FileFacts, chatDigest, exportFileOf, fileRefsIn } from './chatDigest';
 import { ExportMessageValidator } from './validate';
 
 /** Bytes held while skimming before giving up on the fast path (bounds memory for huge chats). */
 const SKIM_BUFFER_BYTES = 16 << 20;
+/** Files whose size and mtime are asked for at once, while the chat is still being read. */
+const FACTS_BATCH = 256;
 
 export interface ExportChatOptions {
   readonly run: ArchiveRun;
@@ -44,6 +46,11 @@ export class ExportChat {
   private held: { bytes: Buffer; index: number }[] | undefined;
   /** Files the chat's messages name, in order of first mention (their size and mtime join the digest). */
   private readonly fileRefs = new Set<string>();
+  /** Files of `fileRefs` inside the export not yet asked about; the answers asked for so far, in
+   *  order. Asked while reading (where file tasks run, off this thread by default), so the digest
+   *  at the chat's end finds them ready instead of stat-ing thousands of files then. */
+  private factsToAsk: string[] = [];
+  private readonly factsAsked: Promise<FileFacts[]>[] = [];
   private heldBytes = 0;
   private begun = false;
   /** Id of the last entry pushed, for a break in the file. */
@@ -66,14 +73,14 @@ export class ExportChat {
   /** The next entry of the messages array: parsed, or (while skimming) its bytes only. */
   async message(entry: { readonly raw: string; readonly value: unknown } | { readonly bytes: Buffer }, index: number): Promise<MalformedEntry | undefined> {
     if ('bytes' in entry) {
-      for (const ref of fileRefsIn(entry.bytes)) this.fileRefs.add(ref);
+      for (const ref of fileRefsIn(entry.bytes)) this.addFileRef(ref);
       if (!this.held) return this.parseAndPush(entry.bytes.toString('utf8'), index);
       this.held.push({ bytes: entry.bytes, index });
       this.heldBytes += entry.bytes.length;
       if (this.heldBytes <= SKIM_BUFFER_BYTES) return undefined;
       return this.stopSkimming();
     }
-    for (const ref of fileRefsIn(entry.raw)) this.fileRefs.add(ref);
+    for (const ref of fileRefsIn(entry.raw)) this.addFileRef(ref);
     return this.push(entry.value, entry.raw, index);
   }
 
@@ -92,9 +99,32 @@ export class ExportChat {
     return malformed;
   }
 
-  private sourceDigest(bytesDigest: string): Promise<string> {
+  private async sourceDigest(bytesDigest: string): Promise<string> {
     const { run, chat, settings, exportRoot } = this.opts;
-    return chatDigest({ chat, settings, bytesDigest, fs: run.fs, exportRoot, fileRefs: [...this.fileRefs] });
+    this.askFacts();
+    // Should asking have failed (it does not for a file that is missing), the digest stats itself.
+    const insideFacts = await Promise.all(this.factsAsked).then(
+      (batches) => batches.flat(),
+      () => undefined,
+    );
+    return chatDigest({ chat, settings, bytesDigest, fs: run.fs, exportRoot, fileRefs: [...this.fileRefs], insideFacts });
+  }
+
+  private addFileRef(ref: string): void {
+    if (this.fileRefs.has(ref)) return;
+    this.fileRefs.add(ref);
+    const file = exportFileOf(this.opts.exportRoot, ref);
+    if (file === undefined) return;
+    this.factsToAsk.push(file);
+    if (this.factsToAsk.length >= FACTS_BATCH) this.askFacts();
+  }
+
+  private askFacts(): void {
+    if (!this.factsToAsk.length) return;
+    const asked = this.opts.run.media.fileFacts(this.factsToAsk);
+    asked.catch(() => undefined); // awaited (or dropped, when the chat is cancelled) later
+    this.factsAsked.push(asked);
+    this.factsToAsk = [];
   }
 
   async abort(): Promise<void> {

@@ -179,6 +179,26 @@ function isInside(root: string, target: string): boolean {
 export function attachmentVaultPath(chatDir: string, attachmentsFolder: string, exportRelative: string): string {
   const segments = exportRelative.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.length > 2 && (segments[0] === 'chats' || segments[0] === 'left_chats') && /^chat_\d+$/.test(segments[1])) segments.splice(0, 2);
-  const safe = segments.map((s, i) => sanitizeFileName(s, { keepExtension: i === segments.length - 1, fallback: 'file' }));
-  return vaultJoin(chatDir, sanitizeFileName(attachmentsFolder || 'attachments', { fallback: 'attachments' }), ...safe);
+  const name = segments.pop();
+  const folder = folderPath(chatDir, attachmentsFolder, segments);
+  if (name === undefined) return folder;
+  // A sanitised name holds no slash and is never empty or ".": it joins as it is.
+  return `${folder}/${sanitizeFileName(name, { keepExtension: true, fallback: 'file' })}`;
+}
+
+/** The vault folder for an export folder (photos/, files/...) of a chat: the same few for
+ *  thousands of files, so each is sanitised once (sanitising is a handful of regular expressions). */
+const folderPaths = new Map<string, string>();
+const FOLDER_PATHS_KEPT = 4096;
+
+function folderPath(chatDir: string, attachmentsFolder: string, segments: readonly string[]): string {
+  const key = `${chatDir}\0${attachmentsFolder}\0${segments.join('/')}`;
+  let folder = folderPaths.get(key);
+  if (folder === undefined) {
+    const safe = segments.map((s) => sanitizeFileName(s, { fallback: 'file' }));
+    folder = vaultJoin(chatDir, sanitizeFileName(attachmentsFolder || 'attachments', { fallback: 'attachments' }), ...safe);
+    if (folderPaths.size >= FOLDER_PATHS_KEPT) folderPaths.clear();
+    folderPaths.set(key, folder);
+  }
+  return folder;
 }
