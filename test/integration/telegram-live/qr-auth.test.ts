@@ -10,14 +10,7 @@ import { closeTelegramClient, openTelegramClient } from '../../../server/engine/
 import { type QrLoginCode, signInWithQr } from '../../../server/engine/connectors/telegram-live/qrAuth';
 import { UserError } from '../../../server/engine/errors';
 import { type TelegramSandbox, startTelegramSandbox } from '../../sandbox/telegram';
-import { MemoryStore, credentialsOf, sandboxEndpoint, scriptedPrompt } from './helpers';
-
-/** The token inside a tg://login?token=<base64url> code. */
-export function tokenOfLoginUrl(url: string): Buffer {
-  const m = /^tg:\/\/login\?token=([A-Za-z0-9_-]+)$/.exec(url);
-  assert.ok(m, `a tg://login link with a base64url token: ${url.slice(0, 20)}…`);
-  return Buffer.from(m[1]!, 'base64url');
-}
+import { MemoryStore, credentialsOf, sandboxEndpoint, scriptedPrompt, tokenOfLoginUrl } from './helpers';
 
 describe('telegram-live: sign in with a QR code against the sandbox through GramJS', function () {
   this.timeout(60_000);
