@@ -3,6 +3,7 @@
 // wire and through GramJS's update handlers), success on the home DC, auth.loginTokenMigrateTo +
 // auth.importLoginToken from another DC, and SESSION_PASSWORD_NEEDED for two-step verification.
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import { Api, Logger, TelegramClient } from 'telegram';
 import { BinaryReader } from 'telegram/extensions';
 import { LogLevel } from 'telegram/extensions/Logger';
@@ -10,6 +11,7 @@ import { computeCheck } from 'telegram/Password';
 import { StringSession } from 'telegram/sessions';
 import { sandboxConnectionClass } from './gramjs';
 import { type TelegramSandbox, closeGramjsClient, registerSandboxRsaKey, startTelegramSandbox } from './index';
+import { acceptScansFromStdin } from './manualScan';
 import { RawClient } from './raw-client';
 import { CTOR } from './service';
 
@@ -169,5 +171,27 @@ describe('telegram sandbox: login via QR code', function () {
     const auth = await waiting.invoke(new Api.auth.CheckPassword({ password: await computeCheck(params, 'qr horse') }));
     assert.ok(auth instanceof Api.auth.Authorization);
     assert.equal(Number(((await waiting.getMe()) as Api.User).id), sb.model.selfId);
+  });
+
+  it('by hand: "scan" typed where the sandbox runs accepts the newest waiting code (npm run sandbox)', async () => {
+    const input = new PassThrough();
+    const out = new PassThrough();
+    let said = '';
+    out.on('data', (d: Buffer) => (said += d.toString()));
+    const rl = acceptScansFromStdin(sb, input, out);
+    const settle = () => new Promise((r) => setImmediate(r));
+    input.write('scan\n');
+    await settle();
+    assert.match(said, /no code is waiting/);
+    const waiting = gramjs(sb.createLoginSession());
+    await waiting.connect();
+    await exportToken(waiting);
+    const newest = (await exportToken(waiting)) as Api.auth.LoginToken;
+    input.write('scan\n');
+    await settle();
+    assert.match(said, /newest code was scanned/);
+    assert.deepEqual(sb.waitingLoginTokens().map((t) => t.toString('hex')).includes(Buffer.from(newest.token).toString('hex')), false);
+    assert.equal(sb.waitingLoginTokens().length, 1, 'the older code still waits');
+    rl.close();
   });
 });

@@ -27,6 +27,8 @@ interface QrToken {
   consumed?: boolean;
   /** The waiting app, as its initConnection described it (for the Authorization the scanner gets back). */
   client: ClientInfo;
+  /** Order of issue (newest last). */
+  seq: number;
 }
 
 /** An auth.loginTokenMigrateTo token: the account's login, to import once on its own DC. */
@@ -57,6 +59,7 @@ export type AcceptedLogin = { kind: 'none' } | { kind: 'here'; userId: number } 
 export class LoginTokenBook {
   private readonly qr = new Map<string, QrToken>();
   private readonly migrate = new Map<string, MigrateToken>();
+  private issued = 0;
 
   constructor(private readonly host: LoginTokenHost) {}
 
@@ -65,7 +68,7 @@ export class LoginTokenBook {
     this.sweep();
     const token = randomBytes(32);
     const expiresAtMs = this.host.now() + this.host.lifetimeSeconds() * 1000;
-    this.qr.set(token.toString('hex'), { keyId, dcId, expiresAtMs, client });
+    this.qr.set(token.toString('hex'), { keyId, dcId, expiresAtMs, client, seq: ++this.issued });
     return new Api.auth.LoginToken({ expires: Math.floor(expiresAtMs / 1000), token });
   }
 
@@ -129,7 +132,7 @@ export class LoginTokenBook {
     const now = this.host.now();
     return [...this.qr.entries()]
       .filter(([, t]) => t.acceptedUserId === undefined && t.expiresAtMs >= now)
-      .sort(([, a], [, b]) => b.expiresAtMs - a.expiresAtMs)
+      .sort(([, a], [, b]) => b.seq - a.seq)
       .map(([hex]) => Buffer.from(hex, 'hex'));
   }
 
