@@ -68,8 +68,10 @@ export function telegramSteps(ctx: TelegramUiContext): { name: string; run(): Pr
   };
   /** The first question of Sign In to Telegram: QR code or phone number. */
   const pickMethod = async (row: RegExp): Promise<void> => {
-    await widget().filter({ hasText: /How do you want to sign in/ }).waitFor({ timeout: 15_000 });
-    await widget().locator('.monaco-list-row', { hasText: row }).first().click();
+    const choice = widget().locator('.monaco-list-row', { hasText: row }).first();
+    await choice.waitFor({ timeout: 15_000 });
+    if ((await input().getAttribute('placeholder')) !== 'How do you want to sign in?') throw new Error('the sign-in does not ask how to sign in');
+    await choice.click();
   };
   /** The forum's note folder, once synced: the folder holding a note per topic. */
   let topicNote = '';

@@ -49,8 +49,7 @@ const MAX_ATTEMPTS = 5;
 /** New codes sent after an expired one. */
 const MAX_RESENDS = 2;
 
-/** The user cancelled a prompt (the sign-in ends quietly). */
-export class Cancelled extends Error {}
+class Cancelled extends Error {}
 
 /** Signs in from an empty session. Resolves with the new session string, or cancelled. Throws UserError. */
 export function signIn(o: SignInOptions): Promise<SignInResult> {

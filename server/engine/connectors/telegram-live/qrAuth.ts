@@ -78,6 +78,7 @@ class QrFlow {
   async run(): Promise<Api.TypeUser> {
     for (let shown = 0; ; ) {
       const answer = await this.exportToken();
+      if (answer === 'password') return this.flow.enterPassword();
       if (answer instanceof Api.auth.LoginTokenSuccess) return this.flow.userOf(answer.authorization);
       if (answer instanceof Api.auth.LoginTokenMigrateTo) return this.migrate(answer);
       if (this.scanned) throw new UserError('Telegram accepted the QR code but did not finish the sign-in. Start it again.');
@@ -91,12 +92,12 @@ class QrFlow {
     }
   }
 
-  /** auth.exportLoginToken; SESSION_PASSWORD_NEEDED (after a scan) continues with the password. */
-  private async exportToken(): Promise<Api.auth.TypeLoginToken | Api.auth.LoginTokenSuccess> {
+  /** auth.exportLoginToken, or 'password' when Telegram answers SESSION_PASSWORD_NEEDED (after a scan). */
+  private async exportToken(): Promise<Api.auth.TypeLoginToken | 'password'> {
     try {
       return await this.flow.call(new Api.auth.ExportLoginToken({ apiId: this.o.apiId, apiHash: this.o.apiHash, exceptIds: [] }), 'preparing the QR code');
     } catch (err) {
-      if (rpcErrorName(err) === 'SESSION_PASSWORD_NEEDED') return new Api.auth.LoginTokenSuccess({ authorization: new Api.auth.Authorization({ user: await this.flow.enterPassword() }) });
+      if (rpcErrorName(err) === 'SESSION_PASSWORD_NEEDED') return 'password';
       throw err;
     }
   }
