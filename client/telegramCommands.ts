@@ -1,6 +1,7 @@
 /**
- * The Telegram account commands: Sign In (API id and hash, then the worker's questions — phone,
- * code, two-step password — each in an input box, cancellable), Sign Out, and the Add Telegram
+ * The Telegram account commands: Sign In (a QR code to scan in a tab, or the phone number; API id
+ * and hash, then the worker's questions — phone, code, two-step password — each in an input box,
+ * cancellable), Sign Out, and the Add Telegram
  * Chat picker, which searches the account's chats as the user types (pages from the worker) and
  * also takes a t.me link, @username or id. The worker does the talking to Telegram; the session
  * it makes comes back through archive/setSecret into SecretStorage (worker.ts).
@@ -9,6 +10,7 @@ import * as vscode from 'vscode';
 import { TelegramRequests } from '../shared/protocol';
 import type { Secrets } from './secrets';
 import { API_CREDENTIALS_URL, apiHashProblem, apiIdProblem, chatRow, looksLikeChatRef, promptBox } from './telegramItems';
+import { TelegramQrPanel, noteQrScanned } from './telegramQrPanel';
 import type { Worker } from './worker';
 
 export interface TelegramCommandContext {
@@ -19,6 +21,7 @@ export interface TelegramCommandContext {
 
 /** Answers one question of the worker's sign-in in an input box; null when the user cancelled. */
 export async function answerTelegramPrompt(p: TelegramRequests.PromptParams, token: vscode.CancellationToken): Promise<string | null> {
+  if (p.kind === 'password') noteQrScanned();
   const box = promptBox(p);
   const answer = await vscode.window.showInputBox({ ...box, ignoreFocusOut: true }, token);
   return answer === undefined ? null : answer;
@@ -49,18 +52,32 @@ function askCredential(title: string, prompt: string, password: boolean, validat
   });
 }
 
+type MethodItem = vscode.QuickPickItem & { readonly method: 'qr' | 'phone' };
+
+/** QR code or phone number; undefined when cancelled. */
+async function pickSignInMethod(): Promise<'qr' | 'phone' | undefined> {
+  const items: MethodItem[] = [
+    { label: '$(device-mobile) Scan a QR code with the Telegram app', detail: 'On your phone: Settings → Devices → Link Desktop Device. No code to type.', method: 'qr' },
+    { label: '$(call-outgoing) Phone number', detail: 'Telegram sends a login code to your Telegram app (or by SMS) to type here.', method: 'phone' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Sign In to Telegram', placeHolder: 'How do you want to sign in?', ignoreFocusOut: true });
+  return picked?.method;
+}
+
 export async function signInTelegram(ctx: TelegramCommandContext): Promise<void> {
   const worker = await ctx.worker();
-  let params: TelegramRequests.SignInParams = {};
+  const method = await pickSignInMethod();
+  if (!method) return;
+  let params: TelegramRequests.SignInParams = { method };
   if (!(await ctx.secrets.get('telegramApiCredentials'))) {
     const where = `From ${API_CREDENTIALS_URL} (the button opens it): log in with your phone, open "API development tools" and create an app (any title and short name).`;
     const id = await askCredential('Sign In to Telegram (1/2): API id', `The "App api_id". ${where}`, false, apiIdProblem);
     if (id === undefined) return;
     const hash = await askCredential('Sign In to Telegram (2/2): API hash', `The "App api_hash" of the same app. Kept in VS Code Secret Storage only.`, true, apiHashProblem);
     if (hash === undefined) return;
-    params = { apiId: Number(id), apiHash: hash };
+    params = { method, apiId: Number(id), apiHash: hash };
   }
-  const status = await vscode.window.withProgress(
+  const status = method === 'qr' ? await signInWithQrPanel(worker, params) : await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Signing in to Telegram…', cancellable: true },
     (_progress, token) => worker.client.sendRequest(TelegramRequests.signIn, params, token),
   );
@@ -70,6 +87,24 @@ export async function signInTelegram(ctx: TelegramCommandContext): Promise<void>
   void vscode.window.showInformationMessage(`Signed in to Telegram as ${who}. The session is kept in VS Code Secret Storage only.`, 'Add Telegram Chat').then((a) => {
     if (a) void vscode.commands.executeCommand('vaultArchiver.addTelegramChat');
   });
+}
+
+/**
+ * The QR sign-in: a tab shows each code the worker sends; closing it or the progress
+ * notification's Cancel cancels the request; the tab closes when the sign-in ends.
+ */
+async function signInWithQrPanel(worker: Worker, params: TelegramRequests.SignInParams): Promise<TelegramRequests.Status> {
+  const panel = new TelegramQrPanel();
+  const cancel = new vscode.CancellationTokenSource();
+  const subscriptions = [panel, cancel, panel.onDidCloseByUser(() => cancel.cancel()), worker.onTelegramQrCode((code) => void panel.show(code).catch((err: unknown) => void vscode.window.showErrorMessage(`The QR code could not be drawn: ${err instanceof Error ? err.message : String(err)}`)))];
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Signing in to Telegram: waiting for the QR code to be scanned…', cancellable: true }, (_progress, token) => {
+      subscriptions.push(token.onCancellationRequested(() => cancel.cancel()));
+      return worker.client.sendRequest(TelegramRequests.signIn, params, cancel.token);
+    });
+  } finally {
+    for (const s of subscriptions.reverse()) s.dispose();
+  }
 }
 
 export async function signOutTelegram(ctx: TelegramCommandContext): Promise<void> {

@@ -35,6 +35,9 @@ export class Worker implements vscode.Disposable {
   readonly onMetrics = this.metricsEmitter.event;
   readonly onHealth = this.healthEmitter.event;
   readonly onProgress = this.progressEmitter.event;
+  private readonly qrCodeEmitter = new vscode.EventEmitter<TelegramRequests.QrCodeParams>();
+  /** A QR code of the Telegram sign-in in progress (method 'qr'). */
+  readonly onTelegramQrCode = this.qrCodeEmitter.event;
   lastMetrics: Metrics = emptyMetrics;
 
   constructor(
@@ -71,6 +74,7 @@ export class Worker implements vscode.Disposable {
     // The worker made a secret (a Telegram session at sign-in) or ended one (sign-out).
     this.client.onRequest(SecretRequests.set, ({ name, value }) => (value === null ? this.secrets.delete(name) : this.secrets.set(name, value)));
     this.client.onRequest(TelegramRequests.prompt, (p, token) => answerTelegramPrompt(p, token));
+    this.client.onNotification(TelegramRequests.qrCode, (c) => this.qrCodeEmitter.fire(c));
     await this.client.start();
     this.log.info('Worker started.');
   }
@@ -88,5 +92,6 @@ export class Worker implements vscode.Disposable {
     this.metricsEmitter.dispose();
     this.healthEmitter.dispose();
     this.progressEmitter.dispose();
+    this.qrCodeEmitter.dispose();
   }
 }

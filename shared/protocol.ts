@@ -163,14 +163,33 @@ export namespace TelegramRequests {
     /** The app's API id and hash (my.telegram.org/apps) the user just typed; the stored ones when absent. */
     readonly apiId?: number;
     readonly apiHash?: string;
+    /**
+     * 'phone' (the default): phone number, login code, password through `prompt`. 'qr': a QR code
+     * to scan with a Telegram app, sent as `qrCode` notifications (a new one before each expires),
+     * then the password through `prompt` if the account has one (core.telegram.org/api/qr-login).
+     */
+    readonly method?: 'phone' | 'qr';
   }
   /**
    * Signs in from an empty session. The worker drives Telegram's login and asks the client for
    * each answer with `prompt`; the new session reaches the client with `SecretRequests.set`
    * before this resolves. Resolves `signedIn: false` when the user cancelled a prompt; fails
-   * (-32001) with what to do (wrong API credentials, a flood wait with its length). Cancellable.
+   * (-32001) with what to do (wrong API credentials, a flood wait with its length, no QR code
+   * scanned in time). Cancellable (for QR: the client cancels when its code is closed).
    */
   export const signIn = new RequestType<SignInParams, Status, void>('archive/telegramSignIn');
+
+  export interface QrCodeParams {
+    /** tg://login?token=…: the QR code's content. Short-lived and secret: show it, never log it. */
+    readonly url: string;
+    /** When it stops working (ms since the epoch); the next `qrCode` comes shortly before. */
+    readonly expiresAt: number;
+    /** Which code this is (1, 2, …) of at most `of` before the sign-in stops. */
+    readonly index: number;
+    readonly of: number;
+  }
+  /** Worker → client, during a `signIn` with method 'qr': show this code, replacing the previous one. */
+  export const qrCode = new NotificationType<QrCodeParams>('archive/telegramQrCode');
 
   export interface PromptParams {
     readonly kind: 'phone' | 'code' | 'password';

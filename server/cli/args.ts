@@ -31,6 +31,8 @@ export type CliArgs =
       readonly json: boolean;
       /** --vault: the vault the session file must stay out of. */
       readonly outsideVault?: string;
+      /** login --qr: sign in by scanning a QR code with a Telegram app instead of the phone number. */
+      readonly qr?: boolean;
     }
   | {
       readonly command: VaultCommand;
@@ -68,6 +70,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   wait: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
+  qr: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -100,7 +103,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.help || word === 'help') return { command: 'help', json };
   if (values.version) return { command: 'version', json };
   if (word === undefined) throw new UsageError('no command given.', true);
-  if ((ACCOUNT_COMMANDS as readonly string[]).includes(word)) return accountArgs(word as AccountCommand, json, values.vault, rest, tokens);
+  if ((ACCOUNT_COMMANDS as readonly string[]).includes(word)) return accountArgs(word as AccountCommand, json, values.vault, rest, tokens, values.qr === true);
   if (!isVaultCommand(word)) throw new UsageError(`unknown command "${word}"; ${SEE_HELP}`);
   const command = word;
 
@@ -148,13 +151,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return { command, json, vault: values.vault, exportPath, ref, refs, spreadsheet: values.spreadsheet, tab: values.tab, query, limit, sources: values.source ?? [], wait: lastWaitFlag(tokens), settings };
 }
 
-function accountArgs(command: AccountCommand, json: boolean, vault: string | undefined, rest: readonly string[], tokens: ReturnType<typeof parseStrict>['tokens']): CliArgs {
+function accountArgs(command: AccountCommand, json: boolean, vault: string | undefined, rest: readonly string[], tokens: ReturnType<typeof parseStrict>['tokens'], qr: boolean): CliArgs {
   for (const t of tokens) {
-    if (t.kind === 'option' && !GLOBAL_OPTIONS.includes(t.name as OptionName) && t.name !== 'vault') throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
+    const allowed = t.kind === 'option' && (GLOBAL_OPTIONS.includes(t.name as OptionName) || t.name === 'vault' || (t.name === 'qr' && command === 'login'));
+    if (t.kind === 'option' && !allowed) throw new UsageError(`${t.rawName} is not an option of ${command}; ${SEE_HELP}`);
   }
   if (rest.length) throw new UsageError(`unexpected "${rest[0]}": ${command} takes no arguments (API id and hash come from the environment or a prompt); ${SEE_HELP}`);
   if (vault !== undefined && !vault.trim()) throw new UsageError(`--vault needs a folder, not an empty string; ${SEE_HELP}`);
-  return { command, json, ...(vault ? { outsideVault: vault } : {}) };
+  return { command, json, ...(vault ? { outsideVault: vault } : {}), ...(qr ? { qr } : {}) };
 }
 
 function searchLimit(text: string): number {
@@ -236,9 +240,10 @@ export const USAGE = `Usage:
       importing a newer export, or by adding it for live sync.
   vault-archiver status --vault <folder> [--json]
       List the vault's sources with their item counts and last sync.
-  vault-archiver login [--vault <folder>]
+  vault-archiver login [--qr] [--vault <folder>]
       Sign in to Telegram: asks for the phone number, the login code and the two-step
-      verification password (not echoed). API id and hash (https://my.telegram.org/apps) from
+      verification password (not echoed). With --qr, prints a QR code instead (a new one
+      every 30 s): scan it in a Telegram app (Settings → Devices → Link Desktop Device). API id and hash (https://my.telegram.org/apps) from
       VAULT_ARCHIVER_TELEGRAM_API_ID and VAULT_ARCHIVER_TELEGRAM_API_HASH, or asked for.
       The session goes to ~/.config/vault-archiver/telegram-session (mode 0600), or the file
       VAULT_ARCHIVER_TELEGRAM_SESSION_FILE names; never inside a vault (--vault checks that).

@@ -12,12 +12,15 @@ import { API_HASH_ENV, API_ID_ENV, apiCredentialsFromEnv, checkSessionFileOutsid
 import { UserError } from '../engine/errors';
 import type { AccountCommand } from './args';
 import { Exit, type Output } from './output';
+import { terminalQrShower } from './qrTerminal';
 import { type LineAsker, type PromptStreams, terminalAsker } from './terminalPrompt';
 
 export interface AccountArgs {
   readonly command: AccountCommand;
   readonly json: boolean;
   readonly outsideVault?: string;
+  /** Sign in with a QR code printed on the terminal (the password, if any, is still typed). */
+  readonly qr?: boolean;
 }
 
 const QUESTIONS: Record<SignInPromptKind, string> = {
@@ -38,7 +41,11 @@ export async function runAccountCommand(args: AccountArgs, out: Output, streams:
   try {
     if (args.command === 'logout') return await logout(account, (await store.session()) !== undefined, file, out);
     const credentials = apiCredentialsFromEnv(env) ?? (await store.apiCredentials()) ?? (await askCredentials(asker, streams, out));
-    const status = await account.signIn((kind, info) => ask(asker, out, kind, info), credentials, controller.signal);
+    const prompt = (kind: SignInPromptKind, info: SignInPromptInfo) => ask(asker, out, kind, info);
+    if (args.qr) out.line('Signing in with a QR code. Open Telegram on your phone (or another device where you are signed in).');
+    const status = args.qr
+      ? await account.signInWithQr(terminalQrShower(out), prompt, credentials, controller.signal)
+      : await account.signIn(prompt, credentials, controller.signal);
     if (!status.signedIn || !status.account) {
       out.event({ event: 'login', signedIn: false });
       out.line('Sign-in cancelled: nothing was stored.');

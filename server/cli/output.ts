@@ -73,6 +73,11 @@ export class Output {
     this.lastLine = '';
   }
 
+  /** Text mode on a terminal (stdout is a TTY): lines may be redrawn. */
+  get isTerminal(): boolean {
+    return this.tty;
+  }
+
   /** A line of the text report (nothing in JSON mode). */
   line(text: string): void {
     if (!this.json) this.streams.stdout.write(text + '\n');

@@ -57,7 +57,13 @@ export function registerHandlers(connection: Connection, engine: () => ArchiveSe
   // Sign-in asks the client for each answer; the client's cancellation ends the flow.
   const ask = (signal: AbortSignal) => (kind: TelegramRequests.PromptParams['kind'], info: { hint?: string; error?: string }) =>
     connection.sendRequest(TelegramRequests.prompt, { kind, ...info }, cancellationOf(signal));
-  connection.onRequest(TelegramRequests.signIn, (p, token) => handle(token, (signal) => telegram().signIn(ask(signal), p.apiId !== undefined && p.apiHash !== undefined ? { apiId: p.apiId, apiHash: p.apiHash } : undefined, signal)));
+  connection.onRequest(TelegramRequests.signIn, (p, token) =>
+    handle(token, (signal) => {
+      const credentials = p.apiId !== undefined && p.apiHash !== undefined ? { apiId: p.apiId, apiHash: p.apiHash } : undefined;
+      if (p.method !== 'qr') return telegram().signIn(ask(signal), credentials, signal);
+      return telegram().signInWithQr((code) => connection.sendNotification(TelegramRequests.qrCode, code), ask(signal), credentials, signal);
+    }),
+  );
   connection.onRequest(TelegramRequests.signOut, (token) => handle(token, (signal) => telegram().signOut(signal)));
   connection.onRequest(TelegramRequests.status, (token) => handle(token, (signal) => telegram().status(signal)));
   connection.onRequest(TelegramRequests.chats, (p, token) => handle(token, (signal) => telegram().chats(p.search ?? '', p.cursor, p.limit ?? 50, signal)));

@@ -1,14 +1,15 @@
 /**
  * UI steps for live Telegram, against the local Telegram sandbox DC that ui.ts starts (its
  * address reaches the worker through code-server's environment, VAULT_ARCHIVER_TELEGRAM_SERVER):
- * Sign In to Telegram from the palette (API id and hash, phone, code, each in an input box),
+ * Sign In to Telegram from the palette (API id and hash, phone, code, each in an input box), then
+ * again with a QR code (the code's tab, a scan by the sandbox's stand-in for a phone, the password),
  * Add Telegram Chat (the account's chats in a quick pick; the demo forum is picked), Sync Now
  * from the notification, then the tree (the chat with its count, its topics under it), the
  * status bar and a topic's note. Each step saves a screenshot to look at.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import type { TelegramSandbox } from '../sandbox/telegram';
 import { listFiles } from './lib/util';
 
@@ -16,6 +17,8 @@ export const TELEGRAM_SCREENSHOTS = {
   telegramApiHash: '20-telegram-api-hash.png',
   telegramCode: '21-telegram-code.png',
   telegramSignedIn: '21b-telegram-signed-in.png',
+  telegramQr: '21c-telegram-qr-code.png',
+  telegramQrScanned: '21d-telegram-qr-scanned.png',
   telegramChats: '22-telegram-chats.png',
   telegramSyncing: '23-telegram-syncing.png',
   telegramTree: '24-telegram-tree.png',
@@ -38,6 +41,8 @@ export interface TelegramUiContext {
   readonly waitUntil: (check: () => Promise<boolean>, what: string, timeoutMs?: number) => Promise<void>;
   readonly showVaultView: () => Promise<void>;
   readonly statusItem: () => Promise<Locator>;
+  /** The webview frame whose body shows `text` (waits for it). */
+  readonly webviewText: (text: string, what: string) => Promise<Frame>;
 }
 
 export function telegramSteps(ctx: TelegramUiContext): { name: string; run(): Promise<void> }[] {
@@ -61,6 +66,13 @@ export function telegramSteps(ctx: TelegramUiContext): { name: string; run(): Pr
     });
     await input().fill(value);
   };
+  /** The first question of Sign In to Telegram: QR code or phone number. */
+  const pickMethod = async (row: RegExp): Promise<void> => {
+    const choice = widget().locator('.monaco-list-row', { hasText: row }).first();
+    await choice.waitFor({ timeout: 15_000 });
+    if ((await input().getAttribute('placeholder')) !== 'How do you want to sign in?') throw new Error('the sign-in does not ask how to sign in');
+    await choice.click();
+  };
   /** The forum's note folder, once synced: the folder holding a note per topic. */
   let topicNote = '';
 
@@ -73,6 +85,7 @@ export function telegramSteps(ctx: TelegramUiContext): { name: string; run(): Pr
         await ctx.showVaultView();
         await ctx.runPaletteCommand(page(), 'Notifications: Clear All Notifications');
         await startCommand('Vault Archiver: Sign In to Telegram');
+        await pickMethod(/Phone number/);
         await answer(/API id/, String(sb.apiId), 'the API id');
         if ((await input().getAttribute('type')) === 'password') throw new Error('the API id box masks the id (it is not a secret)');
         await page().keyboard.press('Enter');
@@ -101,6 +114,40 @@ export function telegramSteps(ctx: TelegramUiContext): { name: string; run(): Pr
         await page().locator('.notification-toast.notification-fade-in-done', { hasText: /Signed in to Telegram/ }).waitFor({ timeout: 3_000 }).catch(() => undefined);
         await page().mouse.move(700, 450);
         await page().screenshot({ path: ctx.shot(TELEGRAM_SCREENSHOTS.telegramSignedIn) });
+      },
+    },
+    {
+      name: 'signs in again with a QR code: the code in a tab with how to scan it, replaced by the password box after the scan',
+      async run() {
+        const sb = ctx.telegram();
+        await ctx.runPaletteCommand(page(), 'Notifications: Clear All Notifications');
+        sb.model.setPassword('ui qr password', 'ui hint');
+        try {
+          await startCommand('Vault Archiver: Sign In to Telegram');
+          await pickMethod(/Scan a QR code/);
+          // The API id and hash are stored since the first sign-in: the code comes at once.
+          const frame = await ctx.webviewText('Link Desktop Device', 'the QR code tab');
+          await frame.locator('.qr svg path').first().waitFor({ timeout: 15_000 });
+          const tab = page().locator('.tabs-container .tab', { hasText: 'Sign In to Telegram' }).first();
+          await tab.waitFor({ timeout: 5_000 });
+          const shown = sb.waitingLoginTokens();
+          if (shown.length !== 1) throw new Error(`expected one QR token waiting for a scan, the sandbox has ${shown.length}`);
+          if (!/Code 1 of 10/.test(await frame.locator('body').innerText())) throw new Error('the tab does not say which code this is');
+          await page().mouse.move(700, 450);
+          await ctx.settle(page());
+          await page().screenshot({ path: ctx.shot(TELEGRAM_SCREENSHOTS.telegramQr) });
+          sb.scanLoginToken(shown[0]!);
+          await answer(/hint: ui hint/, 'ui qr password', 'the two-step verification password');
+          if ((await input().getAttribute('type')) !== 'password') throw new Error('the password box does not mask what is typed');
+          await ctx.webviewText('Code scanned', 'the QR tab after the scan');
+          await ctx.settle(page());
+          await page().screenshot({ path: ctx.shot(TELEGRAM_SCREENSHOTS.telegramQrScanned) });
+          await page().keyboard.press('Enter');
+          await toast(/Signed in to Telegram as/).waitFor({ timeout: 60_000 });
+          await ctx.waitUntil(async () => !(await tab.isVisible().catch(() => false)), 'the QR tab to close once signed in', 10_000);
+        } finally {
+          sb.model.passwords.delete(sb.model.selfId);
+        }
       },
     },
     {

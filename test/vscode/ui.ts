@@ -486,6 +486,7 @@ export async function runUi(options: UiOptions): Promise<Tally> {
       waitUntil,
       showVaultView,
       statusItem: expectStatusItem,
+      webviewText: (text, what) => waitForWebviewText(page, text, what),
     }),
   ];
 

@@ -1,4 +1,5 @@
 /** Shared setup for the live-Telegram account tests: the sandbox as an endpoint, a memory secret store, scripted prompts. */
+import assert from 'node:assert/strict';
 import type { TelegramSecretStore } from '../../../server/engine/connectors/telegram-live/account';
 import type { SignInPrompt, SignInPromptInfo, SignInPromptKind } from '../../../server/engine/connectors/telegram-live/auth';
 import type { TelegramApiCredentials } from '../../../server/engine/connectors/telegram-live/client';
@@ -55,4 +56,11 @@ export function scriptedPrompt(script: ([SignInPromptKind, string | null] | (() 
     return step[1];
   };
   return Object.assign(prompt, { asked });
+}
+
+/** The token inside a tg://login?token=<base64url> code (what a phone reads from the QR code). */
+export function tokenOfLoginUrl(url: string): Buffer {
+  const m = /^tg:\/\/login\?token=([A-Za-z0-9_-]+)$/.exec(url);
+  assert.ok(m, 'a tg://login link with a base64url token');
+  return Buffer.from(m[1]!, 'base64url');
 }

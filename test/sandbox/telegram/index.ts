@@ -66,6 +66,17 @@ export interface TelegramSandbox {
   connectionCount(): number;
   /** Layers clients declared with invokeWithLayer (answers are always encoded for layer 198). */
   layersSeen(): number[];
+  /**
+   * Stands in for "another device scans the QR code": auth.acceptLoginToken by a signed-in app of `userId` (the
+   * model's own account by default), which pushes updateLoginToken to the app waiting on the token. Throws
+   * RpcFailure AUTH_TOKEN_INVALIDX / AUTH_TOKEN_EXPIRED / AUTH_TOKEN_ALREADY_ACCEPTED as Telegram answers.
+   * A real signed-in GramJS client calling Api.auth.AcceptLoginToken does the same over the wire.
+   */
+  scanLoginToken(token: Buffer, userId?: number): void;
+  /** QR login tokens waiting for a scan and not expired, newest first (what a QR code on screen shows). */
+  waitingLoginTokens(): Buffer[];
+  /** Server-initiated Updates messages pushed to client sessions so far (updateLoginToken). */
+  updatesPushed(): number;
   close(): Promise<void>;
 }
 
@@ -136,6 +147,9 @@ export async function startTelegramSandbox(opts: TelegramSandboxOptions = {}): P
     dropConnections: () => core.dropAllConnections(),
     connectionCount: () => core.connectionCount(),
     layersSeen: () => [...core.layersSeen],
+    scanLoginToken: (token, userId = model.selfId) => void core.loginTokens.accept(token, userId),
+    waitingLoginTokens: () => core.loginTokens.waiting(),
+    updatesPushed: () => core.updatesPushed,
     close: () => core.close(),
   };
 }

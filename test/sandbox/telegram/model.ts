@@ -199,6 +199,11 @@ export class TelegramModel {
   loginCode = '12345';
   /** How long a sent login code stays valid (sb.clock seconds); later, auth.signIn answers PHONE_CODE_EXPIRED. */
   loginCodeLifetimeSeconds = 300;
+  /**
+   * How long a QR login token (auth.exportLoginToken) stays valid, in sb.clock seconds. Telegram: "usually 30
+   * seconds" (core.telegram.org/api/qr-login); later, auth.acceptLoginToken answers AUTH_TOKEN_EXPIRED.
+   */
+  loginTokenLifetimeSeconds = 30;
   /** The DC new files are stored on unless told otherwise. */
   defaultDcId = 2;
   /** Two-step verification passwords (SRP verifiers), by user id. */

@@ -2,11 +2,35 @@
 // authorization transfer between DCs (auth.exportAuthorization / auth.importAuthorization).
 import { randomBytes } from 'node:crypto';
 import { Api } from 'telegram';
-import type { Handler } from './rpc';
+import type { Handler, RpcContext } from './rpc';
 import { SRP_G, SRP_PRIME, challenge, verify } from './srp';
 import { L, RpcFailure, big, num, tlUser } from './tl';
 
+/** Signs the key in as `userId` after a QR login (loginTokenSuccess), or asks for the password first. */
+function finishQrLogin(ctx: RpcContext, userId: number): Api.auth.LoginTokenSuccess {
+  if (ctx.model.passwords.has(userId)) {
+    // core.telegram.org/api/qr-login: with two-step verification, "401 SESSION_PASSWORD_NEEDED" follows the scan.
+    ctx.authKey.pendingPasswordUserId = userId;
+    throw new RpcFailure(401, 'SESSION_PASSWORD_NEEDED');
+  }
+  ctx.authKey.userId = userId;
+  return new Api.auth.LoginTokenSuccess({ authorization: new Api.auth.Authorization({ user: tlUser(ctx.model, userId) }) });
+}
+
 export const authHandlers: Record<string, Handler> = {
+  // Login via QR code (core.telegram.org/api/qr-login; the token book in qr-login.ts). The first export shows a
+  // token; the export after a scan finishes the login here or sends the app to the account's DC.
+  'auth.exportLoginToken': (req, ctx) => {
+    if (num(req.apiId) !== ctx.apiId || String(req.apiHash) !== ctx.apiHash) throw new RpcFailure(400, 'API_ID_INVALID');
+    const accepted = ctx.loginTokens.takeAccepted(ctx.authKey.id, ctx.dcId, ctx.homeDcId);
+    if (accepted.kind === 'migrate') return ctx.loginTokens.issueMigration(accepted.userId, ctx.homeDcId);
+    if (accepted.kind === 'here') return finishQrLogin(ctx, accepted.userId);
+    return ctx.loginTokens.issue(ctx.authKey.id, ctx.dcId, ctx.client);
+  },
+  // core.telegram.org/method/auth.acceptLoginToken: a signed-in session of the account scanned the code.
+  'auth.acceptLoginToken': (req, ctx) => ctx.loginTokens.accept(Buffer.from(req.token ?? []), ctx.authKey.userId!),
+  // core.telegram.org/method/auth.importLoginToken: the token of auth.loginTokenMigrateTo, on the DC it names.
+  'auth.importLoginToken': (req, ctx) => finishQrLogin(ctx, ctx.loginTokens.import(Buffer.from(req.token ?? []), ctx.dcId)),
   'auth.sendCode': (req, ctx) => {
     if (num(req.apiId) !== ctx.apiId || String(req.apiHash) !== ctx.apiHash) throw new RpcFailure(400, 'API_ID_INVALID');
     const phone = String(req.phoneNumber).replace(/\D/g, '');

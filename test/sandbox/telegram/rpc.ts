@@ -6,6 +6,7 @@ import { sha256 } from './crypto';
 import type { SandboxFile, TelegramModel, PeerRef, SandboxMessage } from './model';
 import { markedPeerId } from './model';
 import { cmpKey, dialogKey, dialogOrder, forumTopics, forumTopicsByID, historyParams, messagesResult, sliceHistory, threadOf, tlDialog } from './paging';
+import type { ClientInfo, LoginTokenBook } from './qr-login';
 import { authHandlers } from './rpc-auth';
 import type { SrpChallenge } from './srp';
 import { L, type RpcResult, RpcFailure, big, collectPeers, notify, num, resolveChannel, resolvePeer, resolveUser, tlChat, tlMessage, tlPeer, tlUser, vectorBytes } from './tl';
@@ -37,6 +38,10 @@ export interface RpcContext {
   exportedAuth: Map<string, { userId: number; dcId: number }>;
   /** The sandbox clock in ms (code lifetimes, like flood waits, run on it). */
   now(): number;
+  /** QR login tokens (qr-login.ts), shared by every DC. */
+  loginTokens: LoginTokenBook;
+  /** The app on the other end, as its initConnection described it. */
+  client: ClientInfo;
 }
 
 export type Handler = (req: any, ctx: RpcContext) => RpcResult;
@@ -310,7 +315,7 @@ const handlers: Record<string, Handler> = {
   ...authHandlers,
 };
 
-const WITHOUT_LOGIN = new Set(['help.getConfig', 'help.getNearestDc', 'help.getAppConfig', 'auth.sendCode', 'auth.signIn', 'auth.importAuthorization', 'account.getPassword', 'auth.checkPassword']);
+const WITHOUT_LOGIN = new Set(['help.getConfig', 'help.getNearestDc', 'help.getAppConfig', 'auth.sendCode', 'auth.signIn', 'auth.importAuthorization', 'account.getPassword', 'auth.checkPassword', 'auth.exportLoginToken', 'auth.importLoginToken']);
 
 export function methodNameOf(req: { className?: string }): string {
   const n = req.className ?? '?';

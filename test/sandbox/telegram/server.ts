@@ -15,6 +15,7 @@ import type { AppliedFaults, TelegramCounters, TelegramFaults } from './faults';
 import type { FloodControl } from './flood';
 import type { TelegramModel } from './model';
 import { type AuthKeyRecord, RpcFailure, type RpcResult, invokeMethod, methodNameOf, moveRequestedFile } from './rpc';
+import { type ClientInfo, LoginTokenBook } from './qr-login';
 import { SaltBook } from './salts';
 
 const SERVER: Direction = 'server-to-client';
@@ -44,6 +45,8 @@ interface SessionState {
   outbox: Outgoing[];
   flushScheduled: boolean;
   layer?: number;
+  /** The app, from its initConnection (device model, versions). */
+  client?: ClientInfo;
 }
 
 export interface CoreOptions {
@@ -73,9 +76,18 @@ export class SandboxCore {
   private readonly exportedAuth = new Map<string, { userId: number; dcId: number }>();
   /** Layers clients declared through invokeWithLayer (answers are always encoded for layer 198). */
   readonly layersSeen = new Set<number>();
+  /** Server-initiated Updates messages sent to sessions so far. */
+  updatesPushed = 0;
+  /** QR login tokens; accepting one pushes updateLoginToken to the app waiting on it. */
+  readonly loginTokens: LoginTokenBook;
 
   constructor(readonly opts: CoreOptions) {
     this.salts = new SaltBook(opts.clock);
+    this.loginTokens = new LoginTokenBook({
+      now: () => opts.clock.now(),
+      lifetimeSeconds: () => opts.model.loginTokenLifetimeSeconds,
+      pushUpdates: (keyId, dcId, updates) => this.pushUpdates(keyId, dcId, updates.getBytes()),
+    });
     opts.faults.onRotateSalt = (grace) => this.salts.rotateAll(grace);
     this.keyExchange = new KeyExchange({
       rsa: this.rsa,
@@ -333,7 +345,10 @@ export class SandboxCore {
         session.layer = query.layer;
         this.layersSeen.add(query.layer);
         query = query.query;
-      } else if (query instanceof Api.InitConnection || query instanceof Api.InvokeWithoutUpdates || query instanceof Api.InvokeAfterMsg || query instanceof Api.InvokeAfterMsgs || query instanceof Api.InvokeWithTakeout) {
+      } else if (query instanceof Api.InitConnection) {
+        session.client = { deviceModel: query.deviceModel, systemVersion: query.systemVersion, appVersion: query.appVersion, apiId: query.apiId };
+        query = query.query;
+      } else if (query instanceof Api.InvokeWithoutUpdates || query instanceof Api.InvokeAfterMsg || query instanceof Api.InvokeAfterMsgs || query instanceof Api.InvokeWithTakeout) {
         query = query.query;
       } else break;
     }
@@ -380,6 +395,8 @@ export class SandboxCore {
           homeDcId: this.opts.homeDcId,
           exportedAuth: this.exportedAuth,
           now: () => this.opts.clock.now(),
+          loginTokens: this.loginTokens,
+          client: session.client ?? { deviceModel: 'Unknown', systemVersion: '', appVersion: '', apiId: this.opts.apiId },
         });
       } catch (e) {
         if (e instanceof RpcFailure) error = { code: e.code, message: e.errorMessage };
@@ -417,6 +434,24 @@ export class SandboxCore {
   }
 
   // ---- outgoing ------------------------------------------------------------------------------------------
+
+  /**
+   * A server-initiated update (core.telegram.org/api/updates): an Updates constructor (updateShort here) sent to
+   * every session of the key on that DC that has a live connection, as its own encrypted message, not an
+   * rpc_result: msg_id ≡ 3 mod 4 (not a response), content-related, so an odd seq_no
+   * (core.telegram.org/mtproto/description#message-identifier-msg-id). A session without a connection misses it,
+   * as with Telegram; the app learns the state from its next request. Returns how many sessions it went to.
+   */
+  pushUpdates(keyId: bigint, dcId: number, body: Buffer): number {
+    let sent = 0;
+    for (const session of this.sessions.values()) {
+      if (session.dcId !== dcId || session.key.id !== keyId || !session.conn || session.conn.closed) continue;
+      this.send(session, this.msgIds.next('other'), true, body);
+      sent++;
+    }
+    this.updatesPushed += sent;
+    return sent;
+  }
 
   private send(session: SessionState, msgId: bigint, contentRelated: boolean, body: Buffer, special?: Outgoing['special']): void {
     const seqNo = contentRelated ? session.contentSent++ * 2 + 1 : session.contentSent * 2;

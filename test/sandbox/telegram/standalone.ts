@@ -3,6 +3,7 @@
 // telegramSandboxInfo instead of running this file.
 // Usage: npx tsx test/sandbox/telegram/standalone.ts [--port N] [--seed demo|empty]
 import { startTelegramSandbox, telegramSandboxInfo } from './index';
+import { QR_SCAN_HELP, acceptScansFromStdin } from './manualScan';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -13,8 +14,10 @@ async function main(): Promise<void> {
   const port = arg('port');
   const seed = arg('seed') === 'empty' ? 'empty' : 'demo';
   const sb = await startTelegramSandbox({ port: port ? Number(port) : undefined, seed });
-  process.stdout.write(`SANDBOX ${JSON.stringify({ telegram: telegramSandboxInfo(sb) })}\n`);
+  process.stdout.write(`SANDBOX ${JSON.stringify({ telegram: { ...telegramSandboxInfo(sb), qrScan: QR_SCAN_HELP } })}\n`);
+  const scans = acceptScansFromStdin(sb);
   const stop = () => {
+    scans.close();
     void sb.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);

@@ -5,10 +5,11 @@
  */
 import { UserError } from '../../errors';
 import { type TelegramAccess, type TelegramSecrets, createTelegramAccess } from './access';
-import { type SignInPrompt, type TelegramAccountInfo, currentAccount, logOut, signIn } from './auth';
+import { type SignInPrompt, type SignInResult, type TelegramAccountInfo, currentAccount, logOut, signIn } from './auth';
 import { API_CREDENTIALS_HELP, SESSION_REVOKED, type TelegramApiCredentials, closeTelegramClient, openTelegramClient } from './client';
 import { type ChatSearchPage, DialogDirectory, type TelegramChat } from './dialogs';
 import type { TelegramEndpoint } from './endpoint';
+import { type QrSignInOptions, signInWithQr } from './qrAuth';
 import { inputPeerOf, resolveTelegramChat } from './resolve';
 import type { Api } from 'telegram';
 
@@ -54,10 +55,23 @@ export class TelegramAccount {
    * id and hash the user just typed; without them the stored ones are used. The new session (and
    * the credentials) are stored only once Telegram accepted the sign-in.
    */
-  async signIn(prompt: SignInPrompt, credentials: TelegramApiCredentials | undefined, signal?: AbortSignal): Promise<TelegramAccountStatus> {
+  signIn(prompt: SignInPrompt, credentials: TelegramApiCredentials | undefined, signal?: AbortSignal): Promise<TelegramAccountStatus> {
+    return this.keepSignIn(credentials, (creds) => signIn({ ...creds, prompt, endpoint: this.o.endpoint, signal, timeoutMs: this.o.timeoutMs }));
+  }
+
+  /**
+   * Signs in by a QR code scanned with a Telegram app (qrAuth.ts): `showCode` shows each code,
+   * `prompt` asks for the two-step verification password if the account has one. Stored as signIn.
+   */
+  signInWithQr(showCode: QrSignInOptions['showCode'], prompt: SignInPrompt, credentials: TelegramApiCredentials | undefined, signal?: AbortSignal, maxCodes?: number): Promise<TelegramAccountStatus> {
+    return this.keepSignIn(credentials, (creds) => signInWithQr({ ...creds, prompt, showCode, maxCodes, endpoint: this.o.endpoint, signal, timeoutMs: this.o.timeoutMs }));
+  }
+
+  /** Runs a sign-in flow with the given or stored credentials; keeps its session once Telegram accepted it. */
+  private async keepSignIn(credentials: TelegramApiCredentials | undefined, run: (creds: TelegramApiCredentials) => Promise<SignInResult>): Promise<TelegramAccountStatus> {
     const creds = credentials ?? (await this.o.store.apiCredentials());
     if (!creds) throw new UserError(`Signing in needs the API id and hash of a Telegram app. ${API_CREDENTIALS_HELP}`);
-    const result = await signIn({ ...creds, prompt, endpoint: this.o.endpoint, signal, timeoutMs: this.o.timeoutMs });
+    const result = await run(creds);
     if (result.cancelled) return { signedIn: false };
     await this.current.close();
     const [replaced, replacedCreds] = await Promise.all([this.o.store.session(), this.o.store.apiCredentials()]);

@@ -52,12 +52,20 @@ const MAX_RESENDS = 2;
 class Cancelled extends Error {}
 
 /** Signs in from an empty session. Resolves with the new session string, or cancelled. Throws UserError. */
-export async function signIn(o: SignInOptions): Promise<SignInResult> {
+export function signIn(o: SignInOptions): Promise<SignInResult> {
+  return signInWithNewClient(o, (flow) => flow.run());
+}
+
+/**
+ * Opens a client on an empty session, runs one sign-in flow over it and returns the session it
+ * ends with (the QR flow in qrAuth.ts shares this with the code flow). Closes the client always.
+ */
+export async function signInWithNewClient(o: SignInOptions, run: (flow: SignInFlow, client: TelegramClient) => Promise<Api.TypeUser>): Promise<SignInResult> {
   const timeoutMs = o.timeoutMs ?? 20_000;
   const client = await openTelegramClient({ session: '', apiId: o.apiId, apiHash: o.apiHash, endpoint: o.endpoint, signal: o.signal, timeoutMs });
   const flow = new SignInFlow(client, o, timeoutMs);
   try {
-    const user = await flow.run();
+    const user = await run(flow, client);
     const session = String(client.session.save());
     return { cancelled: false, session, account: accountOf(user) };
   } catch (err) {
@@ -68,7 +76,7 @@ export async function signIn(o: SignInOptions): Promise<SignInResult> {
   }
 }
 
-class SignInFlow {
+export class SignInFlow {
   constructor(
     private readonly client: TelegramClient,
     private readonly o: SignInOptions,
@@ -87,7 +95,8 @@ class SignInFlow {
     return answer;
   }
 
-  private call<R extends Api.AnyRequest>(request: R, doing: string): Promise<R['__response']> {
+  /** One request, bounded by the timeout and the signal; Telegram's errors explained (UserError) or passed on by name. */
+  call<R extends Api.AnyRequest>(request: R, doing: string): Promise<R['__response']> {
     if (this.o.signal?.aborted) throw abortError(this.o.signal);
     return bounded(this.client.invoke(request), this.timeoutMs, this.o.signal, `Telegram did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${doing}. Check the connection and try again.`).catch((err: unknown) => {
       throw explainTelegramError(err, doing, true);
@@ -152,7 +161,8 @@ class SignInFlow {
     throw new UserError('Sign-in stopped after several wrong codes. Start it again and type the newest code Telegram sent.');
   }
 
-  private async enterPassword(): Promise<Api.TypeUser> {
+  /** Two-step verification after SESSION_PASSWORD_NEEDED (the code flow's and the QR flow's). */
+  async enterPassword(): Promise<Api.TypeUser> {
     let error: string | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // Each SRP challenge serves one attempt: ask for a fresh one every time.
@@ -175,7 +185,7 @@ class SignInFlow {
     throw new UserError('Sign-in stopped after several wrong passwords. If you forgot it, reset it in a Telegram app (Settings → Privacy and Security → Two-Step Verification).');
   }
 
-  private userOf(auth: Api.auth.TypeAuthorization): Api.TypeUser {
+  userOf(auth: Api.auth.TypeAuthorization): Api.TypeUser {
     if (auth instanceof Api.auth.AuthorizationSignUpRequired) {
       throw new UserError('No Telegram account uses this phone number. Create the account in a Telegram app first, then sign in here.');
     }

@@ -10,12 +10,15 @@ import type { SignInPrompt } from './auth';
 import type { TelegramApiCredentials } from './client';
 import type { ChatSearchPage, TelegramChat } from './dialogs';
 import type { TelegramEndpoint } from './endpoint';
+import type { QrLoginCode } from './qrAuth';
 
 /** What the worker's handlers, the CLI and the sync connector use of the account. */
 export interface TelegramAccountPort {
   /** The shared, signed-in client (see access.ts). */
   readonly access: TelegramAccess;
   signIn(prompt: SignInPrompt, credentials: TelegramApiCredentials | undefined, signal?: AbortSignal): Promise<TelegramAccountStatus>;
+  /** Sign-in by QR code: `showCode` shows each code, `prompt` asks the two-step password (qrAuth.ts). */
+  signInWithQr(showCode: (code: QrLoginCode) => void | Promise<void>, prompt: SignInPrompt, credentials: TelegramApiCredentials | undefined, signal?: AbortSignal, maxCodes?: number): Promise<TelegramAccountStatus>;
   signOut(signal?: AbortSignal): Promise<void>;
   status(signal?: AbortSignal): Promise<TelegramAccountStatus>;
   chats(search: string, cursor: string | undefined, limit: number, signal?: AbortSignal): Promise<ChatSearchPage>;
@@ -41,6 +44,7 @@ export function lazyTelegramAccount(o: LazyTelegramAccountOptions): TelegramAcco
       },
     },
     signIn: async (prompt, credentials, signal) => (await account()).signIn(prompt, credentials, signal),
+    signInWithQr: async (showCode, prompt, credentials, signal, maxCodes) => (await account()).signInWithQr(showCode, prompt, credentials, signal, maxCodes),
     signOut: async (signal) => (await account()).signOut(signal),
     status: async (signal) => (await account()).status(signal),
     chats: async (search, cursor, limit, signal) => (await account()).chats(search, cursor, limit, signal),
