@@ -31,12 +31,13 @@ const common = {
  * imported lazily: parts.ts, lazyAccount.ts, the live connector).
  */
 // big-integer too: GramJS checks its TL longs with instanceof, so they must come from its copy.
-const GRAMJS_MODULES = ['telegram', 'telegram/sessions', 'telegram/network', 'telegram/extensions/Logger', 'telegram/crypto/RSA', 'telegram/Password', 'big-integer'];
+// qrcode draws `login --qr`'s codes: needed only when signing in to Telegram, it travels with GramJS.
+const GRAMJS_MODULES = ['telegram', 'telegram/sessions', 'telegram/network', 'telegram/extensions/Logger', 'telegram/crypto/RSA', 'telegram/Password', 'big-integer', 'qrcode'];
 /** @type {import('esbuild').Plugin} */
 const gramjsBeside = {
   name: 'gramjs-beside',
   setup(build) {
-    build.onResolve({ filter: /^(telegram(\/.*)?|big-integer)$/ }, (args) => ({ path: args.path, namespace: 'gramjs' }));
+    build.onResolve({ filter: /^(telegram(\/.*)?|big-integer|qrcode)$/ }, (args) => ({ path: args.path, namespace: 'gramjs' }));
     build.onLoad({ filter: /.*/, namespace: 'gramjs' }, (args) => {
       if (!GRAMJS_MODULES.includes(args.path)) {
         return { errors: [{ text: `${args.path} is not in dist/gramjs.js: add it to GRAMJS_MODULES in scripts/build.mjs` }] };
