@@ -8,13 +8,11 @@
  * which satisfies all three. GramJS downloads one part after another; with 20 ms between a
  * request and its answer that is the whole cost, so parts go out in parallel instead.
  *
- * Bounds: request slots (parts in flight, shared by all files), files in flight, and bytes held
- * in memory (a part's bytes are reserved when it is asked for and released once written and
- * hashed; parts are hashed in order, so out-of-order answers wait within the budget).
- *
- * Every part goes out through a RequestScheduler (the sync job's, shared with its history requests,
- * which go first; or one of the downloader's own): it bounds parts in flight and holds them
- * through flood waits.
+ * Bounds: parts asked for (shared by all files), files in flight, and bytes held in memory (a
+ * part's bytes are reserved when it is asked for and released once written and hashed; parts are
+ * hashed in order, so out-of-order answers wait within the budget). Parts go out through a
+ * RequestScheduler (the sync job's, behind its history requests; or the downloader's own), which
+ * bounds those in flight and holds them through flood waits.
  *
  * Errors: FLOOD_WAIT_X pauses the scheduler's getFile queue for that DC for X seconds (reported
  * once; above `maxFloodWaitSeconds` the file fails with FloodWaitTooLong); FILE_MIGRATE_X moves the file's
