@@ -77,6 +77,10 @@ export interface Metrics {
   readonly bytesDownloaded: number;
   readonly filesDownloaded: number;
   readonly floodWaits: number;
+  /** Seconds requests were held back by those flood waits (each wait counted once, not per request). */
+  readonly floodWaitSeconds: number;
+  /** Bytes downloaded per second over the last few seconds (live Telegram media); 0 when idle. */
+  readonly bytesPerSecond: number;
   /** YouTube quota units this vault spent today (Pacific day) and the daily limit; absent until YouTube was used. */
   readonly youtubeQuotaUsedToday?: number;
   readonly youtubeQuotaLimit?: number;
@@ -99,6 +103,8 @@ export const emptyMetrics: Metrics = {
   bytesDownloaded: 0,
   filesDownloaded: 0,
   floodWaits: 0,
+  floodWaitSeconds: 0,
+  bytesPerSecond: 0,
   activeJobs: 0,
 };
 

@@ -101,6 +101,10 @@ export class ChatArchive {
    * reply chain as an export requires.
    */
   async push(msg: ExportMessage, raw?: string, topic?: Topic | null): Promise<void> {
+    // Counted as it comes in, not when its block is rendered: rendering lags reading by the window
+    // (a small chat, and a new chat's spool, render only at the end), so the items/s a live sync
+    // shows would be 0 while it reads and a burst after.
+    this.run.metrics.itemsProcessed(1);
     if (this.spool) {
       await this.spool.push({ msg, raw, topic });
       if (this.spool.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
@@ -282,10 +286,9 @@ export class ChatArchive {
     if (!lacksFiles) table.setSourceKey(table.find(ids[0]), key);
   }
 
-  /** The group is in the note: its dates widen the note's range; it counts as processed. */
+  /** The group is in the note: its dates widen the note's range (it was counted as processed when pushed). */
   private counted(note: NoteState, msgs: readonly ExportMessage[]): void {
     for (const m of msgs) this.notes.noteDate(note, m.date);
-    this.run.metrics.itemsProcessed(msgs.length);
   }
 
   private renderContext(note: NoteState, ids: readonly number[], media: ReadonlyMap<string, string | null>): ChatContext {

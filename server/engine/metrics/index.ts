@@ -1,12 +1,13 @@
 /**
- * The worker's metrics accumulator: monotonically growing counters plus an items-per-second rate
- * over a short sliding window. Engine jobs feed it (MetricsSink); the archive service reads it
+ * The worker's metrics accumulator: monotonically growing counters plus items and downloaded bytes
+ * per second over a short sliding window. Engine jobs feed it (MetricsSink); the archive service reads it
  * (snapshot) and adds the field it owns (active jobs).
  *
- * The rate is kept in one-second buckets in a small ring, so recording is O(1) and memory is fixed
- * whatever the job size. The clock is injected so tests can step time.
+ * The rates (items/s, downloaded bytes/s) are RateWindows (rate.ts): O(1) to record, fixed memory.
+ * The clock is injected so tests can step time.
  */
 import type { Metrics } from '../../../shared/types';
+import { RateWindow } from './rate';
 
 /** The counters an engine job may add to (everything in Metrics that is a running total). */
 export type MetricsCounter =
@@ -22,7 +23,8 @@ export type MetricsCounter =
   | 'notModified'
   | 'bytesDownloaded'
   | 'filesDownloaded'
-  | 'floodWaits';
+  | 'floodWaits'
+  | 'floodWaitSeconds';
 
 /** Figures that are set, not added to: the last value wins. */
 export type MetricsGauge = 'youtubeQuotaUsedToday' | 'youtubeQuotaLimit';
@@ -45,8 +47,6 @@ export interface MetricsRecorderOptions {
 }
 
 export class MetricsRecorder implements MetricsSink {
-  private readonly clock: () => number;
-  private readonly windowSeconds: number;
   private readonly counters: Record<MetricsCounter, number> = {
     cacheHits: 0,
     cacheMisses: 0,
@@ -61,70 +61,51 @@ export class MetricsRecorder implements MetricsSink {
     bytesDownloaded: 0,
     filesDownloaded: 0,
     floodWaits: 0,
+    floodWaitSeconds: 0,
   };
   private readonly gauges: Partial<Record<MetricsGauge, number>> = {};
   private items = 0;
-  /** Items per whole second; bucketSecond[i] says which second bucket i currently holds. */
-  private readonly buckets: Float64Array;
-  private readonly bucketSecond: Float64Array;
+  private readonly itemRate: RateWindow;
+  private readonly byteRate: RateWindow;
 
   constructor(options: MetricsRecorderOptions = {}) {
-    this.clock = options.clock ?? Date.now;
-    this.windowSeconds = Math.max(1, Math.floor(options.windowSeconds ?? 5));
-    // One extra bucket holds the second in progress, which the rate leaves out (it is incomplete).
-    this.buckets = new Float64Array(this.windowSeconds + 1);
-    this.bucketSecond = new Float64Array(this.windowSeconds + 1).fill(-1);
+    const clock = options.clock ?? Date.now;
+    const windowSeconds = Math.max(1, Math.floor(options.windowSeconds ?? 5));
+    this.itemRate = new RateWindow(clock, windowSeconds);
+    this.byteRate = new RateWindow(clock, windowSeconds);
   }
 
   itemsProcessed(n = 1): void {
     if (!(n > 0)) return;
     this.items += n;
-    const second = Math.floor(this.clock() / 1000);
-    const i = second % this.buckets.length;
-    if (this.bucketSecond[i] !== second) {
-      this.bucketSecond[i] = second;
-      this.buckets[i] = 0;
-    }
-    this.buckets[i] += n;
+    this.itemRate.record(n);
   }
 
   add(counter: MetricsCounter, n = 1): void {
     if (!(n > 0)) return;
     this.counters[counter] += n;
+    if (counter === 'bytesDownloaded') this.byteRate.record(n);
   }
 
   gauge(name: MetricsGauge, value: number): void {
     if (Number.isFinite(value)) this.gauges[name] = value;
   }
 
-  /**
-   * Items per second over the last `windowSeconds` complete seconds. A job that started less than
-   * a window ago is averaged over the seconds it has run, so the figure is right from the start.
-   */
+  /** Items per second over the last few seconds, the one in progress included (rate.ts). */
   itemsPerSecond(): number {
-    const now = Math.floor(this.clock() / 1000);
-    let total = 0;
-    let oldest = now;
-    for (let i = 0; i < this.buckets.length; i++) {
-      const s = this.bucketSecond[i];
-      if (s < 0 || s >= now || s < now - this.windowSeconds) continue;
-      total += this.buckets[i];
-      if (s < oldest) oldest = s;
-    }
-    if (total === 0) return 0;
-    return total / (now - oldest);
+    return this.itemRate.perSecond();
   }
 
   snapshot(): MetricsSnapshot {
-    return { itemsPerSecond: this.itemsPerSecond(), itemsProcessed: this.items, ...this.counters, ...this.gauges };
+    return { itemsPerSecond: this.itemsPerSecond(), itemsProcessed: this.items, bytesPerSecond: this.byteRate.perSecond(), ...this.counters, ...this.gauges };
   }
 
   reset(): void {
     this.items = 0;
     for (const k of Object.keys(this.counters) as MetricsCounter[]) this.counters[k] = 0;
     for (const k of Object.keys(this.gauges) as MetricsGauge[]) delete this.gauges[k];
-    this.buckets.fill(0);
-    this.bucketSecond.fill(-1);
+    this.itemRate.reset();
+    this.byteRate.reset();
   }
 }
 

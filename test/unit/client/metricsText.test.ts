@@ -12,6 +12,9 @@ describe('metrics text', () => {
     assert.equal(statusText(busy), '1,234 items/s');
     // The rate window still holds a figure just after the job ended: it must not show.
     assert.equal(statusText({ ...busy, activeJobs: 0 }), '3,600 archived · 100 files deduplicated');
+    // Live Telegram with files downloading: their speed too.
+    assert.equal(statusText({ ...busy, itemsPerSecond: 320, bytesPerSecond: 3.5 * 1024 * 1024 }), '320 items/s · 3.5 MB/s');
+    assert.equal(statusText({ ...busy, activeJobs: 0, bytesPerSecond: 1024 }), '3,600 archived · 100 files deduplicated');
   });
 
   it('status bar: what was archived, counting re-imported messages out', () => {
@@ -45,6 +48,11 @@ describe('metrics text', () => {
     assert.match(metricsTable(some), /\| Files downloaded from Telegram \| 3 \(2\.0 MB\) \|/);
     assert.match(metricsTable(some), /\| Waits for Telegram's flood limit \| 1 \|/);
     assert.doesNotMatch(metricsTable(emptyMetrics), /Telegram/);
+    const running = metricsTable({ ...some, activeJobs: 1, apiRequests: 420, bytesPerSecond: 5 * 1024 * 1024, floodWaits: 2, floodWaitSeconds: 31 });
+    assert.match(running, /\| Requests to YouTube and Telegram \| 420 \|/);
+    assert.match(running, /\| Download speed now \| 5\.0 MB\/s \|/);
+    assert.match(running, /\| Waits for Telegram's flood limit \| 2 \(31 s waited\) \|/);
+    assert.doesNotMatch(metricsTable({ ...some, bytesPerSecond: 100 }), /Download speed/, 'no speed once the job is over');
   });
 
   it('formats byte sizes', () => {

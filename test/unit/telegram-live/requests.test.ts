@@ -1,6 +1,7 @@
 /** Every request of a live sync has bounds: flood waits waited out or pausing the chat, capped retries, timeouts, cancellation. */
 import assert from 'node:assert/strict';
 import { LongFloodWait, type RequestPolicy, SyncCancelled, callTelegram, floodSeconds } from '../../../server/engine/connectors/telegram-live/sync/requests';
+import { RequestScheduler, schedulerLimits } from '../../../server/engine/connectors/telegram-live/scheduler';
 
 function flood(seconds: number): Error {
   // What GramJS hands over: an RPCError with errorMessage FLOOD_WAIT_X (FloodWaitError also has .seconds).
@@ -67,5 +68,35 @@ describe('live sync requests (flood waits, retries, cancellation)', () => {
     const pending = callTelegram('messages.getHistory', () => new Promise(() => undefined), p2);
     setTimeout(() => ac.abort(), 10);
     await assert.rejects(pending, (e: unknown) => e instanceof SyncCancelled);
+  });
+
+  it('with a shared scheduler, one flood wait holds every caller of that method, and a long one refuses the others without asking', async () => {
+    const slept: number[] = [];
+    let wake: () => void = () => undefined;
+    const scheduler = new RequestScheduler({
+      limits: schedulerLimits(8),
+      clock: { now: Date.now, sleep: (ms) => (slept.push(ms), new Promise<void>((r) => (wake = r))) },
+    });
+    const { p } = policy({ scheduler });
+    const calls: string[] = [];
+    let floods = 1;
+    const ask = (who: string) => callTelegram('messages.getHistory', async () => (calls.push(who), floods-- > 0 ? Promise.reject(flood(5)) : who), p);
+    const a = ask('a');
+    await new Promise((r) => setImmediate(r));
+    const b = ask('b');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, ['a'], 'b waits in the queue: it does not ask into the flood wait');
+    assert.deepEqual(slept, [5000], 'one timer for both');
+    wake();
+    assert.deepEqual(await Promise.all([a, b]), ['a', 'b']);
+    assert.deepEqual(calls, ['a', 'a', 'b']);
+    const long = callTelegram('messages.getReplies', () => Promise.reject(flood(3600)), p);
+    await assert.rejects(long, LongFloodWait);
+    let asked = false;
+    await assert.rejects(
+      callTelegram('messages.getReplies', async () => ((asked = true), 'x'), p),
+      (e: unknown) => e instanceof LongFloodWait && e.seconds > 3500,
+    );
+    assert.equal(asked, false, 'the other chat is told at once, without a request');
   });
 });

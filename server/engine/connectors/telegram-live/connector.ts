@@ -13,7 +13,9 @@
  *    files (tg-media's media/liveMedia.ts);
  *  - a clock.
  * Chats of one job are synced one after another (Telegram limits an account, not a chat) into one
- * archive run, opened with the first chat and closed in finishSync.
+ * archive run, opened with the first chat and closed in finishSync. Every request of the job, its
+ * chats' and its media downloads', goes through one RequestScheduler (scheduler.ts): history
+ * before file parts, bounded in flight, flood waits held once per method.
  */
 import type { TelegramClient } from 'telegram';
 import type { WorkerSettings } from '../../../../shared/types';
@@ -27,6 +29,7 @@ import { TELEGRAM_DIR, VaultLayout, telegramChatFolder } from '../../vault/layou
 import { type VaultFs, nodeVaultFs } from '../../vault/vaultFs';
 import type { Connector, ConnectorRun, ListedSource, SourceSyncResult } from '../connector';
 import type { LiveMediaRegistry } from './media/types';
+import { RequestScheduler, schedulerLimits } from './scheduler';
 import type { LiveChat } from './sync/chatSync';
 import { type RequestPolicy, SyncCancelled, abortableSleep, callTelegram, formatWait } from './sync/requests';
 import { liveStateFile } from './sync/state';
@@ -48,6 +51,8 @@ export interface LiveMediaContext {
   /** The run's content store: where stored content is, by hash (so a file stored before is not fetched). */
   readonly contentStore: ArchiveRun['contentStore'];
   readonly metrics: MetricsSink;
+  /** The job's request scheduler: file parts go through it, behind the history requests. */
+  readonly scheduler: RequestScheduler;
 }
 
 export interface ResolveContext {
@@ -95,6 +100,8 @@ export class LiveTelegramConnector implements Connector {
   private job: Promise<JobState> | undefined;
   /** Chats are synced one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The job's scheduler, made with the job's first request and closed with the job. */
+  private scheduler: RequestScheduler | undefined;
 
   constructor(private readonly opts: LiveTelegramConnectorOptions) {
     this.fs = opts.fs ?? nodeVaultFs;
@@ -143,13 +150,16 @@ export class LiveTelegramConnector implements Connector {
   async finishSync(): Promise<void> {
     const job = this.job;
     this.job = undefined;
-    if (!job) return;
+    const scheduler = this.scheduler;
+    this.scheduler = undefined;
+    if (!job) return scheduler?.close();
     const state = await job.catch(() => undefined);
     try {
       await state?.archive.close();
       // After the archive: every download is stored by then, so the media's temps can go.
       await state?.media.close?.();
     } finally {
+      scheduler?.close();
       await this.opts.access.release?.();
     }
   }
@@ -175,6 +185,7 @@ export class LiveTelegramConnector implements Connector {
         signal: run.signal,
         contentStore: archive.run.contentStore,
         metrics: archive.run.metrics,
+        scheduler: this.jobScheduler(run),
       });
       const { numericId } = await import('./sync/peers');
       return { archive, client, media, selfId: numericId(me.id) };
@@ -182,15 +193,24 @@ export class LiveTelegramConnector implements Connector {
     return this.job;
   }
 
+  private jobScheduler(run: ConnectorRun): RequestScheduler {
+    this.scheduler ??= new RequestScheduler({
+      limits: schedulerLimits(run.settings.telegramDownloadParts),
+      clock: this.clock,
+      metrics: isMetricsSink(run.metrics) ? run.metrics : nullMetrics,
+    });
+    return this.scheduler;
+  }
+
   private policy(run: ConnectorRun, title: string, sourceId: string): RequestPolicy {
     return {
+      scheduler: this.jobScheduler(run),
       signal: run.signal,
       shortWaitSeconds: this.opts.shortFloodWaitSeconds ?? 60,
       sleep: (ms, signal) => this.clock.sleep(ms, signal),
       onWait: (seconds) => {
         if (seconds > 0) run.progress({ percent: 0, message: `${title}: waiting ${formatWait(seconds)} (Telegram's flood limit)`, sourceId });
       },
-      onRequest: () => run.metrics.add('apiRequests'),
     };
   }
 

@@ -8,12 +8,14 @@
  * which satisfies all three. GramJS downloads one part after another; with 20 ms between a
  * request and its answer that is the whole cost, so parts go out in parallel instead.
  *
- * Bounds: request slots (parts in flight, shared by all files), files in flight, and bytes held
- * in memory (a part's bytes are reserved when it is asked for and released once written and
- * hashed; parts are hashed in order, so out-of-order answers wait within the budget).
+ * Bounds: parts asked for (shared by all files), files in flight, and bytes held in memory (a
+ * part's bytes are reserved when it is asked for and released once written and hashed; parts are
+ * hashed in order, so out-of-order answers wait within the budget). Parts go out through a
+ * RequestScheduler (the sync job's, behind its history requests; or the downloader's own), which
+ * bounds those in flight and holds them through flood waits.
  *
- * Errors: FLOOD_WAIT_X pauses every request of this downloader for X seconds (reported; above
- * `maxFloodWaitSeconds` the file fails with FloodWaitTooLong); FILE_MIGRATE_X moves the file's
+ * Errors: FLOOD_WAIT_X pauses the scheduler's getFile queue for that DC for X seconds (reported
+ * once; above `maxFloodWaitSeconds` the file fails with FloodWaitTooLong); FILE_MIGRATE_X moves the file's
  * requests to DC X; FILE_REFERENCE_EXPIRED asks the caller for a fresh reference once per file;
  * timeouts, dropped connections and 5xx are retried with a back-off. Every loop has a cap.
  */
@@ -22,6 +24,7 @@ import { setMaxListeners } from 'node:events';
 import { Api, helpers } from 'telegram';
 import type { MetricsSink } from '../../../metrics';
 import type { VaultFs } from '../../../vault/vaultFs';
+import { FloodPaused, RequestScheduler, getFileKey, schedulerLimits } from '../scheduler';
 import { Budget, abortError, abortableSleep, isAbortError } from './budget';
 import { RequestTimeout, SiblingFailed, classify, isRpcError } from './getFileErrors';
 import type { FileLocation, RemoteFile } from './remoteFile';
@@ -37,8 +40,10 @@ export interface FilePartPort {
 export interface DownloaderOptions {
   readonly port: FilePartPort;
   readonly fs: Pick<VaultFs, 'open' | 'unlink'>;
-  /** Requests in flight across all files. */
+  /** Parts asked for (queued in the scheduler or in flight) across all files. */
   readonly partsInFlight: number;
+  /** Where parts queue: the job's scheduler; default one of this downloader's own (partsInFlight in flight). */
+  readonly scheduler?: RequestScheduler;
   readonly filesInFlight: number;
   /** Bytes of file parts held in memory at once. */
   readonly memoryBytes: number;
@@ -131,8 +136,7 @@ export class FileDownloader {
   private readonly maxPart: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
-  /** No request goes out before this time (a flood wait holds for the whole account). */
-  private floodUntil = 0;
+  private readonly scheduler: RequestScheduler;
   /** Requests waiting for an answer, by DC: told when a sibling's error may have cost them theirs. */
   private readonly pendingOnDc = new Map<number, Set<() => void>>();
 
@@ -143,6 +147,8 @@ export class FileDownloader {
     this.maxPart = validPartSize(Math.min(opts.maxPartBytes ?? 256 * KiB, this.memory.capacity));
     this.sleep = opts.sleep ?? abortableSleep;
     this.now = opts.now ?? Date.now;
+    this.scheduler =
+      opts.scheduler ?? new RequestScheduler({ limits: schedulerLimits(this.parts.capacity), clock: { now: this.now, sleep: (ms, signal) => this.sleep(ms, signal) }, metrics: opts.metrics });
   }
 
   /** Most bytes of parts held in memory at once so far. */
@@ -259,13 +265,15 @@ export class FileDownloader {
     let floods = 0;
     for (let round = 0; round < 50; round++) {
       if (st.signal.aborted) throw abortError(st.signal);
-      await this.waitOutFlood(st.signal);
       const dcId = st.dcId;
       const location = st.location;
       try {
-        this.stats.requests++;
-        this.opts.metrics?.add('apiRequests');
-        const answer = await this.request(dcId, new Api.upload.GetFile({ location, offset: helpers.returnBigInt(offset), limit }), st.signal);
+        const request = new Api.upload.GetFile({ location, offset: helpers.returnBigInt(offset), limit });
+        const ticket = { lane: 'media' as const, key: getFileKey(dcId), signal: st.signal, maxWaitSeconds: this.maxFloodWaitSeconds, cancelled: () => abortError(st.signal) };
+        const answer = await this.scheduler.run(ticket, () => {
+          this.stats.requests++;
+          return this.request(dcId, request, st.signal);
+        });
         if (!(answer instanceof Api.upload.File)) throw new Error('Telegram redirected the download to a CDN, which this version does not support');
         const bytes = Buffer.from(answer.bytes);
         this.stats.bytes += bytes.length;
@@ -273,6 +281,8 @@ export class FileDownloader {
         return bytes;
       } catch (err) {
         if (st.signal.aborted || isAbortError(err)) throw abortError(st.signal);
+        // Queued while that DC's downloads are paused for longer than a file may wait.
+        if (err instanceof FloodPaused) throw new FloodWaitTooLong(err.seconds);
         const what = classify(err);
         if (what.kind === 'again') continue;
         if (what.kind === 'flood') {
@@ -340,30 +350,24 @@ export class FileDownloader {
     });
   }
 
+  private get maxFloodWaitSeconds(): number {
+    return this.opts.maxFloodWaitSeconds ?? 60;
+  }
+
+  /**
+   * Telegram asked this DC's downloads to wait: the scheduler pauses them (a long wait too, so the
+   * other files' parts fail at once rather than ask again), and the wait is reported once however
+   * many parts in flight hear of it.
+   */
   private noteFlood(seconds: number, dcId: number): void {
-    const max = this.opts.maxFloodWaitSeconds ?? 60;
-    const tooLong = seconds > max;
+    const tooLong = seconds > this.maxFloodWaitSeconds;
     // One extra second: Telegram counts whole seconds and a retry a moment early waits again.
-    const until = this.now() + (seconds + 1) * 1000;
-    // Parts in flight together all hear of the same wait: it is counted and shown once.
-    if (tooLong || until > this.floodUntil + 1000) {
+    if (this.scheduler.floodWait(getFileKey(dcId), seconds + 1)) {
       this.stats.floodWaits++;
-      this.opts.metrics?.add('floodWaits');
+      this.stats.floodWaitSeconds += seconds + 1;
       this.opts.onWait?.({ seconds, dcId, tooLong });
     }
     if (tooLong) throw new FloodWaitTooLong(seconds);
-    if (until > this.floodUntil) {
-      this.stats.floodWaitSeconds += (until - Math.max(this.floodUntil, this.now())) / 1000;
-      this.floodUntil = until;
-    }
-  }
-
-  private async waitOutFlood(signal: AbortSignal): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      const left = this.floodUntil - this.now();
-      if (left <= 0) return;
-      await this.sleep(left, signal);
-    }
   }
 
   /** One fresh reference per file, shared by the parts that hit the expired one at the same time. */

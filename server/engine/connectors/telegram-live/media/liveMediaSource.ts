@@ -14,9 +14,13 @@
  * that never calls close()) leaves is emptied by OpenArchiveRun.open() on the next run.
  * One download per file per instance, however many messages (forwards, albums) hold it.
  *
+ * Requests (file parts, and the message fetched again for a fresh reference) go through the sync
+ * job's RequestScheduler when given one, behind its history requests; else through one of this
+ * source's own. Either way at most `telegramDownloadParts` parts are in flight.
+ *
  * Usage (the sync connector): `new LiveMediaSource({ client, vaultRoot, settings, signal,
- * contentStore: run.contentStore, metrics: run.metrics })`, one per run; `register()` per file a
- * message holds; optionally `await close()` after the run's media are drained.
+ * contentStore: run.contentStore, metrics: run.metrics, scheduler })`, one per run; `register()`
+ * per file a message holds; optionally `await close()` after the run's media are drained.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -30,7 +34,9 @@ import { tempNameFor } from '../../../vault/atomic';
 import { VaultLayout } from '../../../vault/layout';
 import { type VaultFs, nodeVaultFs } from '../../../vault/vaultFs';
 import { attachmentVaultPath } from '../../telegram-export/exportFiles';
-import { isAbortError } from './budget';
+import { RequestScheduler, schedulerLimits } from '../scheduler';
+import { type RequestPolicy, callTelegram } from '../sync/requests';
+import { abortableSleep, isAbortError } from './budget';
 import { DownloadedTemps, type StoreView } from './downloadedTemps';
 import { type DownloaderOptions, FileDownloader, type FilePartPort, FloodWaitTooLong } from './downloader';
 import { type MediaFilter, NO_FILE_PLACEHOLDER, mediaFilterFrom, skippedBecause } from './filters';
@@ -47,8 +53,10 @@ export type LiveMediaSettings = Pick<
 export interface LiveMediaSourceOptions {
   /** The signed-in client; its download senders fetch the parts. Or give `port`. */
   readonly client?: TelegramClient;
-  /** upload.getFile by DC (tests, or a scheduler in front of the client); wins over `client`. */
+  /** upload.getFile by DC (tests); wins over `client`. */
   readonly port?: FilePartPort;
+  /** The sync job's scheduler (its limits, priorities and flood pauses); default one of this source's own. */
+  readonly scheduler?: RequestScheduler;
   readonly vaultRoot: string;
   readonly settings: LiveMediaSettings;
   /**
@@ -105,6 +113,8 @@ export class LiveMediaSource implements LiveMediaRegistry {
   private readonly store: Promise<StoreView>;
   /** Follows `opts.signal`; each file in flight listens to this one, not to the caller's. */
   private readonly cancelled = new AbortController();
+  readonly scheduler: RequestScheduler;
+  private readonly ownScheduler: boolean;
 
   /** Usable at once; the vault's index of stored ids is read in the background (locate() waits for it). */
   constructor(private readonly opts: LiveMediaSourceOptions) {
@@ -123,11 +133,18 @@ export class LiveMediaSource implements LiveMediaRegistry {
     const port = opts.port ?? (opts.client ? gramjsFilePort(opts.client) : undefined);
     if (!port) throw new Error('LiveMediaSource needs a client or a port');
     const s = opts.settings;
+    const sleep = opts.downloader?.sleep ?? ((ms: number, signal?: AbortSignal) => abortableSleep(ms, signal));
+    this.ownScheduler = !opts.scheduler;
+    this.scheduler =
+      opts.scheduler ??
+      new RequestScheduler({ limits: schedulerLimits(s.telegramDownloadParts), clock: { now: opts.downloader?.now ?? Date.now, sleep }, metrics: opts.metrics });
     this.downloader = new FileDownloader({
       ...opts.downloader,
       port,
       fs: this.fs,
-      partsInFlight: s.telegramDownloadParts,
+      scheduler: this.scheduler,
+      // Twice the parts the scheduler lets out: the next ones wait in its queue, ready to go.
+      partsInFlight: 2 * s.telegramDownloadParts,
       filesInFlight: s.telegramDownloadFiles,
       memoryBytes: s.telegramDownloadMemoryMB * 1024 * 1024,
       metrics: opts.metrics,
@@ -191,6 +208,7 @@ export class LiveMediaSource implements LiveMediaRegistry {
       await this.temps.reap();
       await (await this.ids).flush();
     } finally {
+      if (this.ownScheduler) this.scheduler.close();
       await this.fs.rm(this.tmpDir, { recursive: true, force: true });
     }
   }
@@ -274,7 +292,14 @@ export class LiveMediaSource implements LiveMediaRegistry {
   private async refetchWithClient(peer: Api.TypeInputPeer, messageId: number): Promise<Api.Message | undefined> {
     const client = this.opts.client;
     if (!client) return undefined;
-    const [msg] = await client.getMessages(peer, { ids: [messageId] });
+    const policy: RequestPolicy = {
+      signal: this.cancelled.signal,
+      shortWaitSeconds: this.opts.downloader?.maxFloodWaitSeconds ?? 60,
+      sleep: (ms, signal) => abortableSleep(ms, signal),
+      onWait: () => undefined,
+      scheduler: this.scheduler,
+    };
+    const [msg] = await callTelegram('messages.getMessages', () => client.getMessages(peer, { ids: [messageId] }), policy);
     return msg instanceof Api.Message ? msg : undefined;
   }
 

@@ -6,9 +6,14 @@
  * FLOOD_WAIT_X reaches us instead of being slept through silently inside GramJS: a short wait
  * (≤ `shortWaitSeconds`) is waited out here, shown in progress ("waiting 23 s") and cancellable;
  * a longer one pauses the chat (LongFloodWait) and the other chats go on.
+ *
+ * Each attempt goes through the job's RequestScheduler (the policy's, or one of the policy's own
+ * when it has none): a flood wait pauses that method's queue there, once for every caller, and the
+ * retry waits in the queue; the timeout starts when the request goes out, not while it is queued.
  */
 import { describe } from '../../../chat-archive/types';
 import { abortableSleep as sleep } from '../../../util/abort';
+import { FloodPaused, type Lane, RequestScheduler } from '../scheduler';
 
 /** Attempts per request (a flood wait, a timeout or a transient server error each use one). */
 const MAX_ATTEMPTS = 6;
@@ -48,9 +53,24 @@ export interface RequestPolicy {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** A wait has begun (for progress: "waiting 23 s") or ended (seconds 0). */
   onWait(seconds: number, method: string): void;
-  /** Counts for metrics. */
+  /** Counts for metrics (a scheduler with a metrics sink counts requests itself). */
   onRequest?(method: string): void;
   readonly timeoutMs?: number;
+  /** The job's scheduler, shared by its chats and downloads; without one, each policy has its own. */
+  readonly scheduler?: RequestScheduler;
+}
+
+/** Schedulers of policies that came without one: flood pauses still hold for all of that policy's requests. */
+const ownSchedulers = new WeakMap<RequestPolicy, RequestScheduler>();
+
+function schedulerOf(policy: RequestPolicy): RequestScheduler {
+  if (policy.scheduler) return policy.scheduler;
+  let s = ownSchedulers.get(policy);
+  if (!s) {
+    s = new RequestScheduler({ limits: { total: 64, sync: 64, media: 64 }, clock: { now: Date.now, sleep: (ms, signal) => policy.sleep(ms, signal) } });
+    ownSchedulers.set(policy, s);
+  }
+  return s;
 }
 
 /** Sleeps `ms`, or rejects at once with SyncCancelled when `signal` aborts. */
@@ -84,25 +104,33 @@ class RequestTimeout extends Error {
 }
 
 /** Runs `call` until it answers, within the policy's bounds. */
-export async function callTelegram<T>(method: string, call: () => Promise<T>, policy: RequestPolicy): Promise<T> {
+export async function callTelegram<T>(method: string, call: () => Promise<T>, policy: RequestPolicy, lane: Lane = 'sync'): Promise<T> {
+  const scheduler = schedulerOf(policy);
+  const ticket = {
+    lane,
+    key: method,
+    signal: policy.signal,
+    maxWaitSeconds: policy.shortWaitSeconds,
+    cancelled: () => new SyncCancelled(),
+    onHeld: (seconds: number) => policy.onWait(seconds, method),
+  };
   let lastError: unknown;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (policy.signal.aborted) throw new SyncCancelled();
-    policy.onRequest?.(method);
     try {
-      return await raced(call(), method, policy);
+      return await scheduler.run(ticket, () => {
+        policy.onRequest?.(method);
+        return raced(call(), method, policy);
+      });
     } catch (err) {
       if (err instanceof SyncCancelled) throw err;
+      if (err instanceof FloodPaused) throw new LongFloodWait(err.seconds, method);
       lastError = err;
       const seconds = floodSeconds(err);
       if (seconds !== undefined) {
+        // Paused for every request of this method, a long wait too: the other chats are told at once.
+        scheduler.floodWait(method, seconds);
         if (seconds > policy.shortWaitSeconds) throw new LongFloodWait(seconds, method);
-        policy.onWait(seconds, method);
-        try {
-          await policy.sleep(seconds * 1000, policy.signal);
-        } finally {
-          policy.onWait(0, method);
-        }
         continue;
       }
       if (!isTransient(err)) throw err;
