@@ -15,6 +15,8 @@ function policy(over: Partial<RequestPolicy> = {}) {
     signal: new AbortController().signal,
     shortWaitSeconds: 60,
     sleep: async (ms) => void slept.push(ms),
+    // A clock that stands still while sleeps are only recorded: a pause lasts exactly its seconds.
+    now: () => 0,
     onWait: (s) => void waits.push(s),
     ...over,
   };

@@ -51,6 +51,8 @@ export interface RequestPolicy {
   readonly shortWaitSeconds: number;
   /** Sleeps `ms` (rejects with SyncCancelled when the signal aborts); injectable for tests. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** The clock `sleep` belongs to (default Date.now): a flood pause lasts from now() to its end. */
+  now?(): number;
   /** A wait has begun (for progress: "waiting 23 s") or ended (seconds 0). */
   onWait(seconds: number, method: string): void;
   /** Counts for metrics (a scheduler with a metrics sink counts requests itself). */
@@ -67,7 +69,7 @@ function schedulerOf(policy: RequestPolicy): RequestScheduler {
   if (policy.scheduler) return policy.scheduler;
   let s = ownSchedulers.get(policy);
   if (!s) {
-    s = new RequestScheduler({ limits: { total: 64, sync: 64, media: 64 }, clock: { now: Date.now, sleep: (ms, signal) => policy.sleep(ms, signal) } });
+    s = new RequestScheduler({ limits: { total: 64, sync: 64, media: 64 }, clock: { now: () => (policy.now ? policy.now() : Date.now()), sleep: (ms, signal) => policy.sleep(ms, signal) } });
     ownSchedulers.set(policy, s);
   }
   return s;
