@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SESSION_REVOKED, closeTelegramClient, openTelegramClient } from '../../../server/engine/connectors/telegram-live/client';
 import { UserError } from '../../../server/engine/errors';
-import { type TelegramSandbox, startTelegramSandbox, telegramSandboxInfo } from '../../sandbox/telegram';
+import { type TelegramSandbox, startTelegramSandbox } from '../../sandbox/telegram';
 import { repoRoot } from '../../support/workerProcess';
-import { credentialsOf, sandboxEndpoint } from './helpers';
+import { cliSandboxEnv, credentialsOf, sandboxEndpoint } from './helpers';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 
@@ -39,15 +39,7 @@ describe('CLI: vault-archiver login / logout against the sandbox', function () {
   beforeEach(async () => {
     sb = await startTelegramSandbox({ seed: 'empty' });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-cli-login-'));
-    sessionFile = path.join(dir, 'config', 'vault-archiver', 'telegram-session');
-    const { VAULT_ARCHIVER_TELEGRAM_API_ID: _i, VAULT_ARCHIVER_TELEGRAM_API_HASH: _h, VAULT_ARCHIVER_TELEGRAM_SESSION_FILE: _f, ...rest } = process.env;
-    env = {
-      ...rest,
-      XDG_CONFIG_HOME: path.join(dir, 'config'),
-      VAULT_ARCHIVER_TELEGRAM_SERVER: JSON.stringify(telegramSandboxInfo(sb)),
-      VAULT_ARCHIVER_TELEGRAM_API_ID: String(sb.apiId),
-      VAULT_ARCHIVER_TELEGRAM_API_HASH: sb.apiHash,
-    };
+    ({ env, sessionFile } = cliSandboxEnv(sb, dir));
   });
   afterEach(async () => {
     await sb.close();

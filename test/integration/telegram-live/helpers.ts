@@ -1,10 +1,30 @@
 /** Shared setup for the live-Telegram account tests: the sandbox as an endpoint, a memory secret store, scripted prompts. */
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import type { TelegramSecretStore } from '../../../server/engine/connectors/telegram-live/account';
 import type { SignInPrompt, SignInPromptInfo, SignInPromptKind } from '../../../server/engine/connectors/telegram-live/auth';
 import type { TelegramApiCredentials } from '../../../server/engine/connectors/telegram-live/client';
 import { type TelegramEndpoint, parseTelegramEndpoint } from '../../../server/engine/connectors/telegram-live/endpoint';
 import { type TelegramSandbox, telegramSandboxInfo } from '../../sandbox/telegram';
+
+/**
+ * A CLI process's environment pointed at the sandbox: the config folder (and so the session file)
+ * inside `dir`, the sandbox as the server, the API id and hash set; the caller's own Telegram
+ * variables removed.
+ */
+export function cliSandboxEnv(sb: TelegramSandbox, dir: string): { env: NodeJS.ProcessEnv; sessionFile: string } {
+  const { VAULT_ARCHIVER_TELEGRAM_API_ID: _i, VAULT_ARCHIVER_TELEGRAM_API_HASH: _h, VAULT_ARCHIVER_TELEGRAM_SESSION_FILE: _f, ...rest } = process.env;
+  return {
+    env: {
+      ...rest,
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+      VAULT_ARCHIVER_TELEGRAM_SERVER: JSON.stringify(telegramSandboxInfo(sb)),
+      VAULT_ARCHIVER_TELEGRAM_API_ID: String(sb.apiId),
+      VAULT_ARCHIVER_TELEGRAM_API_HASH: sb.apiHash,
+    },
+    sessionFile: path.join(dir, 'config', 'vault-archiver', 'telegram-session'),
+  };
+}
 
 /** The sandbox as production code sees it: the JSON it prints, read like VAULT_ARCHIVER_TELEGRAM_SERVER. */
 export function sandboxEndpoint(sb: TelegramSandbox): TelegramEndpoint {
