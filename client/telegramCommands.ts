@@ -98,7 +98,7 @@ async function signInWithQrPanel(worker: Worker, params: TelegramRequests.SignIn
   const cancel = new vscode.CancellationTokenSource();
   const subscriptions = [panel, cancel, panel.onDidCloseByUser(() => cancel.cancel()), worker.onTelegramQrCode((code) => void panel.show(code).catch((err: unknown) => void vscode.window.showErrorMessage(`The QR code could not be drawn: ${err instanceof Error ? err.message : String(err)}`)))];
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Signing in to Telegram: waiting for the QR code to be scanned…', cancellable: true }, (_progress, token) => {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Signing in to Telegram with a QR code (see its tab)…', cancellable: true }, (_progress, token) => {
       subscriptions.push(token.onCancellationRequested(() => cancel.cancel()));
       return worker.client.sendRequest(TelegramRequests.signIn, params, cancel.token);
     });
