@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import type { TelegramClient } from 'telegram';
 import { isPlaceholderPath } from '../../server/engine/telegram-notes/media';
-import { type TelegramSandbox, startTelegramSandbox } from '../sandbox/telegram';
-import { MediaChat, type SeenRequest, TestVault, closeGramjsClient, connectClient, recordingPort, withTimeout } from './telegramMediaHarness';
+import type { TelegramSandbox } from '../sandbox/telegram';
+import { closeGramjsClient, connectClient, MediaChat, recordingPort, type SeenRequest, TestVault, useMediaRig, withTimeout } from './telegramMediaHarness';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -29,23 +29,7 @@ describe('telegram live media: downloads through GramJS', function () {
   let chat: MediaChat;
   let vault: TestVault;
 
-  before(async () => {
-    sb = await startTelegramSandbox({ seed: 'empty' });
-    client = await connectClient(sb);
-    chat = new MediaChat(sb, client);
-  });
-  beforeEach(async () => {
-    vault = await TestVault.create();
-  });
-  afterEach(async () => {
-    sb.faults.clear();
-    sb.flood.clear();
-    await vault.dispose();
-  });
-  after(async () => {
-    if (client) await closeGramjsClient(client);
-    await sb?.close();
-  });
+  useMediaRig((rig) => ({ sb, client, chat, vault } = rig));
 
   it('downloads every media kind byte-exact and stores it where an export import would', async () => {
     const m = sb.model;

@@ -12,8 +12,8 @@ import { LiveMediaSource, parseMediaKinds } from '../../server/engine/connectors
 import { VaultLayout } from '../../server/engine/vault/layout';
 import { nodeVaultFs } from '../../server/engine/vault/vaultFs';
 import { isPlaceholderPath, placeholderReason } from '../../server/engine/telegram-notes/media';
-import { type TelegramSandbox, startTelegramSandbox } from '../sandbox/telegram';
-import { MediaChat, TestVault, closeGramjsClient, connectClient, listFiles } from './telegramMediaHarness';
+import type { TelegramSandbox } from '../sandbox/telegram';
+import { listFiles, MediaChat, TestVault, useMediaRig } from './telegramMediaHarness';
 
 const MiB = 1024 * 1024;
 
@@ -25,22 +25,7 @@ describe('telegram live media: dedup, filters, leftovers', function () {
   let vault: TestVault;
   const getFiles = () => sb.counters.requests('upload.getFile');
 
-  before(async () => {
-    sb = await startTelegramSandbox({ seed: 'empty' });
-    client = await connectClient(sb);
-    chat = new MediaChat(sb, client);
-  });
-  beforeEach(async () => {
-    vault = await TestVault.create();
-  });
-  afterEach(async () => {
-    sb.faults.clear();
-    await vault.dispose();
-  });
-  after(async () => {
-    if (client) await closeGramjsClient(client);
-    await sb?.close();
-  });
+  useMediaRig((rig) => ({ sb, client, chat, vault } = rig));
 
   it('a document already stored is never fetched again: not for a forward in the same run, not in a new process', async () => {
     const doc = sb.model.addDocument({ size: 1_300_000, fileName: 'report.pdf', mimeType: 'application/pdf' });

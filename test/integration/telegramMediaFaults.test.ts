@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { TelegramClient } from 'telegram';
-import { type TelegramSandbox, startTelegramSandbox } from '../sandbox/telegram';
-import { MediaChat, type SeenRequest, TestVault, closeGramjsClient, connectClient, listFiles, recordingPort, withTimeout } from './telegramMediaHarness';
+import type { TelegramSandbox } from '../sandbox/telegram';
+import { listFiles, MediaChat, recordingPort, type SeenRequest, TestVault, useMediaRig, withTimeout } from './telegramMediaHarness';
 
 const MiB = 1024 * 1024;
 
@@ -16,23 +16,7 @@ describe('telegram live media: faults', function () {
   let chat: MediaChat;
   let vault: TestVault;
 
-  before(async () => {
-    sb = await startTelegramSandbox({ seed: 'empty' });
-    client = await connectClient(sb);
-    chat = new MediaChat(sb, client);
-  });
-  beforeEach(async () => {
-    vault = await TestVault.create();
-  });
-  afterEach(async () => {
-    sb.faults.clear();
-    sb.flood.clear();
-    await vault.dispose();
-  });
-  after(async () => {
-    if (client) await closeGramjsClient(client);
-    await sb?.close();
-  });
+  useMediaRig((rig) => ({ sb, client, chat, vault } = rig));
 
   it('FILE_REFERENCE_EXPIRED: fetches the message again for a fresh reference and finishes the file', async () => {
     const doc = sb.model.addDocument({ size: 3 * MiB + 100, fileName: 'stale.bin' });

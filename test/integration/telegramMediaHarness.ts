@@ -12,7 +12,7 @@ import { OpenArchiveRun } from '../../server/engine/chat-archive/archiveRun';
 import { type FilePartPort, LiveMediaSource, type LiveMediaSourceOptions, gramjsFilePort } from '../../server/engine/connectors/telegram-live/media';
 import { MetricsRecorder } from '../../server/engine/metrics';
 import { nodeVaultFs } from '../../server/engine/vault/vaultFs';
-import { type PeerRef, type SandboxFile, type TelegramSandbox, closeGramjsClient, gramjsClientOptions } from '../sandbox/telegram';
+import { type PeerRef, type SandboxFile, type TelegramSandbox, closeGramjsClient, gramjsClientOptions, startTelegramSandbox } from '../sandbox/telegram';
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), ms).unref())]);
@@ -141,3 +141,40 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 export { closeGramjsClient };
+
+export interface MediaRig {
+  readonly sb: TelegramSandbox;
+  readonly client: TelegramClient;
+  readonly chat: MediaChat;
+  readonly vault: TestVault;
+}
+
+/**
+ * Registers the live-media suites' hooks: one sandbox, client and chat per suite, a fresh vault per
+ * test, injected faults and flood limits cleared after each. `use` receives the rig after the suite's
+ * set-up and again with each test's new vault.
+ */
+export function useMediaRig(use: (rig: MediaRig) => void): void {
+  let sb: TelegramSandbox | undefined;
+  let client: TelegramClient | undefined;
+  let chat: MediaChat;
+  let vault: TestVault;
+  before(async () => {
+    sb = await startTelegramSandbox({ seed: 'empty' });
+    client = await connectClient(sb);
+    chat = new MediaChat(sb, client);
+  });
+  beforeEach(async () => {
+    vault = await TestVault.create();
+    use({ sb: sb!, client: client!, chat, vault });
+  });
+  afterEach(async () => {
+    sb!.faults.clear();
+    sb!.flood.clear();
+    await vault.dispose();
+  });
+  after(async () => {
+    if (client) await closeGramjsClient(client);
+    await sb?.close();
+  });
+}
