@@ -91,6 +91,8 @@ const entries = [
   { stdin: { contents: googleVendor, resolveDir: '.', loader: 'js' }, outfile: 'dist/google.js' },
   // The media pipeline's file work runs in this worker thread (server/engine/media/workerBackend.ts).
   { entryPoints: ['server/engine/media/mediaWorker.ts'], outfile: 'dist/mediaWorker.js' },
+  // A whole search index build reads the notes in this worker thread (server/engine/search/readerThread.ts).
+  { entryPoints: ['server/engine/search/readerWorker.ts'], outfile: 'dist/searchReader.js' },
 ];
 
 // SQLite (the search index) is WebAssembly that node-sqlite3-wasm loads from beside the script:

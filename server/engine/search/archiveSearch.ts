@@ -22,8 +22,9 @@ import { type VaultFs, nodeVaultFs } from '../vault/vaultFs';
 import { readBlock, readableText } from './blockText';
 import { terms } from './fold';
 import { IndexStore, SCHEMA_VERSION, type DocRow } from './indexStore';
-import { applyPlan, listNotes, planUpdate } from './indexer';
+import { applyPlan, listNotes, planJobs, planUpdate } from './indexer';
 import { readRange } from './noteReader';
+import { ReaderThread, ReaderThreadError, type ReaderScript, readerScript } from './readerThread';
 import { parseQuery } from './query';
 import { runQuery } from './searcher';
 import { makeSnippet } from './snippet';
@@ -211,26 +212,44 @@ export class ArchiveSearch {
   private async rebuild(dir: string): Promise<void> {
     const started = Date.now();
     const building = path.join(dir, 'index.db.building');
-    await fsp.rm(building, { force: true });
-    await fsp.rm(`${building}.lock`, { recursive: true, force: true });
-    const fresh = new IndexStore(building, { bulk: true, fold: (s) => terms(s).join(' ') });
+    // the notes are read in a thread of their own while this one writes (only from the real file system)
+    let script = this.opts.fs ? null : readerScript();
     try {
-      fresh.setMeta('schema', SCHEMA_VERSION);
-      const files = await listNotes(this.fs, this.opts.vaultRoot(), this.opts.attachmentsFolder?.());
-      const plan = planUpdate(fresh, files);
-      this.progress = { done: 0, total: plan.bytes };
-      await applyPlan(fresh, this.fs, plan, { progress: (done) => (this.progress = { done, total: plan.bytes }) });
-      fresh.finishBulk();
-      fresh.setMeta('complete', '1');
-    } finally {
-      fresh.close();
+      await this.buildInto(building, script);
+    } catch (err) {
+      if (!(err instanceof ReaderThreadError)) throw err;
+      this.opts.log?.('warn', `Search index: ${err.message}; reading the notes on this thread instead.`);
+      script = null;
+      await this.buildInto(building, null);
     }
     this.closeStore();
     await fsp.rename(building, path.join(dir, 'index.db'));
     this.store = await openStore(dir, (level, m) => this.opts.log?.(level, m));
     this.storeRoot = dir;
     this.storeIno = await inodeOf(indexFile(dir));
-    this.opts.log?.('info', `Search index built from the notes in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    this.opts.log?.('info', `Search index built from the notes in ${((Date.now() - started) / 1000).toFixed(1)} s${script ? ' (read in a thread of their own)' : ''}.`);
+  }
+
+  /** A fresh index of every note in `building`, the notes read by a reader thread started from `script` (none: on this thread). */
+  private async buildInto(building: string, script: ReaderScript | null): Promise<void> {
+    await fsp.rm(building, { force: true });
+    await fsp.rm(`${building}.lock`, { recursive: true, force: true });
+    const reader = script ? new ReaderThread(script) : undefined;
+    let fresh: IndexStore | undefined;
+    try {
+      fresh = new IndexStore(building, { bulk: true, fold: (s) => terms(s).join(' ') });
+      fresh.setMeta('schema', SCHEMA_VERSION);
+      const files = await listNotes(this.fs, this.opts.vaultRoot(), this.opts.attachmentsFolder?.());
+      const plan = planUpdate(fresh, files);
+      this.progress = { done: 0, total: plan.bytes };
+      reader?.start(planJobs(plan));
+      await applyPlan(fresh, this.fs, plan, { progress: (done) => (this.progress = { done, total: plan.bytes }) }, reader);
+      fresh.finishBulk();
+      fresh.setMeta('complete', '1');
+    } finally {
+      await reader?.close();
+      fresh?.close();
+    }
   }
 
   private closeStore(): void {

@@ -18,6 +18,7 @@
  */
 import { Database, type Statement } from 'node-sqlite3-wasm';
 import { hasTerms } from './blockText';
+import { type DocBatch, FIELDS, F_AUTHOR, F_BYTE_END, F_BYTE_START, F_HAS, F_LINE, F_MSG, F_SECS, F_TERMS_END, dateSeconds, msgOfBlockId } from './docBatch';
 
 export const SCHEMA_VERSION = '3';
 
@@ -74,12 +75,7 @@ export interface DocRow {
 const TIE_BITS = 64;
 const MAX_PROBES = 4096;
 
-/** Seconds of a "YYYY-MM-DDTHH:MM:SS" date read as UTC (the note's local time, kept as written); 0 without one. */
-export function dateSeconds(date: string | undefined): number {
-  if (!date) return 0;
-  const t = Date.parse(`${date.length === 10 ? `${date}T00:00:00` : date.slice(0, 19)}Z`);
-  return Number.isFinite(t) && t > 0 ? Math.floor(t / 1000) : 0;
-}
+export { dateSeconds };
 
 export const rowidOfSeconds = (s: number): number => s * TIE_BITS;
 
@@ -92,8 +88,6 @@ export const rowidOfSeconds = (s: number): number => s * TIE_BITS;
 function tieBreaker(line: number): number {
   return line % TIE_BITS;
 }
-
-const MSG_ID = /^m(-?\d+)$/;
 
 /** Made after a bulk build's inserts (one sort instead of a B-tree kept in order row by row). */
 const DOCS_NOTE_INDEX = 'CREATE INDEX IF NOT EXISTS docs_note ON docs(note_id)';
@@ -249,16 +243,34 @@ export class IndexStore {
   }
 
   addDoc(noteId: number, d: NewDoc): void {
-    const secs = dateSeconds(d.date);
-    const base = rowidOfSeconds(secs) + tieBreaker(d.line);
+    const msg = msgOfBlockId(d.blockId);
+    this.insertDoc(noteId, d.line, Number.isNaN(msg) ? null : msg, d.author, dateSeconds(d.date), d.has, d.byteStart, d.byteEnd, this.utf8(d.terms + hasTerms(d.has)));
+  }
+
+  /** Adds a packed batch's documents (docBatch.ts). Returns how many. */
+  addBatch(noteId: number, b: DocBatch): number {
+    const n = b.nums;
+    let termsStart = 0;
+    for (let i = 0, o = 0; i < b.count; i++, o += FIELDS) {
+      const msg = n[o + F_MSG]!;
+      const author = n[o + F_AUTHOR]!;
+      const termsEnd = n[o + F_TERMS_END]!;
+      this.insertDoc(noteId, n[o + F_LINE]!, Number.isNaN(msg) ? null : msg, author >= 0 ? b.authors[author] : undefined, n[o + F_SECS]!, n[o + F_HAS]!, n[o + F_BYTE_START]!, n[o + F_BYTE_END]!, b.terms.subarray(termsStart, termsEnd));
+      termsStart = termsEnd;
+    }
+    return b.count;
+  }
+
+  /** `terms`: UTF-8 bytes (FTS5 reads a blob's bytes as the same text). */
+  private insertDoc(noteId: number, line: number, msg: number | null, authorName: string | undefined, secs: number, has: number, byteStart: number, byteEnd: number, terms: Uint8Array): void {
+    const base = rowidOfSeconds(secs) + tieBreaker(line);
     const insert = this.stmt('INSERT OR IGNORE INTO docs(id, note_id, line, msg, author_id, secs, has, byte_start, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const author = d.author !== undefined ? this.authorId(d.author) : null;
-    const msg = d.blockId !== undefined ? MSG_ID.exec(d.blockId) : null;
+    const author = authorName !== undefined ? this.authorId(authorName) : null;
     for (let probe = 0; probe < MAX_PROBES; probe++) {
       const id = base + probe; // taken: by another message of the same second (or one that spilled over)
-      const r = insert.run([id, noteId, d.line, msg ? Number(msg[1]) : null, author, secs || null, d.has, d.byteStart, d.byteEnd - d.byteStart]);
+      const r = insert.run([id, noteId, line, msg, author, secs || null, has, byteStart, byteEnd - byteStart]);
       if (r.changes === 1) {
-        this.stmt('INSERT INTO fts(rowid, body) VALUES (?, ?)').run([id, this.utf8(d.terms + hasTerms(d.has))]);
+        this.stmt('INSERT INTO fts(rowid, body) VALUES (?, ?)').run([id, terms]);
         return;
       }
     }

@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { STATE_DIR } from '../vault/layout';
 import type { VaultFs } from '../vault/vaultFs';
 import type { IndexStore, NoteRecord } from './indexStore';
-import { readMessages, readNoteHead, readWholeNote, tailHash } from './noteReader';
+import { type NoteEvent, type NoteJob, readNoteJob } from './noteJob';
+import { tailHash } from './noteReader';
 
 export interface NoteFile {
   /** Vault-relative, forward slashes. */
@@ -89,14 +90,32 @@ export interface UpdateHooks {
   readonly signal?: AbortSignal;
 }
 
-/** Applies a plan. Returns how many documents were added. */
-export async function applyPlan(store: IndexStore, fs: VaultFs, plan: Plan, hooks: UpdateHooks): Promise<number> {
+/** Where notes are read: on this thread, or in the reader thread (readerThread.ts). */
+export interface NoteSource {
+  /** Reads a note, handing its events to `emit` in order (each awaited before the next). */
+  read(job: NoteJob, emit: (e: NoteEvent) => Promise<void>): Promise<void>;
+}
+
+export const inlineSource = (fs: VaultFs): NoteSource => ({ read: (job, emit) => readNoteJob(fs, job, emit) });
+
+/** The notes of a plan as reading jobs, in the order applyPlan reads them (a build's reader thread is given them all at once). */
+export function planJobs(plan: Plan): NoteJob[] {
+  return plan.changed.map(({ file }) => jobOf(file, undefined));
+}
+
+function jobOf(file: NoteFile, appendFrom: NoteRecord | undefined): NoteJob {
+  const job = { abs: file.abs, name: path.posix.basename(file.rel, '.md'), size: file.size };
+  return appendFrom ? { ...job, from: { byte: appendFrom.indexedEnd, line: appendFrom.indexedLines } } : job;
+}
+
+/** Applies a plan, reading the notes from `source` (this thread by default). Returns how many documents were added. */
+export async function applyPlan(store: IndexStore, fs: VaultFs, plan: Plan, hooks: UpdateHooks, source: NoteSource = inlineSource(fs)): Promise<number> {
   for (const gone of plan.removed) store.transaction(() => store.clearNote(gone.id, true));
   let done = 0;
   let added = 0;
   for (const { file, old } of plan.changed) {
     if (hooks.signal?.aborted) break;
-    added += await indexNote(store, fs, file, old, (bytes) => hooks.progress(done + bytes));
+    added += await indexNote(store, source, file, old, await canAppend(fs, file, old), (bytes) => hooks.progress(done + bytes));
     done += plannedBytes(file, old);
     hooks.progress(done);
   }
@@ -112,50 +131,30 @@ async function canAppend(fs: VaultFs, file: NoteFile, old: NoteRecord | undefine
   }
 }
 
-async function indexNote(store: IndexStore, fs: VaultFs, file: NoteFile, old: NoteRecord | undefined, progress: (bytes: number) => void): Promise<number> {
-  const append = await canAppend(fs, file, old);
-  const head = await readNoteHead(fs, file.abs, path.posix.basename(file.rel, '.md'));
-  const noteId = store.transaction(() => {
-    const id = store.beginNote(file.rel, head.kind, head.source, head.topic);
-    // a note without a record has no documents (a note's are removed with its record): nothing to
-    // clear, and clearing would scan the docs table in a bulk build, which has no note index yet
-    if (!append && old) store.clearNote(id, false);
-    return id;
-  });
+async function indexNote(store: IndexStore, source: NoteSource, file: NoteFile, old: NoteRecord | undefined, append: boolean, progress: (bytes: number) => void): Promise<number> {
+  let noteId = -1;
   let added = 0;
-  let indexedEnd = head.headerBytes;
-  let indexedLines = head.headerLines;
-  if (head.skip) {
-    // recorded without entries (a channel note), so the next update does not read it again
-    indexedEnd = file.size;
-  } else if (head.kind === 'message') {
-    const from = append ? old!.indexedEnd : head.headerBytes;
-    const fromLine = append ? old!.indexedLines : head.headerLines;
-    const r = await readMessages(fs, file.abs, file.size, from, fromLine, async (docs, p) => {
-      added += store.transaction(() => {
-        let n = 0;
-        for (const d of docs) {
-          store.addDoc(noteId, d);
-          n++;
-        }
-        return n;
+  let headerBytes = 0;
+  let headerLines = 0;
+  await source.read(jobOf(file, append ? old : undefined), async (e) => {
+    if (e.kind === 'head') {
+      ({ headerBytes, headerLines } = e.head);
+      noteId = store.transaction(() => {
+        const id = store.beginNote(file.rel, e.head.kind, e.head.source, e.head.topic);
+        // a note without a record has no documents (a note's are removed with its record): nothing to
+        // clear, and clearing would scan the docs table in a bulk build, which has no note index yet
+        if (!e.append && old) store.clearNote(id, false);
+        return id;
       });
-      progress(p.bytes - from);
+    } else if (e.kind === 'docs') {
+      added += store.transaction(() => store.addBatch(noteId, e.batch));
+      progress(e.bytes);
       await new Promise<void>((resolve) => setImmediate(resolve)); // let queries in between chunks
-    });
-    indexedEnd = r.indexedEnd;
-    indexedLines = r.indexedLines;
-  } else {
-    const doc = await readWholeNote(fs, file.abs, head, file.size);
-    if (doc) {
-      store.transaction(() => store.addDoc(noteId, doc));
-      added++;
+    } else {
+      store.transaction(() =>
+        store.finishNote(noteId, { size: file.size, mtime: file.mtime, ino: file.ino, headerBytes, headerLines, indexedEnd: e.indexedEnd, indexedLines: e.indexedLines, tailHash: e.tailHash }),
+      );
     }
-    indexedEnd = file.size;
-  }
-  const hash = await tailHash(fs, file.abs, head.headerBytes, indexedEnd);
-  store.transaction(() =>
-    store.finishNote(noteId, { size: file.size, mtime: file.mtime, ino: file.ino, headerBytes: head.headerBytes, headerLines: head.headerLines, indexedEnd, indexedLines, tailHash: hash }),
-  );
+  });
   return added;
 }

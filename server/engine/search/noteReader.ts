@@ -41,13 +41,16 @@ const countLines = (s: string): number => {
   return n;
 };
 
-async function readRange(fs: VaultFs, file: string, start: number, length: number): Promise<Buffer> {
+/** `length` bytes of `file` from `start` (fewer at its end), after a copy of `before` when given. */
+async function readRange(fs: VaultFs, file: string, start: number, length: number, before?: Buffer): Promise<Buffer> {
   const handle = await fs.open(file, 'r');
   try {
-    const buf = Buffer.alloc(Math.max(0, length));
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await handle.read(buf, got, length - got, start + got);
+    const lead = before?.length ?? 0;
+    const buf = Buffer.allocUnsafe(lead + Math.max(0, length));
+    if (before) before.copy(buf, 0);
+    let got = lead;
+    while (got < buf.length) {
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, start + got - lead);
       if (bytesRead <= 0) break;
       got += bytesRead;
     }
@@ -117,10 +120,12 @@ export async function readMessages(fs: VaultFs, file: string, size: number, from
   let readAt = from;
   let carry: Buffer = Buffer.alloc(0);
   for (;;) {
-    const chunk = readAt < size ? await readRange(fs, file, readAt, Math.min(CHUNK_BYTES, size - readAt)) : Buffer.alloc(0);
-    readAt += chunk.length;
-    const eof = readAt >= size || chunk.length === 0;
-    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    // the next chunk is read in after what was left of the last one (no copy of the whole chunk)
+    const want = Math.max(0, Math.min(CHUNK_BYTES, size - readAt));
+    const data = want > 0 ? await readRange(fs, file, readAt, want, carry) : carry;
+    const got = data.length - carry.length;
+    readAt += got;
+    const eof = readAt >= size || got === 0;
     const cut = lastBlockEnd(data);
     if (cut < 0) {
       if (eof) break; // only a torn block (or nothing) left
