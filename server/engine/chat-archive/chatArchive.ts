@@ -103,17 +103,20 @@ export class ChatArchive {
    * connector knows the message is in (live sync; null = none); left out, it is found from the
    * reply chain as an export requires.
    */
-  async push(msg: ExportMessage, raw?: string, topic?: Topic | null): Promise<void> {
+  push(msg: ExportMessage, raw?: string, topic?: Topic | null): Promise<void> | undefined {
     // Counted as it comes in, not when its block is rendered: rendering lags reading by the window
     // (a small chat, and a new chat's spool, render only at the end), so the items/s a live sync
     // shows would be 0 while it reads and a burst after.
     this.run.metrics.itemsProcessed(1);
-    if (this.spool) {
-      await this.spool.push({ msg, raw, topic });
-      if (this.spool.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
-      return;
-    }
-    await this.process(msg, raw, topic);
+    if (this.spool) return this.spooled(msg, raw, topic);
+    // Most messages need no waiting at all: a promise only when some step has to wait (a block to
+    // write, a note to flush), so 100k messages do not make 100k promises and microtask turns.
+    return this.process(msg, raw, topic);
+  }
+
+  private async spooled(msg: ExportMessage, raw: string | undefined, topic: Topic | null | undefined): Promise<void> {
+    await this.spool!.push({ msg, raw, topic });
+    if (this.spool!.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
   }
 
   /**
@@ -162,10 +165,12 @@ export class ChatArchive {
     const spool = this.spool!;
     this.spool = undefined;
     this.notes.header.layout = layout;
-    await spool.drain((e) => this.process(e.msg, e.raw, e.topic));
+    await spool.drain(async (e) => {
+      await this.process(e.msg, e.raw, e.topic);
+    });
   }
 
-  private async process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> {
+  private process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> | undefined {
     let topic: Topic | undefined;
     try {
       topic = placed === undefined ? this.topicTracker.topicOf(msg) : this.topicTracker.place(msg, placed ?? undefined);
@@ -180,23 +185,40 @@ export class ChatArchive {
     } catch (err) {
       this.warn(msg.id, `skipped: ${describe(err)}`);
       this.extraOf.delete(msg);
-      return;
+      return undefined;
     }
-    for (const g of groups) await this.enqueue(g);
+    for (let i = 0; i < groups.length; i++) {
+      const waiting = this.enqueue(groups[i]);
+      if (waiting) return this.processRest(groups, i + 1, waiting);
+    }
+    return this.notes.maybeFlushWriters();
+  }
+
+  private async processRest(groups: readonly ExportMessage[][], from: number, waiting: Promise<void>): Promise<void> {
+    await waiting;
+    for (let i = from; i < groups.length; i++) await this.enqueue(groups[i]);
     await this.notes.maybeFlushWriters();
   }
 
-  private async enqueue(group: ExportMessage[]): Promise<void> {
+  /** Puts the group in the window; a promise when the window must shrink first (blocks written). */
+  private enqueue(group: ExportMessage[]): Promise<void> | undefined {
     const submitted = this.submitMedia(group);
     const job: GroupJob = { msgs: group, topic: this.extraOf.get(group[0])?.topic, media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
     if (!job.ready) void job.media.then(() => (job.ready = true));
     if (job.hasFiles) this.fileGroups++;
     this.window.push(job);
-    while (this.window.length > WINDOW) {
-      // Read further ahead while the oldest group's files are still on their way, within bounds.
-      if (!this.window[0].ready && this.window.length < MAX_WINDOW && this.fileGroups < MAX_FILE_GROUPS) break;
-      await this.processHead();
-    }
+    return this.mustShrink() ? this.shrinkWindow() : undefined;
+  }
+
+  /** Beyond WINDOW groups the oldest is written — unless its files are still on their way: then
+   *  it reads further ahead, within bounds. */
+  private mustShrink(): boolean {
+    if (this.window.length <= WINDOW) return false;
+    return this.window[0].ready || this.window.length >= MAX_WINDOW || this.fileGroups >= MAX_FILE_GROUPS;
+  }
+
+  private async shrinkWindow(): Promise<void> {
+    while (this.mustShrink()) await this.processHead();
   }
 
   /** Submits every file of the group to the media pipeline now (synchronously, in message order). */
