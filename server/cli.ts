@@ -8,8 +8,6 @@
  * Every mistake a user can make gets a sentence and an exit code (cli/output.ts classify); a
  * stack trace is printed only for a bug, with a line saying so.
  */
-// First: starts the media worker of an import while the rest of the CLI loads.
-import './cli/warmStart';
 import { version } from '../package.json';
 import { parseCliArgs } from './cli/args';
 import { type CliStreams, Exit, Output } from './cli/output';
