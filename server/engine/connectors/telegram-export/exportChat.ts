@@ -78,7 +78,7 @@ export class ExportChat {
     return this.push(entry.value, entry.raw, index);
   }
 
-  private async entryBytes(bytes: Buffer, index: number): Promise<MalformedEntry | undefined> {
+  private entryBytes(bytes: Buffer, index: number): Promise<MalformedEntry | undefined> | undefined {
     for (const ref of fileRefsIn(bytes)) this.addFileRef(ref);
     if (!this.held) return this.parseAndPush(bytes.toString('utf8'), index);
     this.held.push({ bytes, index });
@@ -157,12 +157,12 @@ export class ExportChat {
     return undefined;
   }
 
-  private async parseAndPush(raw: string, index: number): Promise<MalformedEntry | undefined> {
+  private parseAndPush(raw: string, index: number): Promise<MalformedEntry | undefined> | undefined {
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch (err) {
-      return { index, message: err instanceof Error ? err.message : String(err) };
+      return Promise.resolve({ index, message: err instanceof Error ? err.message : String(err) });
     }
     return this.push(parsed, raw, index);
   }
