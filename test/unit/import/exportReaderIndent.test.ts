@@ -8,7 +8,8 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { ExportEvent } from '../../../server/engine/connectors/telegram-export/exportReader';
-import { NASTY, errorOf, messageValues, readText } from './exportReaderSupport';
+import { ExportReader } from '../../../server/engine/connectors/telegram-export/exportReader';
+import { NASTY, errorOf, memoryFs, messageValues, readText } from './exportReaderSupport';
 
 /** A message as Telegram Desktop indents it (one space per level) at `depth`. */
 function indented(value: unknown, depth: number): string {
@@ -79,6 +80,32 @@ describe('ExportReader: entries in Telegram Desktop\'s indented layout', () => {
       assert.ok(err, `chunks of ${chunk}`);
       assert.match(err.message, /malformed in message #5 of "messages"/);
       assert.equal(err.lastMessageId, 4);
+    }
+  });
+
+  it('each() hands out the events iterating gives, waits for a promise its handler returns, and stops when asked', async () => {
+    const { text, expected } = singleChat(entries());
+    const data = Buffer.from(text);
+    for (const chunk of [3, 1 << 20]) {
+      const reader = new ExportReader('result.json', data.length, { fs: memoryFs(data), chunkSize: chunk });
+      const seen: ExportEvent[] = [];
+      let waited = 0;
+      await reader.each(
+        (e) => {
+          seen.push(e);
+          return e.kind === 'message' && e.index === 2 ? new Promise<void>((r) => setTimeout(() => r(void waited++), 5)) : undefined;
+        },
+        () => false,
+      );
+      assert.deepEqual(seen, expected(), `chunks of ${chunk}`);
+      assert.equal(waited, 1);
+      assert.equal(reader.bytesRead, data.length);
+      const stopped: ExportEvent[] = [];
+      await new ExportReader('result.json', data.length, { fs: memoryFs(data), chunkSize: chunk }).each(
+        (e) => void stopped.push(e),
+        () => stopped.length >= 4,
+      );
+      assert.deepEqual(stopped, expected().slice(0, 4));
     }
   });
 });
