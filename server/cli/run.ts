@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs/promises';
 import { settingsFrom } from '../../shared/settings';
+import { sharedWorkerBackend } from '../engine/media';
 import { createEngineParts, processEnvironment } from '../engine/parts';
 import { ArchiveService } from '../engine/service/archiveService';
 import { vaultLockAcquirer } from '../engine/vault/vaultLock';
@@ -20,6 +21,9 @@ type VaultArgs = Extract<CliArgs, { command: VaultCommand }>;
 const BUSY_ADVICE = 'Wait for it to finish, or run with --wait.';
 
 export async function runVaultCommand(args: VaultArgs, out: Output): Promise<number> {
+  // An import copies files in the media worker thread: booting it takes longer than everything
+  // before the first file (checks, the lock, the state folder), so it starts now, alongside.
+  if (args.command === 'import') sharedWorkerBackend().warm();
   // Status and sync read what is there: a vault that does not exist is a typo, not an empty vault.
   const vault = await checkVault(fs, args.vault, args.command !== 'import' && args.command !== 'add');
   if (args.command === 'search') return runSearch(vault, args.query ?? '', args.limit, out);

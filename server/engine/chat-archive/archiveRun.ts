@@ -48,20 +48,9 @@ export class OpenArchiveRun {
     const { fs, clock, metrics } = opts;
     const layout = new VaultLayout(opts.vaultRoot);
     const stateDir = layout.telegramStateDir;
-    await fs.mkdir(path.join(stateDir, 'chats'), { recursive: true });
-    await sweepTempFiles(fs, stateDir);
-    await sweepTempFiles(fs, path.join(stateDir, 'chats'));
-    await fs.rm(layout.telegramTmpDir, { recursive: true, force: true });
-
     const store = new ContentStore(layout.root, layout.contentStoreFile);
-    if (!(await store.load(fs))) {
-      const dirs = await attachmentDirs(fs, layout);
-      if (dirs.length) {
-        opts.log('info', `Content index not found: rebuilding it from ${dirs.length} attachment folder(s)`);
-        await store.rebuildFromFiles(fs, dirs);
-      }
-    }
     const counters = new IoCounters();
+    // First, so its worker thread boots while the state folder is made ready (store loaded later).
     const media = new MediaPipeline({
       fs,
       vaultRoot: layout.root,
@@ -71,6 +60,18 @@ export class OpenArchiveRun {
       counters,
       metrics,
     });
+    await fs.mkdir(path.join(stateDir, 'chats'), { recursive: true });
+    await sweepTempFiles(fs, stateDir);
+    await sweepTempFiles(fs, path.join(stateDir, 'chats'));
+    await fs.rm(layout.telegramTmpDir, { recursive: true, force: true });
+
+    if (!(await store.load(fs))) {
+      const dirs = await attachmentDirs(fs, layout);
+      if (dirs.length) {
+        opts.log('info', `Content index not found: rebuilding it from ${dirs.length} attachment folder(s)`);
+        await store.rebuildFromFiles(fs, dirs);
+      }
+    }
     const folderOwners = new Map<string, number>();
     const archived = new Map<number, ChatIndexHeader>();
     for (const h of await readChatHeaders(fs, stateDir)) {

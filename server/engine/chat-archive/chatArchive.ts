@@ -20,11 +20,12 @@
 import * as path from 'node:path';
 import type { JobWarning } from '../../../shared/types';
 import type { MediaResult } from '../media/mediaPipeline';
-import { AlbumGrouper, type ChatContext, type ExportMessage, TopicTracker, isPlaceholderPath, mediaFilesOf, renderBlock, shortTitle } from '../telegram-notes';
+import { AlbumGrouper, type ExportMessage, TopicTracker, isPlaceholderPath, mediaFilesOf, renderBlock, shortTitle } from '../telegram-notes';
 import { blockHash } from './chatIndex';
 import { ChatNotes, type Topic } from './chatNotes';
 import { MonthSpool } from './monthSpool';
 import { isSameBlock, placeGroup } from './placement';
+import { RenderScope } from './renderScope';
 import { sourceKey } from './sourceKey';
 import { type ArchiveRun, type ChatHeaderIn, type MessageMediaSource, type NoteState, describe } from './types';
 
@@ -58,6 +59,7 @@ export class ChatArchive {
   private readonly notes: ChatNotes;
   private readonly topicTracker: TopicTracker;
   private readonly grouper = new AlbumGrouper();
+  private readonly scope: RenderScope;
   /**
    * Each message's topic and source text (for the block's source key) from process() until its
    * group is rendered. A Map whose entries are deleted as groups leave the window, not a WeakMap:
@@ -84,6 +86,7 @@ export class ChatArchive {
   ) {
     this.notes = new ChatNotes(run, chat);
     this.topicTracker = new TopicTracker(/supergroup/.test(chat.type));
+    this.scope = new RenderScope(chat.id, chat.title, chat.type, this.notes, this.topicTracker);
   }
 
   async begin(): Promise<void> {
@@ -100,17 +103,20 @@ export class ChatArchive {
    * connector knows the message is in (live sync; null = none); left out, it is found from the
    * reply chain as an export requires.
    */
-  async push(msg: ExportMessage, raw?: string, topic?: Topic | null): Promise<void> {
+  push(msg: ExportMessage, raw?: string, topic?: Topic | null): Promise<void> | undefined {
     // Counted as it comes in, not when its block is rendered: rendering lags reading by the window
     // (a small chat, and a new chat's spool, render only at the end), so the items/s a live sync
     // shows would be 0 while it reads and a burst after.
     this.run.metrics.itemsProcessed(1);
-    if (this.spool) {
-      await this.spool.push({ msg, raw, topic });
-      if (this.spool.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
-      return;
-    }
-    await this.process(msg, raw, topic);
+    if (this.spool) return this.spooled(msg, raw, topic);
+    // Most messages need no waiting at all: a promise only when some step has to wait (a block to
+    // write, a note to flush), so 100k messages do not make 100k promises and microtask turns.
+    return this.process(msg, raw, topic);
+  }
+
+  private async spooled(msg: ExportMessage, raw: string | undefined, topic: Topic | null | undefined): Promise<void> {
+    await this.spool!.push({ msg, raw, topic });
+    if (this.spool!.count > this.run.settings.splitByMonthOver) await this.decideLayout('monthly');
   }
 
   /**
@@ -159,10 +165,12 @@ export class ChatArchive {
     const spool = this.spool!;
     this.spool = undefined;
     this.notes.header.layout = layout;
-    await spool.drain((e) => this.process(e.msg, e.raw, e.topic));
+    await spool.drain(async (e) => {
+      await this.process(e.msg, e.raw, e.topic);
+    });
   }
 
-  private async process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> {
+  private process(msg: ExportMessage, raw: string | undefined, placed?: Topic | null): Promise<void> | undefined {
     let topic: Topic | undefined;
     try {
       topic = placed === undefined ? this.topicTracker.topicOf(msg) : this.topicTracker.place(msg, placed ?? undefined);
@@ -177,23 +185,40 @@ export class ChatArchive {
     } catch (err) {
       this.warn(msg.id, `skipped: ${describe(err)}`);
       this.extraOf.delete(msg);
-      return;
+      return undefined;
     }
-    for (const g of groups) await this.enqueue(g);
+    for (let i = 0; i < groups.length; i++) {
+      const waiting = this.enqueue(groups[i]);
+      if (waiting) return this.processRest(groups, i + 1, waiting);
+    }
+    return this.notes.maybeFlushWriters();
+  }
+
+  private async processRest(groups: readonly ExportMessage[][], from: number, waiting: Promise<void>): Promise<void> {
+    await waiting;
+    for (let i = from; i < groups.length; i++) await this.enqueue(groups[i]);
     await this.notes.maybeFlushWriters();
   }
 
-  private async enqueue(group: ExportMessage[]): Promise<void> {
+  /** Puts the group in the window; a promise when the window must shrink first (blocks written). */
+  private enqueue(group: ExportMessage[]): Promise<void> | undefined {
     const submitted = this.submitMedia(group);
     const job: GroupJob = { msgs: group, topic: this.extraOf.get(group[0])?.topic, media: submitted.results, hasFiles: submitted.files > 0, ready: submitted.files === 0 };
     if (!job.ready) void job.media.then(() => (job.ready = true));
     if (job.hasFiles) this.fileGroups++;
     this.window.push(job);
-    while (this.window.length > WINDOW) {
-      // Read further ahead while the oldest group's files are still on their way, within bounds.
-      if (!this.window[0].ready && this.window.length < MAX_WINDOW && this.fileGroups < MAX_FILE_GROUPS) break;
-      await this.processHead();
-    }
+    return this.mustShrink() ? this.shrinkWindow() : undefined;
+  }
+
+  /** Beyond WINDOW groups the oldest is written — unless its files are still on their way: then
+   *  it reads further ahead, within bounds. */
+  private mustShrink(): boolean {
+    if (this.window.length <= WINDOW) return false;
+    return this.window[0].ready || this.window.length >= MAX_WINDOW || this.fileGroups >= MAX_FILE_GROUPS;
+  }
+
+  private async shrinkWindow(): Promise<void> {
+    while (this.mustShrink()) await this.processHead();
   }
 
   /** Submits every file of the group to the media pipeline now (synchronously, in message order). */
@@ -246,24 +271,21 @@ export class ChatArchive {
     const media = await job.media;
     const { table } = this.notes;
     const msgs = job.msgs;
-    const raws = msgs.map((m) => this.extraOf.get(m)?.raw);
-    for (const m of msgs) this.extraOf.delete(m);
-    const ids = msgs.map((m) => m.id);
-    const rows = ids.map((id) => table.find(id));
-    const known = rows.find((r) => r >= 0);
+    const raws: (string | undefined)[] = [];
+    const ids: number[] = [];
+    const rows: number[] = [];
+    let known: number | undefined;
+    for (const m of msgs) {
+      raws.push(this.extraOf.get(m)?.raw);
+      this.extraOf.delete(m);
+      ids.push(m.id);
+      const r = table.find(m.id);
+      rows.push(r);
+      if (known === undefined && r >= 0) known = r;
+    }
     const note = known !== undefined ? this.notes.noteOfRow(known) : await this.notes.noteFor(job.topic, msgs[0]);
-    const ctx = this.renderContext(note, ids, media);
-    const key = sourceKey({
-      chatTitle: this.chat.title,
-      chatType: this.chat.type,
-      notePath: ctx.currentNote!,
-      msgs,
-      raws,
-      media,
-      noteOf: ctx.noteOf,
-      anchorOf: (id) => ctx.anchorOf!(id),
-      isTopicRoot: (id) => ctx.isTopicRoot!(id),
-    });
+    const scope = this.scope.set(note.rec.path, ids, media);
+    const key = sourceKey({ chatTitle: this.chat.title, chatType: this.chat.type, notePath: scope.currentNote!, msgs, raws, media, links: scope });
     if (known !== undefined && isSameBlock(table, ids, rows) && table.hasSourceKey(rows[0], key)) {
       this.counted(note, msgs);
       this.placed += ids.length;
@@ -273,14 +295,14 @@ export class ChatArchive {
     }
     let text: string;
     try {
-      text = renderBlock(msgs, ctx);
+      text = renderBlock(msgs, scope);
     } catch (err) {
       this.warn(ids[0], `could not render the message: ${describe(err)}`);
       return;
     }
     this.counted(note, msgs);
     this.placed += ids.length;
-    const lacksFiles = msgs.some((m) => PLACEHOLDER_FIELDS.some((k) => isPlaceholderPath(m[k]))) || [...media.values()].includes(null);
+    const lacksFiles = lacksSomeFile(msgs, media);
     await placeGroup(this.notes, note, { ids, rows, text, hash: blockHash(text), lacksFiles }, this.run.totals, this.run.metrics);
     // A block rendered without some files may be kept as archived (with them): its key stays unknown.
     if (!lacksFiles) table.setSourceKey(table.find(ids[0]), key);
@@ -291,29 +313,6 @@ export class ChatArchive {
     for (const m of msgs) this.notes.noteDate(note, m.date);
   }
 
-  private renderContext(note: NoteState, ids: readonly number[], media: ReadonlyMap<string, string | null>): ChatContext {
-    const { table } = this.notes;
-    const notePath = stripMd(note.rec.path);
-    return {
-      chatId: this.chat.id,
-      chatTitle: this.chat.title,
-      chatType: this.chat.type,
-      currentNote: notePath,
-      noteOf: (id) => {
-        if (ids.includes(id)) return notePath;
-        const r = table.find(id);
-        return r >= 0 ? stripMd(this.notes.noteOfRow(r).rec.path) : undefined;
-      },
-      anchorOf: (id) => {
-        if (ids.includes(id)) return ids[0];
-        const r = table.find(id);
-        return r >= 0 ? table.first[r] : undefined;
-      },
-      isTopicRoot: (id) => this.topicTracker.isTopicRoot(id),
-      attachmentOf: (p) => media.get(p) ?? null,
-    };
-  }
-
   /** A warning about this chat (its connector's too): reported, and kept for a re-import that skips the chat. */
   warn(item: string | number, message: string): void {
     const w: JobWarning = { source: shortTitle(this.chat.title), item, message };
@@ -322,6 +321,10 @@ export class ChatArchive {
   }
 }
 
-function stripMd(p: string): string {
-  return p.endsWith('.md') ? p.slice(0, -3) : p;
+/** The source left out some of the group's files (Telegram's remark instead of a path), or one
+ *  could not be stored. */
+function lacksSomeFile(msgs: readonly ExportMessage[], media: ReadonlyMap<string, string | null>): boolean {
+  for (const m of msgs) for (const k of PLACEHOLDER_FIELDS) if (isPlaceholderPath(m[k])) return true;
+  for (const stored of media.values()) if (stored === null) return true;
+  return false;
 }

@@ -135,10 +135,14 @@ export class ChatNotes {
   }
 
   /** Writes what is due (every 2 s per note), or everything when the chat buffers too much. */
-  async maybeFlushWriters(): Promise<void> {
+  maybeFlushWriters(): Promise<void> | undefined {
     const now = this.run.clock();
-    if (now - this.lastFlushCheck < 250) return;
+    if (now - this.lastFlushCheck < 250) return undefined;
     this.lastFlushCheck = now;
+    return this.flushDue();
+  }
+
+  private async flushDue(): Promise<void> {
     let buffered = 0;
     for (const n of this.notes) if (n.writer) buffered += n.writer.bufferedChars;
     for (const n of this.notes) {

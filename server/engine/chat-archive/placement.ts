@@ -28,14 +28,11 @@ export async function placeGroup(notes: ChatNotes, note: NoteState, g: RenderedG
   const { table } = notes;
   const { ids, text } = g;
   const [h1, h2] = g.hash;
-  const existing = g.rows.filter((r) => r >= 0);
-  const addRows = () => ids.forEach((id, i) => table.add(id, note.idx, ids[0], i === 0 ? h1 : 0, i === 0 ? h2 : 0));
-
-  if (!existing.length) {
-    addRows();
+  if (g.rows.every((r) => r < 0)) {
+    addRows(table, note, ids, h1, h2);
     note.touched = true;
     if (ids[0] > note.maxId) {
-      note.maxId = Math.max(...ids);
+      note.maxId = ids.length === 1 ? ids[0] : Math.max(...ids);
       await notes.writerOf(note).append(text);
     } else {
       note.inserts.push({ firstId: ids[0], text });
@@ -64,6 +61,7 @@ export async function placeGroup(notes: ChatNotes, note: NoteState, g: RenderedG
   }
 
   // The group overlaps blocks shaped differently: drop those blocks and put this one in their place.
+  const existing = g.rows.filter((r) => r >= 0);
   const firsts = new Set(existing.map((r) => table.first[r]));
   for (const f of firsts) {
     const blockRows = table.blockRows(f);
@@ -73,9 +71,14 @@ export async function placeGroup(notes: ChatNotes, note: NoteState, g: RenderedG
     owner.touched = true;
     for (const r of blockRows) table.remove(r);
   }
-  addRows();
+  addRows(table, note, ids, h1, h2);
   note.inserts.push({ firstId: ids[0], text });
   note.touched = true;
   totals.messagesUpdated += existing.length;
   totals.messagesWritten += ids.length - existing.length;
+}
+
+/** The group's rows; its text hash goes on the first (the block's) row. */
+function addRows(table: MessageTable, note: NoteState, ids: readonly number[], h1: number, h2: number): void {
+  for (let i = 0; i < ids.length; i++) table.add(ids[i], note.idx, ids[0], i === 0 ? h1 : 0, i === 0 ? h2 : 0);
 }

@@ -11,6 +11,13 @@ import { avalanche } from './chatIndex';
 
 export type SourceKey = readonly [number, number];
 
+/** What a block's links resolve to (the same lookups renderBlock makes). */
+export interface SourceKeyLinks {
+  noteOf(id: number): string | undefined;
+  anchorOf?(id: number): number | undefined;
+  isTopicRoot?(id: number): boolean;
+}
+
 export interface SourceKeyInputs {
   readonly chatTitle: string;
   readonly chatType: string;
@@ -19,18 +26,19 @@ export interface SourceKeyInputs {
   /** Each message's source text; absent where a connector has none (then its JSON is used). */
   readonly raws: readonly (string | undefined)[];
   readonly media: ReadonlyMap<string, string | null>;
-  noteOf(id: number): string | undefined;
-  anchorOf(id: number): number | undefined;
-  isTopicRoot(id: number): boolean;
+  /** Called as methods (one object per chat, no closures per block). */
+  readonly links: SourceKeyLinks;
 }
 
 export function sourceKey(k: SourceKeyInputs): SourceKey {
   const h = new Hash64();
   h.add(`v${RENDER_VERSION}`).add(k.chatTitle).add(k.chatType).add(k.notePath);
-  k.msgs.forEach((m, i) => {
+  const { links } = k;
+  for (let i = 0; i < k.msgs.length; i++) {
+    const m = k.msgs[i];
     h.add(k.raws[i] ?? JSON.stringify(m));
-    for (const id of linkedMessageIds(m)) h.add(`${id}>${k.noteOf(id) ?? ''}#${k.anchorOf(id) ?? ''}${k.isTopicRoot(id) ? '!' : ''}`);
-  });
+    for (const id of linkedMessageIds(m)) h.add(`${id}>${links.noteOf(id) ?? ''}#${links.anchorOf?.(id) ?? ''}${links.isTopicRoot?.(id) ? '!' : ''}`);
+  }
   for (const [ref, stored] of k.media) h.add(ref).add(stored ?? '\u0000missing');
   const [a, b] = h.digest();
   // [0, 0] means "unknown" in the index.

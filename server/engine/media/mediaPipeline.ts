@@ -27,7 +27,7 @@ import type { ContentStore } from './contentStore';
 import { type FilePath, type Identity, sourceKey, sourceName } from './fileTasks';
 import type { FileDigest } from './hash';
 import { vaultFileIo } from './vaultFileIo';
-import { sharedWorkerBackend } from './workerBackend';
+import { type WorkerBackend, sharedWorkerBackend } from './workerBackend';
 
 /** Where a source file is, found lazily inside the pool (checks can take a few system calls). */
 export type LocatedSource =
@@ -113,7 +113,7 @@ export class MediaPipeline {
   private hardlinksWork: boolean;
 
   constructor(private readonly opts: MediaPipelineOptions) {
-    this.backend = opts.backend ?? (opts.fs === nodeVaultFs ? sharedWorkerBackend() : new PooledBackend(vaultFileIo(opts.fs), opts.concurrency));
+    this.backend = opts.backend ?? (opts.fs === nodeVaultFs ? warmed(sharedWorkerBackend()) : new PooledBackend(vaultFileIo(opts.fs), opts.concurrency));
     this.hardlinksWork = opts.useHardlinks;
   }
 
@@ -375,6 +375,11 @@ export class MediaPipeline {
   private abs(vaultPath: string): string {
     return path.join(this.opts.vaultRoot, ...vaultPath.split('/'));
   }
+}
+
+function warmed(backend: WorkerBackend): WorkerBackend {
+  backend.warm();
+  return backend;
 }
 
 /** "a/b/photo.jpg" → "a/b/photo (2).jpg". */

@@ -102,6 +102,19 @@ export class WorkerBackend implements MediaBackend {
     });
   }
 
+  /**
+   * Starts the worker now, before any task: a thread takes tens of milliseconds to boot, which a
+   * short import would otherwise wait through at its first file (the main thread reads on
+   * meanwhile). It does not hold the process open, and stops after `idleMs` if no task comes.
+   */
+  warm(): void {
+    if (!this.script || this.worker) return;
+    const w = this.ensureWorker();
+    if (!w) return;
+    w.unref();
+    this.maybeIdle();
+  }
+
   /** Waits for every task given so far, then stops the worker (a later task starts a new one). */
   async close(): Promise<void> {
     while (this.inFlight.size || this.urgent.length || this.normal.length) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

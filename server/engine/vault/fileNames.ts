@@ -37,14 +37,16 @@ function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Made at first use: building a Segmenter loads ICU's break rules (about 10 ms at start-up,
+ *  paid by every CLI run though only a name too long for the disk needs it). */
+let graphemes: Intl.Segmenter | undefined;
 
 /** Longest prefix of `s` that fits in `maxBytes`, never cutting a grapheme (emoji, combining marks). */
 export function truncateUtf8(s: string, maxBytes: number): string {
   if (utf8Length(s) <= maxBytes) return s;
   let out = '';
   let used = 0;
-  for (const { segment } of graphemes.segment(s)) {
+  for (const { segment } of (graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' })).segment(s)) {
     const n = utf8Length(segment);
     if (used + n > maxBytes) break;
     out += segment;

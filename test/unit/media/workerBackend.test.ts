@@ -175,6 +175,28 @@ describe('media worker backend', () => {
     await again;
   });
 
+  it('warm() starts the worker before any task without holding the process open; the first task uses it; unused, it stops', async () => {
+    const { backend, workers } = backendWithFake({ idleMs: 20 });
+    backend.warm();
+    backend.warm();
+    assert.equal(workers.length, 1, 'one worker however often it is warmed');
+    assert.equal(workers[0].refs, 0);
+    assert.ok(workers[0].unrefs >= 1);
+    const r = backend.run(list('/a'));
+    await tick();
+    assert.equal(workers.length, 1);
+    assert.equal(workers[0].refs, 1, 'held open while it works');
+    workers[0].answer([workers[0].sent[0][0]]);
+    await r;
+    const unused = backendWithFake({ idleMs: 20 });
+    unused.backend.warm();
+    await new Promise((res) => setTimeout(res, 40));
+    assert.equal(unused.workers[0].terminated, true);
+    const none = new WorkerBackend({ script: null });
+    none.warm();
+    assert.equal(none.workerStarts, 0);
+  });
+
   it('close() waits for the tasks given, then stops the worker', async () => {
     const { backend, workers } = backendWithFake();
     const r = backend.run(list('/a'));

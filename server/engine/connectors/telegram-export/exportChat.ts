@@ -70,18 +70,21 @@ export class ExportChat {
     if (!this.held) await this.begin();
   }
 
-  /** The next entry of the messages array: parsed, or (while skimming) its bytes only. */
-  async message(entry: { readonly raw: string; readonly value: unknown } | { readonly bytes: Buffer }, index: number): Promise<MalformedEntry | undefined> {
-    if ('bytes' in entry) {
-      for (const ref of fileRefsIn(entry.bytes)) this.addFileRef(ref);
-      if (!this.held) return this.parseAndPush(entry.bytes.toString('utf8'), index);
-      this.held.push({ bytes: entry.bytes, index });
-      this.heldBytes += entry.bytes.length;
-      if (this.heldBytes <= SKIM_BUFFER_BYTES) return undefined;
-      return this.stopSkimming();
-    }
+  /** The next entry of the messages array: parsed, or (while skimming) its bytes only. A promise
+   *  only when something had to wait (most messages go straight into the window). */
+  message(entry: { readonly raw: string; readonly value: unknown } | { readonly bytes: Buffer }, index: number): Promise<MalformedEntry | undefined> | undefined {
+    if ('bytes' in entry) return this.entryBytes(entry.bytes, index);
     for (const ref of fileRefsIn(entry.raw)) this.addFileRef(ref);
     return this.push(entry.value, entry.raw, index);
+  }
+
+  private entryBytes(bytes: Buffer, index: number): Promise<MalformedEntry | undefined> | undefined {
+    for (const ref of fileRefsIn(bytes)) this.addFileRef(ref);
+    if (!this.held) return this.parseAndPush(bytes.toString('utf8'), index);
+    this.held.push({ bytes, index });
+    this.heldBytes += bytes.length;
+    if (this.heldBytes <= SKIM_BUFFER_BYTES) return undefined;
+    return this.stopSkimming();
   }
 
   /**
@@ -154,22 +157,20 @@ export class ExportChat {
     return undefined;
   }
 
-  private async parseAndPush(raw: string, index: number): Promise<MalformedEntry | undefined> {
+  private parseAndPush(raw: string, index: number): Promise<MalformedEntry | undefined> | undefined {
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch (err) {
-      return { index, message: err instanceof Error ? err.message : String(err) };
+      return Promise.resolve({ index, message: err instanceof Error ? err.message : String(err) });
     }
     return this.push(parsed, raw, index);
   }
 
-  private async push(value: unknown, raw: string, index: number): Promise<undefined> {
+  private push(value: unknown, raw: string, index: number): Promise<undefined> | undefined {
     const msg = this.validator.check(value, index, (item, message) => this.archive.warn(item, message));
-    if (msg) {
-      this.lastMessageId = msg.id;
-      await this.archive.push(msg, raw);
-    }
-    return undefined;
+    if (!msg) return undefined;
+    this.lastMessageId = msg.id;
+    return this.archive.push(msg, raw)?.then(() => undefined);
   }
 }

@@ -49,6 +49,46 @@ export class ExportReader implements AsyncIterable<ExportEvent> {
     return this.events();
   }
 
+  /**
+   * The events in order, each handed to `handle` as soon as it is made; a promise it returns is
+   * waited for before the next. The same events as iterating, without a promise and two microtask
+   * turns per event (a 100k-message import has 100k events). Stops before an event once `stop()`.
+   */
+  async each(handle: (e: ExportEvent) => Promise<unknown> | undefined, stop: () => boolean): Promise<void> {
+    const input = this.opts.fs.createReadStream(this.file, { highWaterMark: this.opts.chunkSize ?? DEFAULT_CHUNK_BYTES });
+    const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    const scanner = new ExportScanner(this.opts.parseChat);
+    const give = async (events: Iterable<ExportEvent> | (() => ExportEvent | undefined)): Promise<boolean> => {
+      const next = typeof events === 'function' ? events : ((it) => () => it.next().value as ExportEvent | undefined)(events[Symbol.iterator]());
+      for (let e = next(); e; e = next()) {
+        if (stop()) return false;
+        this.consumed = scanner.eventEnd;
+        const waiting = handle(e);
+        if (waiting) await waiting;
+      }
+      return true;
+    };
+    try {
+      for (;;) {
+        let chunk: IteratorResult<Buffer | string>;
+        try {
+          chunk = await chunks.next();
+        } catch (err) {
+          this.consumed = scanner.offset;
+          if (!stop()) await handle({ kind: 'error', message: `could not read the file: ${(err as Error).message}` });
+          return;
+        }
+        if (chunk.done) break;
+        scanner.feed(typeof chunk.value === 'string' ? Buffer.from(chunk.value) : chunk.value);
+        if (!(await give(() => scanner.next())) || scanner.failed) return;
+      }
+      if (!(await give(scanner.finish()))) return;
+      this.consumed = scanner.offset;
+    } finally {
+      input.destroy();
+    }
+  }
+
   private async *events(): AsyncGenerator<ExportEvent> {
     const input = this.opts.fs.createReadStream(this.file, { highWaterMark: this.opts.chunkSize ?? DEFAULT_CHUNK_BYTES });
     const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;

@@ -148,10 +148,10 @@ class ExportImport {
   /** Reads the whole export (or until cancelled: returns true). */
   async readAll(): Promise<boolean> {
     this.progress('Reading the export', undefined, true);
-    for await (const event of this.reader) {
-      if (this.opts.signal?.aborted || this.stopped) break;
-      await this.onEvent(event);
-    }
+    await this.reader.each(
+      (event) => (event.kind === 'message' ? this.onMessage(event) : this.onEvent(event)),
+      () => (this.opts.signal?.aborted ?? false) || this.stopped,
+    );
     if (this.current) {
       // Cancelled in the middle of a chat.
       await this.current.abort();
@@ -180,14 +180,9 @@ class ExportImport {
         this.progress(`Importing ${chat.title}`, chat, true);
         return;
       }
-      case 'message': {
-        if (!this.current) return;
-        run.totals.messagesSeen++;
-        const bad = await this.current.message(event.unparsed ? { bytes: event.bytes } : { raw: event.raw, value: event.value }, event.index);
-        if (bad) return this.malformed(bad);
-        this.progress(`Importing ${this.current.chat.title}`, this.current.chat);
+      case 'message':
+        await this.onMessage(event);
         return;
-      }
       case 'chat-end':
         await this.endChat(event.bytesDigest);
         await this.archive.checkpoint();
@@ -200,6 +195,22 @@ class ExportImport {
         await this.endChat(undefined);
         return;
     }
+  }
+
+  /** A message: no promise unless its chat had to wait for something (see ChatArchive.push). */
+  private onMessage(event: Extract<ExportEvent, { kind: 'message' }>): Promise<void> | undefined {
+    const chat = this.current;
+    if (!chat) return undefined;
+    this.archive.run.totals.messagesSeen++;
+    const waiting = chat.message(event.unparsed ? { bytes: event.bytes } : { raw: event.raw, value: event.value }, event.index);
+    if (waiting) return waiting.then((bad) => this.afterMessage(chat, bad));
+    this.progress(`Importing ${chat.chat.title}`, chat.chat);
+    return undefined;
+  }
+
+  private async afterMessage(chat: ExportChat, bad: MalformedEntry | undefined): Promise<void> {
+    if (bad) return this.malformed(bad);
+    this.progress(`Importing ${chat.chat.title}`, chat.chat);
   }
 
   /** `bytesDigest`: the reader's digest of the chat's messages, undefined when the file broke off. */

@@ -14,10 +14,13 @@ export const DEFAULT_DAILY_QUOTA = 10_000;
 /** Shares of the daily quota at which a warning is given once a day. */
 export const QUOTA_WARNINGS = [0.5, 0.8, 0.95] as const;
 
-const pacificDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Made at first use: a formatter with a time zone loads ICU's zone data, a cost every CLI
+ *  command (an import too) would pay at start-up. */
+let pacificDay: Intl.DateTimeFormat | undefined;
 
 /** The quota day (YYYY-MM-DD in Pacific time) a moment belongs to. */
 export function quotaDay(at: Date): string {
+  pacificDay ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles', year: 'numeric', month: '2-digit', day: '2-digit' });
   return pacificDay.format(at);
 }
 
