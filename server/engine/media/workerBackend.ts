@@ -11,17 +11,13 @@
  * calls, so results never depend on where a task ran; tasks are idempotent, so the ones a dying
  * worker had are simply run again.
  */
-import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { type WorkerScript, locateWorkerScript, startWorker } from '../util/workerScript';
 import { type MediaBackend, isUrgent } from './backend';
 import { type FileIo, type FileTask, type ResultOf, runFileTask } from './fileTasks';
 import { syncFileIo } from './syncFileIo';
 import { MEDIA_WORKER_ROLE, type ResultBatch, type TaskBatch, reviveError } from './workerProtocol';
 
 /** How to start the worker: a built script, or source code to evaluate (tsx loading the .ts). */
-export type WorkerScript = { readonly file: string } | { readonly code: string };
 
 export interface WorkerBackendOptions {
   /** null: no worker, run tasks on this thread. Default: mediaWorkerScript(). */
@@ -241,7 +237,7 @@ export class WorkerBackend implements MediaBackend {
 }
 
 function spawnWorker(script: WorkerScript): WorkerLike {
-  return 'file' in script ? new Worker(script.file, WORKER_OPTIONS) : new Worker(script.code, { ...WORKER_OPTIONS, eval: true });
+  return startWorker(script, WORKER_OPTIONS);
 }
 
 let shared: WorkerBackend | undefined;
@@ -257,16 +253,5 @@ export function sharedWorkerBackend(): WorkerBackend {
  * .ts file loaded through tsx inside the worker. null when neither is there (run on this thread).
  */
 export function mediaWorkerScript(dir: string = __dirname, self: string = __filename): WorkerScript | null {
-  const built = path.join(dir, 'mediaWorker.js');
-  if (fs.existsSync(built)) return { file: built };
-  const source = path.join(dir, 'mediaWorker.ts');
-  if (self.endsWith('.ts') && fs.existsSync(source)) {
-    try {
-      const tsx = createRequire(self).resolve('tsx/cjs');
-      return { code: `require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});\n` };
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return locateWorkerScript('mediaWorker.js', 'mediaWorker.ts', dir, self);
 }

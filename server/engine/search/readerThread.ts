@@ -6,31 +6,17 @@
  * Where no reader thread can start (no built script beside this one, no tsx to load the source),
  * readerScript() says so and the build reads on this thread: same documents, only slower.
  */
-import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { type WorkerScript, locateWorkerScript, startWorker } from '../util/workerScript';
 import type { NoteSource } from './indexer';
 import type { NoteEvent, NoteJob } from './noteJob';
 import { type FromReader, SEARCH_READER_ROLE, type ToReader } from './readerWorker';
 
-/** How to start the reader: a built script, or source code to evaluate (tsx loading the .ts). */
-export type ReaderScript = { readonly file: string } | { readonly code: string };
+export type ReaderScript = WorkerScript;
 
 /** The reader's script: dist/searchReader.js beside a bundle, else the source under tsx; null when neither. */
 export function readerScript(dir: string = __dirname, self: string = __filename): ReaderScript | null {
-  const built = path.join(dir, 'searchReader.js');
-  if (fs.existsSync(built)) return { file: built };
-  const source = path.join(dir, 'readerWorker.ts');
-  if (self.endsWith('.ts') && fs.existsSync(source)) {
-    try {
-      const tsx = createRequire(self).resolve('tsx/cjs');
-      return { code: `require(${JSON.stringify(tsx)});\nrequire(${JSON.stringify(source)});\n` };
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return locateWorkerScript('searchReader.js', 'readerWorker.ts', dir, self);
 }
 
 /** The reader thread failed (could not start, crashed): the build can be done again on this thread. */
@@ -48,7 +34,7 @@ export class ReaderThread implements NoteSource {
   /** Starts the thread (it loads its code while this one gets the list of notes ready). */
   constructor(script: ReaderScript) {
     const options = { workerData: { role: SEARCH_READER_ROLE } };
-    this.worker = 'file' in script ? new Worker(script.file, options) : new Worker(script.code, { ...options, eval: true });
+    this.worker = startWorker(script, options);
     this.worker.on('message', (m: FromReader) => this.push(m));
     this.worker.on('error', (err: Error) => this.fail(new ReaderThreadError(`search reader thread: ${err.message}`)));
     this.worker.on('exit', (code) => this.fail(new ReaderThreadError(`search reader thread stopped (exit ${code})`)));
